@@ -1,0 +1,57 @@
+/* limits.h - the bounds libbounceclass keeps on hostile input.
+ *
+ * Every size, depth and count that a message can inflate has a limit here.
+ * Past a limit the library truncates and records a warning in the report;
+ * it fails with BC_ERROR_LIMIT only where going on is pointless.
+ */
+#ifndef BOUNCECLASS_LIMITS_H
+#define BOUNCECLASS_LIMITS_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define BC_DEFAULT_MAX_MESSAGE   (32u * 1024 * 1024) /* bytes of one message read */
+#define BC_DEFAULT_MAX_DEPTH     32u                 /* MIME nesting walked */
+#define BC_DEFAULT_MAX_PARTS     512u                /* MIME parts walked */
+#define BC_DEFAULT_MAX_HEADERS   2000u               /* header fields looked at */
+#define BC_DEFAULT_MAX_TEXT      (256u * 1024)       /* bytes of text scanned per part */
+#define BC_DEFAULT_MAX_LINE      4096u               /* bytes of one line given to a regex */
+#define BC_DEFAULT_MAX_RCPTS     10000u              /* recipients per message */
+#define BC_DEFAULT_MAX_MSEC      2000u               /* time budget per message */
+
+/**
+ * BcLimits:
+ * @max_message: bytes of a message that are read; the rest is dropped and
+ *   the report is flagged truncated
+ * @max_depth: MIME nesting depth walked
+ * @max_parts: MIME parts walked
+ * @max_headers: header fields per part looked at
+ * @max_text: bytes of decoded text scanned per part
+ * @max_line: bytes of one line handed to a regular expression
+ * @max_recipients: recipients reported per message
+ * @max_msec: wall-clock budget per message in milliseconds; past it the
+ *   remaining recipients get reason "undefined" and a warning
+ *
+ * Plain data; initialise with bc_limits_init() and change what you need.
+ */
+typedef struct {
+  gsize max_message;
+  guint max_depth;
+  guint max_parts;
+  guint max_headers;
+  gsize max_text;
+  gsize max_line;
+  guint max_recipients;
+  guint max_msec;
+} BcLimits;
+
+/**
+ * bc_limits_init:
+ * @limits: (out caller-allocates): the limits to fill with the defaults
+ */
+void bc_limits_init (BcLimits *limits);
+
+G_END_DECLS
+
+#endif

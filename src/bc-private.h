@@ -1,0 +1,157 @@
+/* bc-private.h - declarations shared between the stages of libbounceclass.
+ *
+ * Nothing here is installed. Cross-file helpers are named _bc_ and marked
+ * G_GNUC_INTERNAL so that the library exports only the bc_ API.
+ */
+#ifndef BC_PRIVATE_H
+#define BC_PRIVATE_H
+
+#include <gmime/gmime.h>
+#include <bounceclass/bounceclass.h>
+
+G_BEGIN_DECLS
+
+/* ---- mime/ : the message as the later stages see it -------------------- */
+
+typedef struct {
+  GMimeMessage *msg;        /* the bounce itself (a reference) */
+  const BcLimits *limits;
+  char *from;               /* the bounce's From, decoded, or "" */
+  char *from_addr;          /* its address, lower-cased, or "" */
+  char *subject;            /* decoded Subject, or "" */
+  char *date;               /* Date header, or NULL */
+  GString *body;            /* free text of the report: text parts outside any
+                               returned message, UTF-8, LF line ends, capped */
+  gsize ndr_len;            /* bytes of body before an inline returned message */
+  GPtrArray *dsn;           /* (char *) texts of *delivery-status parts */
+  char *arf;                /* text of a message/feedback-report part */
+  GMimeObject *orig;        /* returned message or its headers (a reference) */
+  char *orig_text;          /* text/rfc822-headers content when no message */
+  gboolean is_report;       /* multipart/report */
+  gboolean has_attached_message; /* a message/rfc822 part was seen */
+  GPtrArray *warnings;      /* (char *) */
+  gboolean truncated;
+} BcMime;
+
+G_GNUC_INTERNAL BcMime *_bc_mime_new (GMimeMessage *msg, const BcLimits *limits);
+G_GNUC_INTERNAL void _bc_mime_free (BcMime *m);
+G_GNUC_INTERNAL const char *_bc_mime_header (const BcMime *m, const char *name);
+G_GNUC_INTERNAL char *_bc_text_decode (const char *data, gsize len, const char *charset);
+G_GNUC_INTERNAL void _bc_text_normalize_eol (GString *s);
+G_GNUC_INTERNAL GMimeMessage *_bc_mime_parse_bytes (const char *data, gsize len, GError **error);
+G_GNUC_INTERNAL GMimeParserOptions *_bc_parser_options (void);
+
+/* ---- evidence/ : recipients and codes ----------------------------------- */
+
+G_GNUC_INTERNAL BcRecipient *_bc_recipient_new (BcSource source);
+G_GNUC_INTERNAL void _bc_recipient_free (BcRecipient *r);
+
+/* address.c */
+G_GNUC_INTERNAL char *_bc_address_normalize (const char *raw);
+G_GNUC_INTERNAL char *_bc_address_find (const char *text, gsize len, const char **end);
+
+/* codes.c */
+G_GNUC_INTERNAL gboolean _bc_status_valid (const char *s, gsize len);
+G_GNUC_INTERNAL gboolean _bc_find_status (const char *text, char out[16]);
+G_GNUC_INTERNAL gboolean _bc_find_reply (const char *text, char out[4]);
+G_GNUC_INTERNAL void _bc_recipient_fill_codes (BcRecipient *r);
+G_GNUC_INTERNAL gboolean _bc_status_is_generic (const char *status);
+
+/* dsn.c */
+typedef struct {
+  char *reporting_mta;
+  char *arrival_date;
+  GPtrArray *recipients;    /* (BcRecipient *) */
+} BcDsn;
+G_GNUC_INTERNAL void _bc_dsn_parse (const char *text, gsize len, BcDsn *out, guint max_rcpts);
+G_GNUC_INTERNAL void _bc_dsn_clear (BcDsn *d);
+G_GNUC_INTERNAL char *_bc_field_get (const char *block, const char *name);
+
+/* original.c */
+G_GNUC_INTERNAL void _bc_original_read (const BcMime *m, BcOriginal *out);
+G_GNUC_INTERNAL void _bc_original_from_text (const char *text, BcOriginal *out);
+G_GNUC_INTERNAL void _bc_original_clear (BcOriginal *o);
+
+/* arf.c, autoreply.c */
+G_GNUC_INTERNAL gboolean _bc_arf_read (const BcMime *m, BcReport *report);
+G_GNUC_INTERNAL gboolean _bc_autoreply_detect (const BcMime *m);
+G_GNUC_INTERNAL gboolean _bc_looks_like_bounce (const BcMime *m);
+
+/* recognizers/ */
+typedef struct {
+  const BcMime *mime;
+  GPtrArray *recipients;    /* (BcRecipient *) found in the text */
+  char *reporting_mta;
+  guint max_rcpts;
+} BcScan;
+
+typedef struct {
+  const char *name;
+  /* says from headers, From and Subject (and at most a glance at the body)
+   * whether the message is this MTA's */
+  gboolean (*detect) (const BcMime *m);
+  /* reads recipient blocks from the free text into s->recipients */
+  void (*scan) (BcScan *s);
+} BcRecognizer;
+
+G_GNUC_INTERNAL const BcRecognizer *_bc_recognizer_detect (const BcMime *m);
+G_GNUC_INTERNAL const BcRecognizer *_bc_recognizer_generic (void);
+G_GNUC_INTERNAL BcRecipient *_bc_scan_add (BcScan *s, const char *address, const char *diag);
+G_GNUC_INTERNAL void _bc_scan_blocks (BcScan *s, const char *text, gsize len);
+
+/* text helpers shared by recognizers (evidence/text.c) */
+G_GNUC_INTERNAL const char *_bc_strcasestr (const char *hay, const char *needle);
+G_GNUC_INTERNAL const char *_bc_strcasestr_len (const char *hay, gsize len, const char *needle);
+G_GNUC_INTERNAL gboolean _bc_has_prefix_ci (const char *s, const char *prefix);
+G_GNUC_INTERNAL gboolean _bc_from_matches (const BcMime *m, const char *const *needles);
+G_GNUC_INTERNAL gboolean _bc_subject_starts (const BcMime *m, const char *const *prefixes);
+G_GNUC_INTERNAL gboolean _bc_header_contains (const BcMime *m, const char *header, const char *needle);
+G_GNUC_INTERNAL const char *_bc_body_find (const BcMime *m, const char *needle);
+G_GNUC_INTERNAL char *_bc_squeeze (const char *s, gssize len);
+G_GNUC_INTERNAL const char *_bc_next_line (const char *p, const char *end);
+
+/* ---- rules/ : reason, class and action ---------------------------------- */
+
+typedef struct _BcRuleSet BcRuleSet;
+
+typedef struct {
+  const char *status;       /* "" when none */
+  const char *reply_code;   /* "" when none */
+  const char *diagnostic;   /* may be NULL */
+  const char *hosts[5];     /* remote MTA, reporting MTA, bounce From domain,
+                               recipient domain; NULL-ended */
+  const char *recognizer;   /* may be NULL */
+  const char *dsn_action;   /* may be NULL */
+  const char *source;       /* "dsn", "text", ... */
+  gsize max_line;
+} BcRuleInput;
+
+typedef struct {
+  const char *reason;       /* static */
+  const char *origin;       /* "file:line", owned by the rule set */
+  char *evidence;           /* newly allocated */
+} BcRuleMatch;
+
+G_GNUC_INTERNAL BcRuleSet *_bc_rules_new (void);
+G_GNUC_INTERNAL void _bc_rules_free (BcRuleSet *rs);
+G_GNUC_INTERNAL gboolean _bc_rules_parse (BcRuleSet *rs, const char *name, const char *data,
+                                          gsize len, int precedence, GError **error);
+G_GNUC_INTERNAL void _bc_rules_finish (BcRuleSet *rs);
+G_GNUC_INTERNAL gboolean _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in,
+                                          BcRuleMatch *out);
+G_GNUC_INTERNAL guint _bc_rules_count (const BcRuleSet *rs);
+
+/* taxonomy.c */
+G_GNUC_INTERNAL const char *_bc_reason_intern (const char *name);
+G_GNUC_INTERNAL BcClass _bc_reason_class (const char *reason);
+G_GNUC_INTERNAL void _bc_decide (BcRecipient *r, const char *reason);
+
+/* ---- report/ ------------------------------------------------------------ */
+
+G_GNUC_INTERNAL BcReport *_bc_report_new (void);
+G_GNUC_INTERNAL void _bc_report_warn (BcReport *r, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+G_GNUC_INTERNAL void _bc_report_make_valid (BcReport *r);
+
+G_END_DECLS
+
+#endif

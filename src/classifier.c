@@ -1,0 +1,406 @@
+/* classifier.c - the pipeline: MIME, then evidence, then rules.
+ *
+ *   1. mime/     the message becomes text parts, DSN parts and the
+ *                returned message's headers (BcMime);
+ *   2. evidence/ recipients come from a feedback report, the DSN parts, the
+ *                free text read by a recognizer, or the generic scanner;
+ *                a DSN and free text naming the same address are merged;
+ *   3. rules/    each recipient's reason comes from the first rule that
+ *                holds, and its class and action from the taxonomy.
+ */
+#include "bc-private.h"
+#include "bc-config.h"
+
+#include <string.h>
+#include <stdlib.h>
+
+struct _BcClassifier {
+  BcLimits limits;
+  BcRuleSet *rules;
+  int next_precedence;
+};
+
+#define RESOURCE_DIR "/org/bounceclass/rules"
+
+const char *
+bc_version (void)
+{
+  return BC_VERSION;
+}
+
+static int
+str_ptr_cmp (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* load_builtin - the rules compiled in as a GResource, files in name order. */
+static gboolean
+load_builtin (BcRuleSet *rs, GError **error)
+{
+  char **names = g_resources_enumerate_children (RESOURCE_DIR, 0, error);
+  gboolean ok = TRUE;
+
+  if (!names)
+    return FALSE;
+  qsort (names, g_strv_length (names), sizeof (char *), str_ptr_cmp);
+  for (guint i = 0; ok && names[i]; i++) {
+    char *path = g_strconcat (RESOURCE_DIR "/", names[i], NULL);
+    GBytes *bytes = g_resources_lookup_data (path, 0, error);
+    char *label = g_strconcat ("rules/", names[i], NULL);
+    if (!bytes)
+      ok = FALSE;
+    else {
+      gsize len;
+      const char *data = g_bytes_get_data (bytes, &len);
+      ok = _bc_rules_parse (rs, label, data, len, 0, error);
+      g_bytes_unref (bytes);
+    }
+    g_free (label);
+    g_free (path);
+  }
+  g_strfreev (names);
+  return ok;
+}
+
+/* the GResource holding the rules files, registered once per process */
+void _bc_rules_register_resource (void);
+
+BcClassifier *
+bc_classifier_new (const BcLimits *limits, GError **error)
+{
+  BcClassifier *cls = g_new0 (BcClassifier, 1);
+  static gsize once;
+
+  if (g_once_init_enter (&once)) {
+    g_mime_init ();
+    _bc_rules_register_resource ();
+    g_once_init_leave (&once, 1);
+  }
+  if (limits)
+    cls->limits = *limits;
+  else
+    bc_limits_init (&cls->limits);
+  cls->rules = _bc_rules_new ();
+  cls->next_precedence = 1;
+  if (!load_builtin (cls->rules, error)) {
+    bc_classifier_free (cls);
+    return NULL;
+  }
+  _bc_rules_finish (cls->rules);
+  return cls;
+}
+
+gboolean
+bc_classifier_add_rules_data (BcClassifier *cls, const char *name, const char *data, gssize len,
+                              GError **error)
+{
+  g_return_val_if_fail (cls != NULL && data != NULL, FALSE);
+  if (len < 0)
+    len = strlen (data);
+  if (!_bc_rules_parse (cls->rules, name ? name : "rules", data, len, cls->next_precedence, error))
+    return FALSE;
+  cls->next_precedence++;
+  _bc_rules_finish (cls->rules);
+  return TRUE;
+}
+
+gboolean
+bc_classifier_add_rules_file (BcClassifier *cls, const char *path, GError **error)
+{
+  char *data = NULL;
+  gsize len = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (cls != NULL && path != NULL, FALSE);
+  if (!g_file_get_contents (path, &data, &len, error))
+    return FALSE;
+  ok = bc_classifier_add_rules_data (cls, path, data, len, error);
+  g_free (data);
+  return ok;
+}
+
+const BcLimits *
+bc_classifier_get_limits (const BcClassifier *cls)
+{
+  return &cls->limits;
+}
+
+void
+bc_classifier_free (BcClassifier *cls)
+{
+  if (!cls)
+    return;
+  _bc_rules_free (cls->rules);
+  g_free (cls);
+}
+
+/* ---- evidence ------------------------------------------------------------ */
+
+static BcRecipient *
+find_by_address (GPtrArray *list, const BcRecipient *r)
+{
+  for (guint i = 0; i < list->len; i++) {
+    BcRecipient *t = g_ptr_array_index (list, i);
+    if (g_ascii_strcasecmp (t->address, r->address) == 0 ||
+        (r->original_recipient && g_ascii_strcasecmp (t->address, r->original_recipient) == 0))
+      return t;
+  }
+  return NULL;
+}
+
+/* merge - a DSN recipient takes what it lacks from the free text naming the
+ * same address; the text recipient is then dropped, never counted twice. */
+static void
+merge (BcRecipient *dsn, BcRecipient *text)
+{
+  if (!dsn->diagnostic && text->diagnostic)
+    dsn->diagnostic = g_strdup (text->diagnostic);
+  else if (dsn->diagnostic && text->diagnostic && strlen (dsn->diagnostic) < 12 &&
+           !strstr (text->diagnostic, dsn->diagnostic)) {
+    char *n = g_strconcat (dsn->diagnostic, " ", text->diagnostic, NULL);
+    g_free (dsn->diagnostic);
+    dsn->diagnostic = n;
+  }
+  if (!dsn->status[0] && text->status[0])
+    memcpy (dsn->status, text->status, sizeof dsn->status);
+  if (!dsn->reply_code[0] && text->reply_code[0])
+    memcpy (dsn->reply_code, text->reply_code, sizeof dsn->reply_code);
+}
+
+static const char *
+domain_of (const char *addr)
+{
+  const char *at = addr ? strrchr (addr, '@') : NULL;
+  return at ? at + 1 : NULL;
+}
+
+/* fallback_recipients - a bounce that named nobody in a form we read:
+ * X-Failed-Recipients, else the returned message's To. */
+static void
+fallback_recipients (const BcMime *m, BcReport *report, BcScan *scan)
+{
+  const char *xf = _bc_mime_header (m, "X-Failed-Recipients");
+  char *diag = NULL;
+
+  {
+    /* the NDR text itself is the best diagnostic there is */
+    gsize n = MIN (m->ndr_len, 1500);
+    if (n)
+      diag = _bc_squeeze (m->body->str, n);
+  }
+  if (xf) {
+    char **parts = g_strsplit (xf, ",", -1);
+    for (guint i = 0; parts[i] && report->recipients->len < m->limits->max_recipients; i++) {
+      char *a = _bc_address_normalize (parts[i]);
+      if (a) {
+        BcRecipient *r = _bc_recipient_new (BC_SOURCE_HEADER);
+        BcRecipient *t;
+        r->address = a;
+        if ((t = find_by_address (scan->recipients, r)))
+          r->diagnostic = g_strdup (t->diagnostic);
+        else
+          r->diagnostic = g_strdup (diag);
+        g_ptr_array_add (report->recipients, r);
+      }
+    }
+    g_strfreev (parts);
+  }
+  if (report->recipients->len == 0 && report->original.to) {
+    char *a = _bc_address_find (report->original.to, strlen (report->original.to), NULL);
+    if (a) {
+      BcRecipient *r = _bc_recipient_new (BC_SOURCE_ORIGINAL);
+      r->address = a;
+      r->diagnostic = g_strdup (diag);
+      g_ptr_array_add (report->recipients, r);
+    }
+  }
+  g_free (diag);
+}
+
+static void
+gather (const BcMime *m, BcReport *report)
+{
+  BcDsn dsn = { 0 };
+  BcScan scan = { 0 };
+  const BcRecognizer *rec;
+
+  _bc_original_read (m, &report->original);
+  if (_bc_arf_read (m, report)) {
+    report->recognizer = g_strdup ("arf");
+    return;
+  }
+  for (guint i = 0; i < m->dsn->len; i++) {
+    const char *t = g_ptr_array_index (m->dsn, i);
+    _bc_dsn_parse (t, strlen (t), &dsn, m->limits->max_recipients);
+  }
+  scan.mime = m;
+  scan.recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) _bc_recipient_free);
+  scan.max_rcpts = m->limits->max_recipients;
+
+  rec = _bc_recognizer_detect (m);
+  if (rec)
+    rec->scan (&scan);
+  else if (_bc_looks_like_bounce (m))
+    _bc_scan_blocks (&scan, m->body->str, m->ndr_len);
+
+  if (dsn.recipients && dsn.recipients->len) {
+    for (guint i = 0; i < dsn.recipients->len; i++) {
+      BcRecipient *r = g_ptr_array_index (dsn.recipients, i);
+      BcRecipient *t;
+      if (!r->address)
+        continue;
+      if ((t = find_by_address (scan.recipients, r)))
+        merge (r, t);
+      else if (!r->diagnostic && scan.recipients->len == 1 && dsn.recipients->len == 1)
+        merge (r, g_ptr_array_index (scan.recipients, 0));
+      g_ptr_array_add (report->recipients, r);
+      dsn.recipients->pdata[i] = NULL;
+    }
+    report->recognizer = g_strdup (rec ? rec->name : "rfc3464");
+  } else if (scan.recipients->len) {
+    for (guint i = 0; i < scan.recipients->len; i++) {
+      g_ptr_array_add (report->recipients, g_ptr_array_index (scan.recipients, i));
+      scan.recipients->pdata[i] = NULL;
+    }
+    report->recognizer = g_strdup (rec ? rec->name : "generic");
+  } else if (rec || _bc_looks_like_bounce (m)) {
+    fallback_recipients (m, report, &scan);
+    report->recognizer = g_strdup (rec ? rec->name : "generic");
+  } else if (_bc_autoreply_detect (m)) {
+    char *from = m->from_addr[0] ? g_strdup (m->from_addr) : NULL;
+    if (from) {
+      BcRecipient *r = _bc_recipient_new (BC_SOURCE_AUTOREPLY);
+      r->address = from;
+      r->diagnostic = g_strdup (m->subject);
+      g_ptr_array_add (report->recipients, r);
+    }
+    report->recognizer = g_strdup ("autoreply");
+  }
+  if (!report->reporting_mta && dsn.reporting_mta)
+    report->reporting_mta = g_strdup (dsn.reporting_mta);
+  for (guint i = 0; i < report->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (report->recipients, i);
+    if (!r->date)
+      r->date = g_strdup (dsn.arrival_date ? dsn.arrival_date : m->date);
+  }
+  g_ptr_array_unref (scan.recipients);
+  g_free (scan.reporting_mta);
+  _bc_dsn_clear (&dsn);
+}
+
+/* ---- decision ------------------------------------------------------------ */
+
+static void
+decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
+{
+  const char *from_domain = domain_of (m->from_addr);
+
+  for (guint i = 0; i < report->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (report->recipients, i);
+    BcRuleInput in = { 0 };
+    BcRuleMatch match = { 0 };
+    guint h = 0;
+
+    _bc_recipient_fill_codes (r);
+    if (g_get_monotonic_time () > deadline) {
+      if (i == 0 || !g_str_equal (r->reason, "undefined"))
+        _bc_report_warn (report, "time budget of %u ms spent; later recipients left undefined",
+                         cls->limits.max_msec);
+      report->truncated = TRUE;
+      _bc_decide (r, "undefined");
+      continue;
+    }
+    in.status = r->status;
+    in.reply_code = r->reply_code;
+    in.diagnostic = r->diagnostic;
+    if (r->remote_mta)
+      in.hosts[h++] = r->remote_mta;
+    if (report->reporting_mta)
+      in.hosts[h++] = report->reporting_mta;
+    if (from_domain && *from_domain)
+      in.hosts[h++] = from_domain;
+    if (domain_of (r->address))
+      in.hosts[h++] = domain_of (r->address);
+    in.recognizer = report->recognizer;
+    in.dsn_action = r->dsn_action;
+    in.source = bc_source_to_string (r->source);
+    in.max_line = cls->limits.max_line;
+    if (_bc_rules_match (cls->rules, &in, &match)) {
+      _bc_decide (r, match.reason);
+      r->rule = g_strdup (match.origin);
+      r->evidence = match.evidence;
+    } else {
+      _bc_decide (r, "undefined");
+    }
+  }
+}
+
+BcReport *
+bc_classifier_classify_message (BcClassifier *cls, GMimeMessage *message, GError **error)
+{
+  BcReport *report;
+  BcMime *m;
+  gint64 deadline;
+
+  g_return_val_if_fail (cls != NULL && GMIME_IS_MESSAGE (message), NULL);
+  deadline = g_get_monotonic_time () + (gint64) cls->limits.max_msec * 1000;
+  report = _bc_report_new ();
+  m = _bc_mime_new (message, &cls->limits);
+  gather (m, report);
+  decide (cls, m, report, deadline);
+  for (guint i = 0; i < m->warnings->len; i++)
+    g_ptr_array_add (report->warnings, g_strdup (g_ptr_array_index (m->warnings, i)));
+  report->truncated |= m->truncated;
+  _bc_mime_free (m);
+  _bc_report_make_valid (report);
+  return report;
+}
+
+BcReport *
+bc_classifier_classify_bytes (BcClassifier *cls, const char *data, gsize len, GError **error)
+{
+  GMimeMessage *msg;
+  BcReport *report;
+  gboolean cut = FALSE;
+
+  g_return_val_if_fail (cls != NULL, NULL);
+  if (len > cls->limits.max_message) {
+    len = cls->limits.max_message;
+    cut = TRUE;
+  }
+  msg = _bc_mime_parse_bytes (data, len, error);
+  if (!msg)
+    return NULL;
+  report = bc_classifier_classify_message (cls, msg, error);
+  g_object_unref (msg);
+  if (report && cut) {
+    report->truncated = TRUE;
+    _bc_report_warn (report, "message larger than %" G_GSIZE_FORMAT " bytes; the rest was not read",
+                     cls->limits.max_message);
+  }
+  return report;
+}
+
+BcReport *
+bc_classifier_classify_stream (BcClassifier *cls, GMimeStream *stream, GError **error)
+{
+  GByteArray *ba;
+  GMimeStream *mem;
+  BcReport *report;
+
+  g_return_val_if_fail (cls != NULL && GMIME_IS_STREAM (stream), NULL);
+  ba = g_byte_array_new ();
+  mem = g_mime_stream_mem_new_with_byte_array (ba);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+  if (g_mime_stream_write_to_stream (stream, mem) < 0) {
+    g_set_error (error, BC_ERROR, BC_ERROR_IO, "could not read the stream");
+    g_object_unref (mem);
+    g_byte_array_unref (ba);
+    return NULL;
+  }
+  g_object_unref (mem);
+  report = bc_classifier_classify_bytes (cls, (const char *) ba->data, ba->len, error);
+  g_byte_array_unref (ba);
+  return report;
+}

@@ -1,0 +1,285 @@
+/* main.c - the bounceclass command: read messages, classify, print.
+ *
+ * Messages are read in input order and written in input order. With
+ * --jobs N > 1 a GThreadPool classifies and formats them while this thread
+ * reads; at most WINDOW messages per worker are in flight, so memory stays
+ * bounded however large the mailbox.
+ *
+ * Exit status: 0 every message was read, 1 some input could not be read
+ * (its record carries "error"), 2 usage error or unreadable rules file.
+ */
+#include <bounceclass/bounceclass.h>
+#include "bc-config.h"
+#include "input.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define WINDOW 16
+
+typedef enum { FMT_TEXT, FMT_JSON } Format;
+
+typedef struct {
+  BcClassifier *cls;
+  Format format;
+  gboolean explain;
+  guint jobs;
+  gboolean any_error;
+
+  /* parallel state */
+  GThreadPool *pool;
+  GMutex lock;
+  GCond cond;
+  guint64 next_seq;         /* sequence number of the next message read */
+  guint64 next_out;         /* sequence number of the next message written */
+  GHashTable *done;         /* seq -> GString * (formatted output) */
+} App;
+
+typedef struct {
+  guint64 seq;
+  BcInputMsg *msg;
+} Job;
+
+/* classify_one - the formatted record(s) for one input message. Errors go
+ * to stderr too. */
+static GString *
+classify_one (App *app, BcInputMsg *msg, gboolean *had_error)
+{
+  GString *out = g_string_sized_new (1024);
+  BcRecordInfo info = { msg->file, msg->index, msg->error };
+  BcReport *report = NULL;
+  GError *error = NULL;
+  char *err_text = NULL;
+
+  if (!msg->error) {
+    gsize len;
+    const char *data = g_bytes_get_data (msg->data, &len);
+    report = bc_classifier_classify_bytes (app->cls, data, len, &error);
+    if (!report) {
+      err_text = g_strdup (error->message);
+      info.error = err_text;
+      g_error_free (error);
+    } else if (msg->truncated) {
+      report->truncated = TRUE;
+      g_ptr_array_add (report->warnings, g_strdup ("message larger than the size limit; the rest was not read"));
+    }
+  }
+  if (info.error) {
+    *had_error = TRUE;
+    if (msg->index)
+      g_printerr ("bounceclass: %s (message %" G_GUINT64_FORMAT "): %s\n", msg->file, msg->index, info.error);
+    else
+      g_printerr ("bounceclass: %s: %s\n", msg->file, info.error);
+  }
+  if (app->format == FMT_JSON)
+    bc_report_append_json (report, &info, out);
+  else
+    bc_report_append_text (report, &info, app->explain, out);
+  bc_report_free (report);
+  g_free (err_text);
+  return out;
+}
+
+static void
+write_out (GString *s)
+{
+  fwrite (s->str, 1, s->len, stdout);
+  g_string_free (s, TRUE);
+}
+
+static void
+worker (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  App *app = user_data;
+  gboolean err = FALSE;
+  GString *out = classify_one (app, job->msg, &err);
+
+  g_mutex_lock (&app->lock);
+  if (err)
+    app->any_error = TRUE;
+  g_hash_table_insert (app->done, GUINT_TO_POINTER ((guint) job->seq), out);
+  g_cond_broadcast (&app->cond);
+  g_mutex_unlock (&app->lock);
+  bc_input_msg_free (job->msg);
+  g_free (job);
+}
+
+/* drain - write every finished record that is next in order; with @wait,
+ * block until the records up to @upto are written. Called with the lock. */
+static void
+drain (App *app, guint64 upto, gboolean wait)
+{
+  for (;;) {
+    GString *s;
+    while ((s = g_hash_table_lookup (app->done, GUINT_TO_POINTER ((guint) app->next_out)))) {
+      g_hash_table_remove (app->done, GUINT_TO_POINTER ((guint) app->next_out));
+      app->next_out++;
+      g_mutex_unlock (&app->lock);
+      write_out (s);
+      g_mutex_lock (&app->lock);
+    }
+    if (!wait || app->next_out >= upto)
+      return;
+    g_cond_wait (&app->cond, &app->lock);
+  }
+}
+
+static void
+on_message (BcInputMsg *msg, gpointer user_data)
+{
+  App *app = user_data;
+
+  if (!app->pool) {
+    gboolean err = FALSE;
+    write_out (classify_one (app, msg, &err));
+    if (err)
+      app->any_error = TRUE;
+    bc_input_msg_free (msg);
+    return;
+  }
+  {
+    Job *job = g_new0 (Job, 1);
+    job->seq = app->next_seq++;
+    job->msg = msg;
+    g_thread_pool_push (app->pool, job, NULL);
+    g_mutex_lock (&app->lock);
+    drain (app, app->next_seq > (guint64) WINDOW * app->jobs
+                    ? app->next_seq - (guint64) WINDOW * app->jobs : 0, TRUE);
+    g_mutex_unlock (&app->lock);
+  }
+}
+
+static gboolean
+parse_format (const char *name, const char *value, gpointer data, GError **error)
+{
+  Format *f = data;
+  if (g_strcmp0 (value, "text") == 0)
+    *f = FMT_TEXT;
+  else if (g_strcmp0 (value, "json") == 0)
+    *f = FMT_JSON;
+  else {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 "unknown format '%s' (use text or json)", value);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  App app = { 0 };
+  gboolean json = FALSE, version = FALSE;
+  char **rules = NULL, **paths = NULL;
+  gint jobs = 1, max_rcpts = 0, max_msec = 0;
+  gint64 max_size = 0;
+  Format format = FMT_TEXT;
+  GError *error = NULL;
+  BcLimits limits;
+  GOptionContext *ctx;
+  GOptionGroup *group;
+  GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Write JSON Lines, one object per message", NULL },
+    { "format", 'f', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_format,
+      "Output format: text (default) or json", "FORMAT" },
+    { "explain", 'e', 0, G_OPTION_ARG_NONE, &app.explain,
+      "Show the rule that fired and the evidence it matched", NULL },
+    { "rules", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &rules,
+      "Add a rules file; it takes precedence over the built-in rules (repeatable)", "FILE" },
+    { "jobs", 'J', 0, G_OPTION_ARG_INT, &jobs, "Classify on N threads (default 1; 0 = one per core)", "N" },
+    { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size,
+      "Read at most BYTES of each message (default 32 MiB)", "BYTES" },
+    { "max-recipients", 0, 0, G_OPTION_ARG_INT, &max_rcpts,
+      "Report at most N recipients per message (default 10000)", "N" },
+    { "time-limit", 0, 0, G_OPTION_ARG_INT, &max_msec,
+      "Spend at most MS milliseconds classifying one message (default 2000)", "MS" },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "[PATH...]" },
+    { NULL }
+  };
+  int status = 0;
+
+  ctx = g_option_context_new ("[PATH...] - classify bounce messages");
+  g_option_context_set_summary (ctx,
+    "Reads bounces (DSNs, NDRs, feedback reports, auto-replies) and says for each\n"
+    "recipient what happened and what the sender should do. A PATH is a message\n"
+    "file, an mbox or a Maildir; with no PATH, or '-', standard input is read.");
+  g_option_context_set_description (ctx,
+    "Exit status: 0 every message was read; 1 some input could not be read (its\n"
+    "record carries an error); 2 usage error or bad rules file.\n"
+    "See bounceclass(1) and bounceclass-rules(5).");
+  group = g_option_group_new (NULL, NULL, NULL, &format, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (ctx, group);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+    g_printerr ("bounceclass: %s\nTry 'bounceclass --help'.\n", error->message);
+    g_error_free (error);
+    g_option_context_free (ctx);
+    return 2;
+  }
+  g_option_context_free (ctx);
+  if (version) {
+    printf ("bounceclass %s (libbounceclass %s, GMime %u.%u.%u)\n", BC_VERSION, bc_version (),
+            gmime_major_version, gmime_minor_version, gmime_micro_version);
+    return 0;
+  }
+  if (jobs < 0 || max_size < 0 || max_rcpts < 0 || max_msec < 0) {
+    g_printerr ("bounceclass: --jobs, --max-size, --max-recipients and --time-limit take a number >= 0\n");
+    return 2;
+  }
+  app.format = json ? FMT_JSON : format;
+
+  bc_limits_init (&limits);
+  if (max_size > 0)
+    limits.max_message = (gsize) max_size;
+  if (max_rcpts > 0)
+    limits.max_recipients = max_rcpts;
+  if (max_msec > 0)
+    limits.max_msec = max_msec;
+  app.cls = bc_classifier_new (&limits, &error);
+  if (!app.cls) {
+    g_printerr ("bounceclass: built-in rules: %s\n", error->message);
+    return 2;
+  }
+  for (guint i = 0; rules && rules[i]; i++) {
+    if (!bc_classifier_add_rules_file (app.cls, rules[i], &error)) {
+      g_printerr ("bounceclass: %s\n", error->message);
+      g_error_free (error);
+      bc_classifier_free (app.cls);
+      return 2;
+    }
+  }
+
+  app.jobs = jobs == 0 ? g_get_num_processors () : (guint) jobs;
+  if (app.jobs > 1) {
+    g_mutex_init (&app.lock);
+    g_cond_init (&app.cond);
+    app.done = g_hash_table_new (g_direct_hash, g_direct_equal);
+    app.pool = g_thread_pool_new (worker, &app, app.jobs, TRUE, NULL);
+  }
+
+  if (!paths || !paths[0])
+    bc_input_read ("-", limits.max_message, on_message, &app);
+  else
+    for (guint i = 0; paths[i]; i++)
+      bc_input_read (paths[i], limits.max_message, on_message, &app);
+
+  if (app.pool) {
+    g_mutex_lock (&app.lock);
+    drain (&app, app.next_seq, TRUE);
+    g_mutex_unlock (&app.lock);
+    g_thread_pool_free (app.pool, FALSE, TRUE);
+    g_hash_table_unref (app.done);
+    g_mutex_clear (&app.lock);
+    g_cond_clear (&app.cond);
+  }
+  fflush (stdout);
+  if (app.any_error)
+    status = 1;
+  bc_classifier_free (app.cls);
+  g_strfreev (rules);
+  g_strfreev (paths);
+  return status;
+}

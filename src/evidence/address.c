@@ -1,0 +1,145 @@
+/* address.c - find and normalise e-mail addresses.
+ *
+ * Bounces quote addresses every way there is: "rfc822; <a@b>", quotes,
+ * comments, mailto:, trailing dots. Normalising strips all of that and
+ * lower-cases the domain; anything that is still not local@domain is
+ * rejected (NULL) rather than reported as a recipient.
+ */
+#include "bc-private.h"
+
+#include <string.h>
+
+#define MAX_ADDR 320
+
+static gboolean
+local_char (guchar c)
+{
+  return g_ascii_isalnum (c) || (c && strchr ("!#$%&'*+-/=?^_`{|}~.", c)) || c >= 0x80;
+}
+
+static gboolean
+domain_char (guchar c)
+{
+  return g_ascii_isalnum (c) || c == '-' || c == '.' || c == '_' || c >= 0x80;
+}
+
+static gboolean
+valid_domain (const char *d)
+{
+  gsize n = strlen (d);
+
+  if (n == 0 || n > 255)
+    return FALSE;
+  if (d[0] == '[' && d[n - 1] == ']')
+    return TRUE;
+  if (d[0] == '.' || d[0] == '-')
+    return FALSE;
+  for (const char *p = d; *p; p++) {
+    if (!domain_char (*p))
+      return FALSE;
+    if (p[0] == '.' && p[1] == '.')
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* _bc_address_normalize - a clean "local@domain" or NULL. */
+char *
+_bc_address_normalize (const char *raw)
+{
+  char buf[MAX_ADDR + 1];
+  char *s, *at, *lt, *gt, *p;
+  gsize n;
+
+  if (!raw)
+    return NULL;
+  while (*raw == ' ' || *raw == '\t' || *raw == '\n')
+    raw++;
+  n = strlen (raw);
+  if (n == 0 || n > MAX_ADDR)
+    return NULL;
+  memcpy (buf, raw, n + 1);
+  s = buf;
+
+  /* "rfc822; addr", "utf-8; addr" */
+  p = strchr (s, ';');
+  if (p && p - s < 12 && !memchr (s, '@', p - s))
+    s = p + 1;
+  /* <addr> wins over whatever surrounds it */
+  lt = strchr (s, '<');
+  if (lt && (gt = strchr (lt, '>')) && memchr (lt, '@', gt - lt)) {
+    *gt = '\0';
+    s = lt + 1;
+  }
+  g_strstrip (s);
+  if (g_ascii_strncasecmp (s, "mailto:", 7) == 0)
+    s += 7;
+  /* comments: drop "(...)" runs */
+  while ((p = strchr (s, '(')) != NULL) {
+    char *q = strchr (p, ')');
+    if (!q) {
+      *p = '\0';
+      break;
+    }
+    memmove (p, q + 1, strlen (q + 1) + 1);
+  }
+  g_strstrip (s);
+  /* surrounding quotes, brackets and trailing punctuation */
+  while (*s == '"' || *s == '\'' || *s == '<' || *s == '[' || *s == '`')
+    s++;
+  n = strlen (s);
+  while (n > 0 && strchr ("\"'>.,;:]`)", s[n - 1]))
+    s[--n] = '\0';
+  if (n == 0)
+    return NULL;
+  at = strrchr (s, '@');
+  if (!at || at == s || at[1] == '\0')
+    return NULL;
+  for (p = s; p < at; p++) {
+    if (*p == ' ' || *p == '\t' || *p == '<' || *p == '>' || *p == ',' || (guchar) *p < 0x20)
+      return NULL;
+  }
+  if (!valid_domain (at + 1) || !strchr (at + 1, '.'))
+    return NULL;
+  if (!g_utf8_validate (s, -1, NULL))
+    return NULL;
+  {
+    char *dom = g_utf8_strdown (at + 1, -1);
+    char *out = g_strdup_printf ("%.*s@%s", (int) (at - s), s, dom);
+    g_free (dom);
+    return out;
+  }
+}
+
+/* _bc_address_find - the first address-shaped token in @text; *end is set
+ * past it. */
+char *
+_bc_address_find (const char *text, gsize len, const char **end)
+{
+  const char *limit = text + len;
+  const char *at = text;
+
+  while ((at = memchr (at, '@', limit - at)) != NULL) {
+    const char *b = at, *e = at + 1;
+    while (b > text && local_char (b[-1]))
+      b--;
+    while (e < limit && domain_char (*e))
+      e++;
+    while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
+      e--;
+    if (b < at && e > at + 1) {
+      char *tmp = g_strndup (b, e - b);
+      char *addr = _bc_address_normalize (tmp);
+      g_free (tmp);
+      if (addr) {
+        if (end)
+          *end = e;
+        return addr;
+      }
+    }
+    at++;
+  }
+  if (end)
+    *end = limit;
+  return NULL;
+}

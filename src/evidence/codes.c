@@ -1,0 +1,137 @@
+/* codes.c - find SMTP reply codes and RFC 3463 enhanced status codes.
+ *
+ * An enhanced code is class.subject.detail with class 2, 4 or 5 and up to
+ * three digits in each other part; a reply code is three digits, the first
+ * 2, 4 or 5 and the second 0 to 5. Neither may be part of a longer number
+ * or of a dotted quad. Allocates nothing.
+ */
+#include "bc-private.h"
+
+#include <string.h>
+
+static gsize
+digits (const char *s, gsize max)
+{
+  gsize n = 0;
+  while (n <= max && g_ascii_isdigit (s[n]))
+    n++;
+  return n;
+}
+
+/* status_at - the length of an enhanced code starting at @s, or 0. */
+static gsize
+status_at (const char *s)
+{
+  gsize a, b;
+
+  if (s[0] != '2' && s[0] != '4' && s[0] != '5')
+    return 0;
+  if (s[1] != '.')
+    return 0;
+  a = digits (s + 2, 3);
+  if (a == 0 || a > 3 || s[2 + a] != '.')
+    return 0;
+  b = digits (s + 3 + a, 3);
+  if (b == 0 || b > 3)
+    return 0;
+  if (s[3 + a + b] == '.' && g_ascii_isdigit (s[4 + a + b]))
+    return 0;                               /* an IP address */
+  return 3 + a + b;
+}
+
+gboolean
+_bc_status_valid (const char *s, gsize len)
+{
+  return len > 0 && len < 12 && status_at (s) == len;
+}
+
+gboolean
+_bc_status_is_generic (const char *status)
+{
+  return status[0] == '\0' || (status[1] == '.' && strcmp (status + 2, "0.0") == 0);
+}
+
+static gboolean
+boundary_before (const char *text, const char *p)
+{
+  if (p == text)
+    return TRUE;
+  return !g_ascii_isalnum (p[-1]) && p[-1] != '.' && p[-1] != '-' && p[-1] != '_';
+}
+
+gboolean
+_bc_find_status (const char *text, char out[16])
+{
+  const char *p;
+
+  if (!text)
+    return FALSE;
+  for (p = text; *p; p++) {
+    gsize n;
+    if ((*p == '2' || *p == '4' || *p == '5') && boundary_before (text, p) &&
+        (n = status_at (p)) > 0) {
+      memcpy (out, p, n);
+      out[n] = '\0';
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static gsize
+reply_at (const char *text, const char *p)
+{
+  if ((p[0] != '2' && p[0] != '4' && p[0] != '5') || p[1] < '0' || p[1] > '5' ||
+      !g_ascii_isdigit (p[2]))
+    return 0;
+  if (!boundary_before (text, p) || g_ascii_isalnum (p[3]) || p[3] == '.' || p[3] == '@' ||
+      p[3] == ':' || p[3] == '/')
+    return 0;
+  if (p > text && (p[-1] == '+' || p[-1] == '/' || p[-1] == ':'))
+    return 0;
+  return 3;
+}
+
+/* _bc_find_reply - prefers a reply code that is followed by an enhanced
+ * code ("550 5.1.1", "550-5.1.1") or that opens a line; else the first. */
+gboolean
+_bc_find_reply (const char *text, char out[4])
+{
+  const char *p, *first = NULL;
+
+  if (!text)
+    return FALSE;
+  for (p = text; *p; p++) {
+    if (!reply_at (text, p))
+      continue;
+    if ((p[3] == ' ' || p[3] == '-') && status_at (p + 4) && p[0] == p[4]) {
+      first = p;
+      break;
+    }
+    if (!first)
+      first = p;
+  }
+  if (!first)
+    return FALSE;
+  memcpy (out, first, 3);
+  out[3] = '\0';
+  return TRUE;
+}
+
+/* _bc_recipient_fill_codes - complete the codes of @r from its diagnostic:
+ * a missing status or reply is read from the text, and a generic DSN status
+ * (x.0.0) gives way to a specific code of the same class in the text. */
+void
+_bc_recipient_fill_codes (BcRecipient *r)
+{
+  char st[16];
+
+  if (!r->diagnostic)
+    return;
+  if (r->reply_code[0] == '\0')
+    _bc_find_reply (r->diagnostic, r->reply_code);
+  if (_bc_status_is_generic (r->status) && _bc_find_status (r->diagnostic, st)) {
+    if (r->status[0] == '\0' || (st[0] == r->status[0] && !_bc_status_is_generic (st)))
+      g_strlcpy (r->status, st, sizeof r->status);
+  }
+}

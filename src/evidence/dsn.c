@@ -1,0 +1,234 @@
+/* dsn.c - read RFC 3464 (and RFC 6533) delivery-status fields.
+ *
+ * The text is a per-message block followed by per-recipient blocks, each a
+ * run of "Name: value" fields with folded continuation lines, separated by
+ * blank lines. Real reports drop the blank lines, repeat fields and break
+ * lines in odd places, so a new recipient also starts whenever a
+ * Final-Recipient arrives for a recipient that already has one. At most
+ * @max_rcpts recipients are read.
+ */
+#include "bc-private.h"
+
+#include <string.h>
+
+typedef struct {
+  const char *name;
+  gsize name_len;
+  GString *value;
+} Field;
+
+/* strip_type - "rfc822; a@b" -> "a@b", "smtp; 550 ..." -> "550 ...". Only a
+ * short word before the ';' counts as a type. */
+static const char *
+strip_type (const char *v)
+{
+  const char *semi = strchr (v, ';');
+
+  if (semi && semi - v <= 24) {
+    for (const char *p = v; p < semi; p++)
+      if (!(g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.' || *p == ' '))
+        return v;
+    v = semi + 1;
+    while (*v == ' ' || *v == '\t')
+      v++;
+  }
+  return v;
+}
+
+static void
+set_str (char **slot, const char *v)
+{
+  if (*slot || !*v)
+    return;
+  *slot = g_strdup (v);
+}
+
+static void
+apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint max_rcpts)
+{
+  BcRecipient *r = *cur;
+
+  if (g_ascii_strcasecmp (name, "Final-Recipient") == 0 ||
+      g_ascii_strcasecmp (name, "Original-Recipient") == 0 ||
+      g_ascii_strcasecmp (name, "X-Actual-Recipient") == 0) {
+    gboolean final = g_ascii_strcasecmp (name, "Final-Recipient") == 0;
+    gboolean orig = g_ascii_strcasecmp (name, "Original-Recipient") == 0;
+    char *addr = _bc_address_normalize (strip_type (value));
+    if (!addr)
+      return;
+    if (!final && !orig) {                  /* X-Actual-Recipient: a hint only */
+      g_free (addr);
+      return;
+    }
+    if (!r || (final && r->address) || (orig && r->original_recipient)) {
+      if (out->recipients->len >= max_rcpts) {
+        g_free (addr);
+        *cur = NULL;
+        return;
+      }
+      r = _bc_recipient_new (BC_SOURCE_DSN);
+      g_ptr_array_add (out->recipients, r);
+      *cur = r;
+    }
+    if (final)
+      r->address = addr;
+    else
+      r->original_recipient = addr;
+    return;
+  }
+  if (g_ascii_strcasecmp (name, "Reporting-MTA") == 0) {
+    set_str (&out->reporting_mta, strip_type (value));
+    return;
+  }
+  if (g_ascii_strcasecmp (name, "Arrival-Date") == 0) {
+    set_str (&out->arrival_date, value);
+    return;
+  }
+  if (!r)
+    return;
+  if (g_ascii_strcasecmp (name, "Action") == 0) {
+    if (!r->dsn_action) {
+      gsize n = strcspn (value, " \t;(");
+      r->dsn_action = g_ascii_strdown (value, n);
+    }
+  } else if (g_ascii_strcasecmp (name, "Status") == 0) {
+    gsize n = strcspn (value, " \t;(");
+    if (r->status[0] == '\0' && _bc_status_valid (value, n))
+      memcpy (r->status, value, n), r->status[n] = '\0';
+  } else if (g_ascii_strcasecmp (name, "Diagnostic-Code") == 0) {
+    const char *v = strip_type (value);
+    if (!r->diagnostic && *v)
+      r->diagnostic = g_strdup (v);
+    else if (r->diagnostic && *v && !strstr (r->diagnostic, v)) {
+      char *n = g_strconcat (r->diagnostic, " ", v, NULL);
+      g_free (r->diagnostic);
+      r->diagnostic = n;
+    }
+  } else if (g_ascii_strcasecmp (name, "Remote-MTA") == 0) {
+    set_str (&r->remote_mta, strip_type (value));
+  } else if (g_ascii_strcasecmp (name, "Last-Attempt-Date") == 0) {
+    set_str (&r->date, value);
+  }
+}
+
+/* field_name_len - the length of "Name" when @line is "Name: value". */
+static gsize
+field_name_len (const char *line, gsize len)
+{
+  gsize i = 0;
+
+  while (i < len && i < 64 && (g_ascii_isalnum (line[i]) || line[i] == '-' || line[i] == '_'))
+    i++;
+  if (i == 0 || i >= len || line[i] != ':')
+    return 0;
+  return i;
+}
+
+void
+_bc_dsn_parse (const char *text, gsize len, BcDsn *out, guint max_rcpts)
+{
+  const char *p = text, *end = text + len;
+  BcRecipient *cur = NULL;
+  GString *value = g_string_new (NULL);
+  char name[65] = "";
+
+  if (!out->recipients)
+    out->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) _bc_recipient_free);
+
+  while (p <= end) {
+    const char *nl = p < end ? memchr (p, '\n', end - p) : NULL;
+    const char *le = nl ? nl : end;
+    gsize ll = le - p;
+    gboolean blank = TRUE;
+
+    for (const char *q = p; q < le; q++)
+      if (*q != ' ' && *q != '\t') {
+        blank = FALSE;
+        break;
+      }
+    if (!blank && (p[0] == ' ' || p[0] == '\t') && name[0]) {
+      /* a folded continuation */
+      g_string_append_c (value, ' ');
+      g_string_append_len (value, p, ll);
+    } else {
+      if (name[0]) {
+        char *v = _bc_squeeze (value->str, value->len);
+        apply (out, &cur, name, v, max_rcpts);
+        g_free (v);
+        name[0] = '\0';
+      }
+      if (blank) {
+        cur = NULL;
+      } else {
+        gsize n = field_name_len (p, ll);
+        if (n) {
+          memcpy (name, p, n);
+          name[n] = '\0';
+          g_string_assign (value, "");
+          g_string_append_len (value, p + n + 1, ll - n - 1);
+        }
+      }
+    }
+    if (!nl)
+      break;
+    p = nl + 1;
+  }
+  if (name[0]) {
+    char *v = _bc_squeeze (value->str, value->len);
+    apply (out, &cur, name, v, max_rcpts);
+    g_free (v);
+  }
+  g_string_free (value, TRUE);
+
+  /* a block with only an Original-Recipient reports that address */
+  for (guint i = 0; i < out->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (out->recipients, i);
+    if (!r->address && r->original_recipient) {
+      r->address = r->original_recipient;
+      r->original_recipient = NULL;
+    }
+    if (r->original_recipient && g_ascii_strcasecmp (r->original_recipient, r->address) == 0)
+      g_clear_pointer (&r->original_recipient, g_free);
+  }
+}
+
+void
+_bc_dsn_clear (BcDsn *d)
+{
+  g_clear_pointer (&d->reporting_mta, g_free);
+  g_clear_pointer (&d->arrival_date, g_free);
+  g_clear_pointer (&d->recipients, g_ptr_array_unref);
+}
+
+/* _bc_field_get - the unfolded value of the first field @name in @block,
+ * newly allocated, or NULL. */
+char *
+_bc_field_get (const char *block, const char *name)
+{
+  gsize n = strlen (name);
+  const char *p = block;
+
+  while (p && *p) {
+    if (g_ascii_strncasecmp (p, name, n) == 0 && p[n] == ':') {
+      const char *v = p + n + 1, *e = v;
+      for (;;) {
+        const char *nl = strchr (e, '\n');
+        if (!nl) {
+          e += strlen (e);
+          break;
+        }
+        if (nl[1] == ' ' || nl[1] == '\t')
+          e = nl + 1;
+        else {
+          e = nl;
+          break;
+        }
+      }
+      return _bc_squeeze (v, e - v);
+    }
+    p = strchr (p, '\n');
+    if (p)
+      p++;
+  }
+  return NULL;
+}

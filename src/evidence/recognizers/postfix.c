@@ -1,0 +1,36 @@
+/* postfix.c - Postfix bounce(8) reports.
+ *
+ * "This is the mail system at host H." then one block per recipient:
+ * "<addr>: reason" or "<addr> (expanded from <alias>): reason", with the
+ * reason folded over indented lines.
+ */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const subjects[] = {
+    "Undelivered Mail Returned to Sender", "Delayed Mail (still being retried)",
+    "Successful Mail Delivery Report", "Mail Delivery Status Report", NULL
+  };
+  if (_bc_subject_starts (m, subjects))
+    return TRUE;
+  if (_bc_body_find (m, "This is the mail system at host") ||
+      _bc_body_find (m, "This is the Postfix program at host"))
+    return TRUE;
+  for (guint i = 0; i < m->dsn->len; i++)
+    if (_bc_strcasestr (g_ptr_array_index (m->dsn, i), "X-Postfix-Queue-ID"))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+scan (BcScan *s)
+{
+  if (_bc_body_find (s->mime, "The mail system"))
+    _bc_scan_section (s, "The mail system", NULL);
+  else
+    _bc_scan_section (s, "The Postfix program", NULL);
+}
+
+const BcRecognizer _bc_rec_postfix = { "postfix", detect, scan };

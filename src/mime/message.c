@@ -1,0 +1,427 @@
+/* message.c - turn a GMimeMessage into the parts the evidence stage reads.
+ *
+ * Walks the MIME tree at most limits->max_depth deep and limits->max_parts
+ * wide. Only parts that can carry evidence are decoded: text parts, the
+ * *delivery-status and feedback-report parts, and the headers of a returned
+ * message. Attachments, images and the body of a returned message are never
+ * decoded. Text is converted to UTF-8 and to LF line ends, and at most
+ * limits->max_text bytes of each part are kept.
+ */
+#include "bc-private.h"
+
+#include <string.h>
+
+typedef struct {
+  BcMime *m;
+  guint parts;
+  gboolean have_plain;
+  GString *html;            /* text/html kept in case no text/plain comes */
+} Walk;
+
+GMimeParserOptions *
+_bc_parser_options (void)
+{
+  static GMimeParserOptions *opts;
+  static gsize once;
+
+  if (g_once_init_enter (&once)) {
+    static const char *fallback[] = { "utf-8", "iso-2022-jp", "shift_jis", "euc-jp",
+                                      "gb18030", "koi8-r", "windows-1252", NULL };
+    opts = g_mime_parser_options_new ();
+    g_mime_parser_options_set_fallback_charsets (opts, fallback);
+    g_mime_parser_options_set_address_compliance_mode (opts, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode (opts, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_rfc2047_compliance_mode (opts, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_once_init_leave (&once, 1);
+  }
+  return opts;
+}
+
+/* _bc_text_normalize_eol - CRLF and lone CR become LF, in place. */
+void
+_bc_text_normalize_eol (GString *s)
+{
+  char *r, *w, *end;
+
+  if (!memchr (s->str, '\r', s->len))
+    return;
+  r = w = s->str;
+  end = s->str + s->len;
+  while (r < end) {
+    if (*r == '\r') {
+      *w++ = '\n';
+      r++;
+      if (r < end && *r == '\n')
+        r++;
+    } else {
+      *w++ = *r++;
+    }
+  }
+  g_string_truncate (s, w - s->str);
+}
+
+static gboolean
+is_ascii (const char *data, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) data[i] >= 0x80 || data[i] == 0x1b)
+      return FALSE;
+  return TRUE;
+}
+
+/* _bc_text_decode - bytes in @charset (or an unknown one) to valid UTF-8.
+ * Never fails: undecodable bytes become U+FFFD. */
+char *
+_bc_text_decode (const char *data, gsize len, const char *charset)
+{
+  char *out = NULL;
+
+  if (is_ascii (data, len))
+    return g_strndup (data, len);
+  if (charset && *charset && g_ascii_strcasecmp (charset, "us-ascii") != 0) {
+    const char *name = g_mime_charset_iconv_name (charset);
+    if (g_ascii_strcasecmp (name, "utf-8") == 0 || g_ascii_strcasecmp (name, "utf8") == 0) {
+      if (g_utf8_validate (data, len, NULL))
+        return g_strndup (data, len);
+    } else {
+      gsize r = 0, w = 0;
+      out = g_convert (data, len, "UTF-8", name, &r, &w, NULL);
+      if (out && r == len)
+        return out;
+      g_clear_pointer (&out, g_free);
+    }
+  }
+  if (g_utf8_validate (data, len, NULL))
+    return g_strndup (data, len);
+  out = g_mime_utils_decode_8bit (_bc_parser_options (), data, len);
+  if (out && !g_utf8_validate (out, -1, NULL)) {
+    char *v = g_utf8_make_valid (out, -1);
+    g_free (out);
+    out = v;
+  }
+  return out ? out : g_utf8_make_valid (data, len);
+}
+
+/* part_bytes - the decoded (transfer-encoding) content of a leaf part, capped. */
+static GByteArray *
+part_bytes (GMimePart *part, gsize cap)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  GMimeStream *mem;
+  GByteArray *ba;
+
+  if (!content)
+    return NULL;
+  ba = g_byte_array_new ();
+  mem = g_mime_stream_mem_new_with_byte_array (ba);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+  g_mime_data_wrapper_write_to_stream (content, mem);
+  g_object_unref (mem);
+  if (ba->len > cap)
+    g_byte_array_set_size (ba, cap);
+  return ba;
+}
+
+static char *
+part_text (BcMime *m, GMimePart *part)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
+  const char *charset = g_mime_content_type_get_parameter (ct, "charset");
+  GByteArray *ba = part_bytes (part, m->limits->max_text + 1);
+  GString *s;
+  char *text;
+
+  if (!ba)
+    return g_strdup ("");
+  if (ba->len > m->limits->max_text) {
+    g_byte_array_set_size (ba, m->limits->max_text);
+    m->truncated = TRUE;
+    g_ptr_array_add (m->warnings, g_strdup ("part text truncated"));
+  }
+  text = _bc_text_decode ((const char *) ba->data, ba->len, charset);
+  g_byte_array_unref (ba);
+  s = g_string_new (text);
+  g_free (text);
+  _bc_text_normalize_eol (s);
+  return g_string_free (s, FALSE);
+}
+
+/* html_to_text - a crude HTML to text: tags dropped, block tags become line
+ * breaks, the few entities NDRs use are decoded. */
+static void
+html_to_text (GString *out, const char *html)
+{
+  const char *p = html;
+
+  while (*p) {
+    if (*p == '<') {
+      const char *q = strchr (p, '>');
+      if (!q)
+        break;
+      if (g_ascii_strncasecmp (p, "<br", 3) == 0 || g_ascii_strncasecmp (p, "<p", 2) == 0 ||
+          g_ascii_strncasecmp (p, "</p", 3) == 0 || g_ascii_strncasecmp (p, "<div", 4) == 0 ||
+          g_ascii_strncasecmp (p, "</div", 5) == 0 || g_ascii_strncasecmp (p, "<tr", 3) == 0 ||
+          g_ascii_strncasecmp (p, "<li", 3) == 0)
+        g_string_append_c (out, '\n');
+      p = q + 1;
+    } else if (*p == '&') {
+      static const struct { const char *e; char c; } ents[] = {
+        { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' },
+        { "&nbsp;", ' ' }, { "&#39;", '\'' },
+      };
+      gboolean done = FALSE;
+      for (guint i = 0; i < G_N_ELEMENTS (ents); i++) {
+        gsize n = strlen (ents[i].e);
+        if (g_ascii_strncasecmp (p, ents[i].e, n) == 0) {
+          g_string_append_c (out, ents[i].c);
+          p += n;
+          done = TRUE;
+          break;
+        }
+      }
+      if (!done)
+        g_string_append_c (out, *p++);
+    } else if (*p == '\n') {
+      g_string_append_c (out, ' ');
+      p++;
+    } else {
+      g_string_append_c (out, *p++);
+    }
+  }
+  g_string_append_c (out, '\n');
+}
+
+static void
+walk (Walk *w, GMimeObject *obj, guint depth)
+{
+  BcMime *m = w->m;
+  GMimeContentType *ct;
+  const char *type, *sub;
+
+  if (depth > m->limits->max_depth) {
+    m->truncated = TRUE;
+    g_ptr_array_add (m->warnings, g_strdup_printf ("MIME nesting deeper than %u", m->limits->max_depth));
+    return;
+  }
+  if (++w->parts > m->limits->max_parts) {
+    if (w->parts == m->limits->max_parts + 1) {
+      m->truncated = TRUE;
+      g_ptr_array_add (m->warnings, g_strdup_printf ("more than %u MIME parts", m->limits->max_parts));
+    }
+    return;
+  }
+  ct = g_mime_object_get_content_type (obj);
+  type = ct ? g_mime_content_type_get_media_type (ct) : "text";
+  sub = ct ? g_mime_content_type_get_media_subtype (ct) : "plain";
+  if (!type) type = "text";
+  if (!sub) sub = "plain";
+
+  if (GMIME_IS_MULTIPART (obj)) {
+    GMimeMultipart *mp = GMIME_MULTIPART (obj);
+    int n = g_mime_multipart_get_count (mp);
+    if (g_ascii_strcasecmp (sub, "report") == 0)
+      m->is_report = TRUE;
+    for (int i = 0; i < n; i++)
+      walk (w, g_mime_multipart_get_part (mp, i), depth + 1);
+    return;
+  }
+  if (GMIME_IS_MESSAGE_PART (obj)) {
+    GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
+    m->has_attached_message = TRUE;
+    if (inner && !m->orig)
+      m->orig = g_object_ref (GMIME_OBJECT (inner));
+    return;   /* the returned message is evidence only through its headers */
+  }
+  if (!GMIME_IS_PART (obj))
+    return;
+  if (g_ascii_strcasecmp (type, "message") == 0 || g_ascii_strcasecmp (type, "text") == 0) {
+    if (g_ascii_strcasecmp (sub, "delivery-status") == 0 ||
+        g_ascii_strcasecmp (sub, "global-delivery-status") == 0) {
+      g_ptr_array_add (m->dsn, part_text (m, GMIME_PART (obj)));
+      return;
+    }
+    if (g_ascii_strcasecmp (sub, "feedback-report") == 0) {
+      if (!m->arf)
+        m->arf = part_text (m, GMIME_PART (obj));
+      return;
+    }
+    if (g_ascii_strcasecmp (sub, "rfc822-headers") == 0 ||
+        g_ascii_strcasecmp (sub, "global-headers") == 0 ||
+        (g_ascii_strcasecmp (type, "message") == 0 &&
+         (g_ascii_strcasecmp (sub, "rfc822") == 0 || g_ascii_strcasecmp (sub, "global") == 0))) {
+      m->has_attached_message = TRUE;
+      if (!m->orig && !m->orig_text)
+        m->orig_text = part_text (m, GMIME_PART (obj));
+      return;
+    }
+  }
+  if (g_ascii_strcasecmp (type, "text") != 0) {
+    return;   /* attachments and images are never decoded */
+  }
+  if (g_mime_part_is_attachment (GMIME_PART (obj)) && m->body->len > 0)
+    return;
+  if (g_ascii_strcasecmp (sub, "html") == 0) {
+    char *t = part_text (m, GMIME_PART (obj));
+    if (!w->html)
+      w->html = g_string_new (NULL);
+    html_to_text (w->html, t);
+    g_free (t);
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "plain") == 0 || g_ascii_strcasecmp (sub, "enriched") == 0 ||
+      !GMIME_IS_MULTIPART (obj)) {
+    char *t = part_text (m, GMIME_PART (obj));
+    w->have_plain = TRUE;
+    if (m->body->len)
+      g_string_append_c (m->body, '\n');
+    g_string_append (m->body, t);
+    g_free (t);
+  }
+}
+
+/* find_returned_copy - where a plain-text NDR starts quoting the returned
+ * message: the start of the marker line, or @len when there is none. */
+static gsize
+find_returned_copy (const char *text, gsize len)
+{
+  static const char *const markers[] = {
+    "this is a copy of the message", "below this line is a copy of the message",
+    "original message headers:", "----- original message -----", "original message follows",
+    "------ returned message", "----- unsent message follows", "--- original message ---",
+    "content of the original message", "the original message was:", "original message header:",
+    "----- message header follows -----", "------- original message --------",
+    "---------- forwarded message ----------", "message text follows:",
+    "the headers of the original message follow", "following is a copy of the message headers",
+    "----- the following is a copy of", NULL
+  };
+  gsize best = len;
+
+  for (guint i = 0; markers[i]; i++) {
+    const char *f = _bc_strcasestr_len (text, best, markers[i]);
+    if (f) {
+      const char *ls = f;
+      while (ls > text && ls[-1] != '\n')
+        ls--;
+      best = ls - text;
+    }
+  }
+  return best;
+}
+
+static char *
+header_decoded (GMimeObject *obj, const char *name)
+{
+  const char *raw = g_mime_object_get_header (obj, name);
+  char *v, *valid;
+
+  if (!raw)
+    return NULL;
+  v = g_mime_utils_header_decode_text (_bc_parser_options (), raw);
+  valid = g_utf8_make_valid (v, -1);
+  g_free (v);
+  return valid;
+}
+
+BcMime *
+_bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
+{
+  BcMime *m = g_new0 (BcMime, 1);
+  Walk w = { m, 0, FALSE, NULL };
+  InternetAddressList *from;
+  GMimeObject *top;
+
+  m->msg = g_object_ref (msg);
+  m->limits = limits;
+  m->body = g_string_new (NULL);
+  m->dsn = g_ptr_array_new_with_free_func (g_free);
+  m->warnings = g_ptr_array_new_with_free_func (g_free);
+
+  m->subject = header_decoded (GMIME_OBJECT (msg), "Subject");
+  if (!m->subject)
+    m->subject = g_strdup ("");
+  m->from = header_decoded (GMIME_OBJECT (msg), "From");
+  if (!m->from)
+    m->from = g_strdup ("");
+  from = g_mime_message_get_from (msg);
+  m->from_addr = NULL;
+  if (from && internet_address_list_length (from) > 0) {
+    InternetAddress *ia = internet_address_list_get_address (from, 0);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+      m->from_addr = g_ascii_strdown (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), -1);
+  }
+  if (!m->from_addr)
+    m->from_addr = g_strdup ("");
+  {
+    const char *d = g_mime_object_get_header (GMIME_OBJECT (msg), "Date");
+    m->date = d ? g_utf8_make_valid (d, -1) : NULL;
+  }
+
+  top = g_mime_message_get_mime_part (msg);
+  if (top)
+    walk (&w, top, 0);
+  if (!w.have_plain && w.html)
+    g_string_append (m->body, w.html->str);
+  if (w.html)
+    g_string_free (w.html, TRUE);
+  m->ndr_len = find_returned_copy (m->body->str, m->body->len);
+  return m;
+}
+
+void
+_bc_mime_free (BcMime *m)
+{
+  if (!m)
+    return;
+  g_clear_object (&m->msg);
+  g_clear_object (&m->orig);
+  g_free (m->from);
+  g_free (m->from_addr);
+  g_free (m->subject);
+  g_free (m->date);
+  g_free (m->arf);
+  g_free (m->orig_text);
+  g_string_free (m->body, TRUE);
+  g_ptr_array_unref (m->dsn);
+  g_ptr_array_unref (m->warnings);
+  g_free (m);
+}
+
+const char *
+_bc_mime_header (const BcMime *m, const char *name)
+{
+  return g_mime_object_get_header (GMIME_OBJECT (m->msg), name);
+}
+
+/* _bc_mime_parse_bytes - parse one message held in memory. The bytes are
+ * copied with line ends made LF, so CRLF, CR and LF input read alike. */
+GMimeMessage *
+_bc_mime_parse_bytes (const char *data, gsize len, GError **error)
+{
+  GMimeStream *stream;
+  GMimeParser *parser;
+  GMimeMessage *msg;
+  GByteArray *ba;
+
+  if (len == 0) {
+    g_set_error (error, BC_ERROR, BC_ERROR_EMPTY, "empty input");
+    return NULL;
+  }
+  if (memchr (data, '\r', len)) {
+    GString *s = g_string_new_len (data, len);
+    _bc_text_normalize_eol (s);
+    ba = g_byte_array_new_take ((guint8 *) s->str, s->len);
+    g_string_free (s, FALSE);
+  } else {
+    ba = g_byte_array_sized_new (len);
+    g_byte_array_append (ba, (const guint8 *) data, len);
+  }
+  stream = g_mime_stream_mem_new_with_byte_array (ba);   /* takes ba */
+  parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  msg = g_mime_parser_construct_message (parser, _bc_parser_options ());
+  g_object_unref (parser);
+  g_object_unref (stream);
+  if (!msg)
+    g_set_error (error, BC_ERROR, BC_ERROR_PARSE, "not a message: no header block could be parsed");
+  return msg;
+}

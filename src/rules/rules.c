@@ -1,0 +1,580 @@
+/* rules.c - load rules files and find the rule that decides a recipient.
+ *
+ * A rule is one logical line: a reason, then key=value conditions, quoted
+ * the way a POSIX shell quotes (see docs/rules.md). Lines that start with
+ * white space continue the rule above. Every condition of a rule must hold;
+ * of the rules that hold, the one with the highest precedence wins, then
+ * the highest weight, then the earliest in its file. Rules are compiled once
+ * when loaded and sorted so that matching stops at the first rule that
+ * holds. Regular expressions run with a PCRE match limit and on at most
+ * max_line bytes of text, so no input can make them backtrack for long.
+ */
+#include "bc-private.h"
+
+#include <string.h>
+#include <stdlib.h>
+#include <stdio.h>
+
+#define REGEX_LIMIT "(*LIMIT_MATCH=200000)"
+
+typedef struct {
+  char cls;                 /* '2', '4', '5' or 0 for any */
+  int sub_lo, sub_hi;       /* -1 for any */
+  int det_lo, det_hi;
+} StatusPat;
+
+typedef struct {
+  char d[3];                /* digit or 'x' */
+} ReplyPat;
+
+typedef struct {
+  const char *reason;
+  int precedence;
+  int weight;
+  guint order;
+  char *origin;
+  GArray *status;           /* StatusPat, NULL when no condition */
+  GArray *reply;            /* ReplyPat */
+  GRegex *text;
+  char *text_src;
+  GRegex *not_text;
+  char **hosts;             /* lower-case; "*" globs or domain suffixes */
+  GPatternSpec **host_globs;
+  char **recognizers;
+  char **dsn_actions;
+  char **sources;
+} Rule;
+
+struct _BcRuleSet {
+  GPtrArray *rules;         /* (Rule *) sorted by _bc_rules_finish() */
+  guint next_order;
+};
+
+static void
+rule_free (Rule *r)
+{
+  if (!r)
+    return;
+  g_free (r->origin);
+  if (r->status)
+    g_array_unref (r->status);
+  if (r->reply)
+    g_array_unref (r->reply);
+  if (r->text)
+    g_regex_unref (r->text);
+  if (r->not_text)
+    g_regex_unref (r->not_text);
+  g_free (r->text_src);
+  if (r->host_globs) {
+    for (guint i = 0; r->hosts[i]; i++)
+      if (r->host_globs[i])
+        g_pattern_spec_free (r->host_globs[i]);
+    g_free (r->host_globs);
+  }
+  g_strfreev (r->hosts);
+  g_strfreev (r->recognizers);
+  g_strfreev (r->dsn_actions);
+  g_strfreev (r->sources);
+  g_free (r);
+}
+
+BcRuleSet *
+_bc_rules_new (void)
+{
+  BcRuleSet *rs = g_new0 (BcRuleSet, 1);
+  rs->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
+  return rs;
+}
+
+void
+_bc_rules_free (BcRuleSet *rs)
+{
+  if (!rs)
+    return;
+  g_ptr_array_unref (rs->rules);
+  g_free (rs);
+}
+
+guint
+_bc_rules_count (const BcRuleSet *rs)
+{
+  return rs->rules->len;
+}
+
+/* parse_range - "*", "7", "606-649" into lo/hi; FALSE when malformed. */
+static gboolean
+parse_range (const char *s, int *lo, int *hi)
+{
+  char *end;
+  long a, b;
+
+  if (strcmp (s, "*") == 0) {
+    *lo = *hi = -1;
+    return TRUE;
+  }
+  a = strtol (s, &end, 10);
+  if (end == s || a < 0 || a > 999)
+    return FALSE;
+  b = a;
+  if (*end == '-') {
+    const char *t = end + 1;
+    b = strtol (t, &end, 10);
+    if (end == t || b < a || b > 999)
+      return FALSE;
+  }
+  if (*end)
+    return FALSE;
+  *lo = a;
+  *hi = b;
+  return TRUE;
+}
+
+static gboolean
+parse_status (const char *v, GArray **out, int *spec)
+{
+  char **items = g_strsplit (v, ",", -1);
+  gboolean ok = TRUE;
+
+  *out = g_array_new (FALSE, FALSE, sizeof (StatusPat));
+  *spec = 0;
+  for (guint i = 0; ok && items[i]; i++) {
+    char **parts = g_strsplit (g_strstrip (items[i]), ".", 3);
+    StatusPat sp = { 0, -1, -1, -1, -1 };
+    guint n = g_strv_length (parts);
+    int s;
+
+    if (n == 0 || (strcmp (parts[0], "*") != 0 && !(strlen (parts[0]) == 1 &&
+                                                     strchr ("245", parts[0][0]))))
+      ok = FALSE;
+    else {
+      sp.cls = parts[0][0] == '*' ? 0 : parts[0][0];
+      if (n >= 2 && !parse_range (parts[1], &sp.sub_lo, &sp.sub_hi))
+        ok = FALSE;
+      if (n >= 3 && !parse_range (parts[2], &sp.det_lo, &sp.det_hi))
+        ok = FALSE;
+    }
+    /* how specific: 5.1.1 60, 5.7.606-649 50, 5.7.* 40, 5.0.0 or 5.* 15 */
+    if (sp.det_lo >= 0 && sp.sub_lo > 0 && sp.det_lo == sp.det_hi && sp.det_lo > 0)
+      s = 60;
+    else if (sp.det_lo > 0)
+      s = 50;
+    else if (sp.sub_lo > 0)
+      s = 40;
+    else
+      s = 15;
+    *spec = MAX (*spec, s);
+    g_array_append_val (*out, sp);
+    g_strfreev (parts);
+  }
+  g_strfreev (items);
+  return ok;
+}
+
+static gboolean
+parse_reply (const char *v, GArray **out)
+{
+  char **items = g_strsplit (v, ",", -1);
+  gboolean ok = TRUE;
+
+  *out = g_array_new (FALSE, FALSE, sizeof (ReplyPat));
+  for (guint i = 0; ok && items[i]; i++) {
+    const char *it = g_strstrip (items[i]);
+    ReplyPat rp;
+    if (strlen (it) != 3 || !strchr ("12345", it[0]))
+      ok = FALSE;
+    for (int k = 0; ok && k < 3; k++) {
+      char c = g_ascii_tolower (it[k]);
+      if (!g_ascii_isdigit (c) && c != 'x')
+        ok = FALSE;
+      rp.d[k] = c;
+    }
+    if (ok)
+      g_array_append_val (*out, rp);
+  }
+  g_strfreev (items);
+  return ok;
+}
+
+static char **
+parse_list (const char *v)
+{
+  char **items = g_strsplit (v, ",", -1);
+  for (guint i = 0; items[i]; i++) {
+    char *low = g_ascii_strdown (g_strstrip (items[i]), -1);
+    g_free (items[i]);
+    items[i] = low;
+  }
+  return items;
+}
+
+static GRegex *
+compile (const char *src, GError **error)
+{
+  char *pat = g_strconcat (REGEX_LIMIT, src, NULL);
+  GRegex *re = g_regex_new (pat, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, error);
+  g_free (pat);
+  return re;
+}
+
+#define FAIL(...)                                                            \
+  do {                                                                       \
+    g_set_error (error, BC_ERROR, BC_ERROR_RULES, __VA_ARGS__);              \
+    goto out;                                                                \
+  } while (0)
+
+static Rule *
+parse_rule (const char *name, guint line, const char *text, int precedence, GError **error)
+{
+  char **argv = NULL;
+  int argc = 0;
+  GError *e = NULL;
+  Rule *r = NULL, *ret = NULL;
+  int weight = 0, status_spec = 0;
+  gboolean have_weight = FALSE;
+
+  if (!g_shell_parse_argv (text, &argc, &argv, &e)) {
+    g_set_error (error, BC_ERROR, BC_ERROR_RULES, "%s:%u: %s", name, line, e->message);
+    g_error_free (e);
+    return NULL;
+  }
+  r = g_new0 (Rule, 1);
+  r->origin = g_strdup_printf ("%s:%u", name, line);
+  r->precedence = precedence;
+  r->reason = _bc_reason_intern (argv[0]);
+  if (!r->reason)
+    FAIL ("%s:%u: unknown reason '%s'", name, line, argv[0]);
+  if (argc < 2)
+    FAIL ("%s:%u: rule for '%s' has no condition", name, line, argv[0]);
+  for (int i = 1; i < argc; i++) {
+    const char *eq = strchr (argv[i], '=');
+    char *key;
+    const char *v;
+    if (!eq || eq == argv[i])
+      FAIL ("%s:%u: expected key=value, got '%s'", name, line, argv[i]);
+    key = g_strndup (argv[i], eq - argv[i]);
+    v = eq + 1;
+#define IS(k) (strcmp (key, k) == 0)
+#define ONCE(field) do { if (field) { g_free (key); FAIL ("%s:%u: '%s' given twice", name, line, argv[i]); } } while (0)
+    if (!*v) {
+      g_free (key);
+      FAIL ("%s:%u: empty value in '%s'", name, line, argv[i]);
+    }
+    if (IS ("status")) {
+      ONCE (r->status);
+      if (!parse_status (v, &r->status, &status_spec)) {
+        g_free (key);
+        FAIL ("%s:%u: bad status pattern '%s'", name, line, v);
+      }
+      weight += status_spec;
+    } else if (IS ("reply")) {
+      ONCE (r->reply);
+      if (!parse_reply (v, &r->reply)) {
+        g_free (key);
+        FAIL ("%s:%u: bad reply pattern '%s'", name, line, v);
+      }
+      weight += 10;
+    } else if (IS ("text") || IS ("not")) {
+      GRegex **slot = IS ("text") ? &r->text : &r->not_text;
+      ONCE (*slot);
+      *slot = compile (v, &e);
+      if (!*slot) {
+        g_free (key);
+        g_set_error (error, BC_ERROR, BC_ERROR_RULES, "%s:%u: bad regular expression: %s",
+                     name, line, e->message);
+        g_error_free (e);
+        goto out;
+      }
+      if (IS ("text")) {
+        r->text_src = g_strdup (v);
+        weight += 50;
+      }
+    } else if (IS ("host")) {
+      ONCE (r->hosts);
+      r->hosts = parse_list (v);
+      r->host_globs = g_new0 (GPatternSpec *, g_strv_length (r->hosts) + 1);
+      for (guint k = 0; r->hosts[k]; k++)
+        if (strpbrk (r->hosts[k], "*?"))
+          r->host_globs[k] = g_pattern_spec_new (r->hosts[k]);
+      weight += 20;
+    } else if (IS ("recognizer")) {
+      ONCE (r->recognizers);
+      r->recognizers = parse_list (v);
+      weight += 10;
+    } else if (IS ("dsn-action")) {
+      ONCE (r->dsn_actions);
+      r->dsn_actions = parse_list (v);
+      weight += 30;
+    } else if (IS ("source")) {
+      ONCE (r->sources);
+      r->sources = parse_list (v);
+      weight += 30;
+    } else if (IS ("weight")) {
+      char *end;
+      long w = strtol (v, &end, 10);
+      if (*end || w < 0 || w > 1000) {
+        g_free (key);
+        FAIL ("%s:%u: weight must be 0 to 1000, got '%s'", name, line, v);
+      }
+      have_weight = TRUE;
+      r->weight = (int) w;
+    } else {
+      FAIL ("%s:%u: unknown key '%s'", name, line, key);
+    }
+    g_free (key);
+#undef IS
+#undef ONCE
+  }
+  if (!r->status && !r->reply && !r->text && !r->hosts && !r->recognizers &&
+      !r->dsn_actions && !r->sources)
+    FAIL ("%s:%u: rule for '%s' has no condition", name, line, argv[0]);
+  if (!have_weight)
+    r->weight = weight;
+  ret = r;
+  r = NULL;
+out:
+  rule_free (r);
+  g_strfreev (argv);
+  return ret;
+}
+
+gboolean
+_bc_rules_parse (BcRuleSet *rs, const char *name, const char *data, gsize len, int precedence,
+                 GError **error)
+{
+  GPtrArray *added = g_ptr_array_new ();
+  const char *p = data, *end = data + len;
+  GString *logical = g_string_new (NULL);
+  guint lineno = 0, start_line = 0;
+  gboolean ok = TRUE;
+
+  if (!g_utf8_validate (data, len, NULL)) {
+    g_set_error (error, BC_ERROR, BC_ERROR_RULES, "%s: not valid UTF-8", name);
+    ok = FALSE;
+    goto done;
+  }
+  while (ok) {
+    const char *nl = p < end ? memchr (p, '\n', end - p) : NULL;
+    const char *le = nl ? nl : end;
+    gboolean at_end = p >= end;
+    gboolean cont = !at_end && (*p == ' ' || *p == '\t');
+    const char *q = p;
+
+    if (!at_end)
+      lineno++;
+    while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
+      q++;
+    if (!at_end && (q == le || *q == '#')) {
+      /* blank or comment lines neither start nor end a rule */
+    } else if (cont && logical->len) {
+      g_string_append_c (logical, ' ');
+      g_string_append_len (logical, q, le - q);
+    } else {
+      if (logical->len) {
+        Rule *r = parse_rule (name, start_line, logical->str, precedence, error);
+        if (!r) {
+          ok = FALSE;
+          break;
+        }
+        r->order = rs->next_order++;
+        g_ptr_array_add (added, r);
+        g_string_truncate (logical, 0);
+      }
+      if (at_end)
+        break;
+      if (cont) {
+        g_set_error (error, BC_ERROR, BC_ERROR_RULES, "%s:%u: continuation line with no rule above",
+                     name, lineno);
+        ok = FALSE;
+        break;
+      }
+      start_line = lineno;
+      g_string_append_len (logical, q, le - q);
+      while (logical->len && logical->str[logical->len - 1] == '\r')
+        g_string_truncate (logical, logical->len - 1);
+    }
+    if (!nl)
+      p = end;
+    else
+      p = nl + 1;
+  }
+done:
+  if (ok) {
+    for (guint i = 0; i < added->len; i++)
+      g_ptr_array_add (rs->rules, g_ptr_array_index (added, i));
+  } else {
+    for (guint i = 0; i < added->len; i++)
+      rule_free (g_ptr_array_index (added, i));
+  }
+  g_ptr_array_unref (added);
+  g_string_free (logical, TRUE);
+  return ok;
+}
+
+static gint
+rule_cmp (gconstpointer a, gconstpointer b)
+{
+  const Rule *x = *(const Rule *const *) a, *y = *(const Rule *const *) b;
+  if (x->precedence != y->precedence)
+    return y->precedence - x->precedence;
+  if (x->weight != y->weight)
+    return y->weight - x->weight;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void
+_bc_rules_finish (BcRuleSet *rs)
+{
+  g_ptr_array_sort (rs->rules, rule_cmp);
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+static gboolean
+status_match (const GArray *pats, const char *status)
+{
+  int sub, det;
+
+  if (!status[0])
+    return FALSE;
+  if (sscanf (status + 2, "%d.%d", &sub, &det) != 2)
+    return FALSE;
+  for (guint i = 0; i < pats->len; i++) {
+    const StatusPat *p = &g_array_index (pats, StatusPat, i);
+    if (p->cls && p->cls != status[0])
+      continue;
+    if (p->sub_lo >= 0 && (sub < p->sub_lo || sub > p->sub_hi))
+      continue;
+    if (p->det_lo >= 0 && (det < p->det_lo || det > p->det_hi))
+      continue;
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+reply_match (const GArray *pats, const char *reply)
+{
+  if (!reply[0])
+    return FALSE;
+  for (guint i = 0; i < pats->len; i++) {
+    const ReplyPat *p = &g_array_index (pats, ReplyPat, i);
+    gboolean ok = TRUE;
+    for (int k = 0; k < 3; k++)
+      if (p->d[k] != 'x' && p->d[k] != reply[k])
+        ok = FALSE;
+    if (ok)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+in_list (char *const *list, const char *v)
+{
+  if (!v)
+    return FALSE;
+  for (guint i = 0; list[i]; i++)
+    if (g_ascii_strcasecmp (list[i], v) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+host_match (const Rule *r, const char *const *hosts)
+{
+  for (guint h = 0; h < 4 && hosts[h]; h++) {
+    char *low = g_ascii_strdown (hosts[h], -1);
+    gsize hl = strlen (low);
+    for (guint i = 0; r->hosts[i]; i++) {
+      gboolean ok;
+      if (r->host_globs[i])
+        ok = g_pattern_spec_match_string (r->host_globs[i], low);
+      else {
+        gsize n = strlen (r->hosts[i]);
+        ok = hl >= n && strcmp (low + hl - n, r->hosts[i]) == 0 &&
+             (hl == n || low[hl - n - 1] == '.' || low[hl - n - 1] == '@');
+      }
+      if (ok) {
+        g_free (low);
+        return hosts[h];
+      }
+    }
+    g_free (low);
+  }
+  return NULL;
+}
+
+gboolean
+_bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
+{
+  char *diag = NULL;
+  gboolean found = FALSE;
+
+  if (in->diagnostic) {
+    gsize n = strlen (in->diagnostic);
+    if (n > in->max_line) {
+      const char *e = g_utf8_find_prev_char (in->diagnostic, in->diagnostic + in->max_line + 1);
+      n = e ? (gsize) (e - in->diagnostic) : in->max_line;
+    }
+    diag = g_strndup (in->diagnostic, n);
+  }
+
+  for (guint i = 0; i < rs->rules->len && !found; i++) {
+    const Rule *r = g_ptr_array_index (rs->rules, i);
+    GMatchInfo *mi = NULL;
+    const char *host = NULL;
+
+    if (r->sources && !in_list (r->sources, in->source))
+      continue;
+    if (r->dsn_actions && !in_list (r->dsn_actions, in->dsn_action))
+      continue;
+    if (r->recognizers && !in_list (r->recognizers, in->recognizer))
+      continue;
+    if (r->status && !status_match (r->status, in->status))
+      continue;
+    if (r->reply && !reply_match (r->reply, in->reply_code))
+      continue;
+    if (r->hosts && !(host = host_match (r, in->hosts)))
+      continue;
+    if (r->text && !(diag && g_regex_match (r->text, diag, 0, &mi))) {
+      if (mi)
+        g_match_info_free (mi);
+      continue;
+    }
+    if (r->not_text && diag && g_regex_match (r->not_text, diag, 0, NULL)) {
+      if (mi)
+        g_match_info_free (mi);
+      continue;
+    }
+    found = TRUE;
+    out->reason = r->reason;
+    out->origin = r->origin;
+    {
+      GString *ev = g_string_new (NULL);
+      if (r->status)
+        g_string_append_printf (ev, "status %s; ", in->status);
+      if (r->reply)
+        g_string_append_printf (ev, "reply %s; ", in->reply_code);
+      if (mi) {
+        char *m = g_match_info_fetch (mi, 0);
+        g_string_append_printf (ev, "text \"%s\"; ", m ? m : "");
+        g_free (m);
+      }
+      if (host)
+        g_string_append_printf (ev, "host %s; ", host);
+      if (r->recognizers)
+        g_string_append_printf (ev, "recognizer %s; ", in->recognizer);
+      if (r->dsn_actions)
+        g_string_append_printf (ev, "action %s; ", in->dsn_action);
+      if (r->sources)
+        g_string_append_printf (ev, "source %s; ", in->source);
+      if (ev->len >= 2)
+        g_string_truncate (ev, ev->len - 2);
+      out->evidence = g_string_free (ev, FALSE);
+    }
+    if (mi)
+      g_match_info_free (mi);
+  }
+  g_free (diag);
+  return found;
+}
