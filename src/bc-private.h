@@ -23,6 +23,8 @@ typedef struct {
   GString *body;            /* free text of the report: text parts outside any
                                returned message, UTF-8, LF line ends, capped */
   gsize ndr_len;            /* bytes of body before an inline returned message */
+  char *body_fold;          /* body ASCII lower-cased, same length, for fast
+                               case-insensitive search (_bc_body_find) */
   GPtrArray *dsn;           /* (char *) texts of *delivery-status parts */
   char *arf;                /* text of a message/feedback-report part */
   GMimeObject *orig;        /* returned message or its headers (a reference) */
@@ -62,15 +64,34 @@ typedef struct {
   char *reporting_mta;
   char *arrival_date;
   GPtrArray *recipients;    /* (BcRecipient *) */
+  gboolean overflow;        /* more recipients than max_rcpts were named */
 } BcDsn;
 G_GNUC_INTERNAL void _bc_dsn_parse (const char *text, gsize len, BcDsn *out, guint max_rcpts);
 G_GNUC_INTERNAL void _bc_dsn_clear (BcDsn *d);
 G_GNUC_INTERNAL char *_bc_field_get (const char *block, const char *name);
 
+/* command.c: the SMTP command a refusal answered ("CONN", "HELO",
+ * "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA") or NULL; static strings */
+G_GNUC_INTERNAL const char *_bc_smtp_command_in (const char *text, gsize len);
+G_GNUC_INTERNAL const char *_bc_smtp_command_for (const BcMime *m, const BcRecipient *r,
+                                                  gboolean only_one);
+
 /* original.c */
 G_GNUC_INTERNAL void _bc_original_read (const BcMime *m, BcOriginal *out);
 G_GNUC_INTERNAL void _bc_original_from_text (const char *text, BcOriginal *out);
 G_GNUC_INTERNAL void _bc_original_clear (BcOriginal *o);
+
+/* verp.c */
+typedef struct {
+  BcVerpMode mode;
+  char prefix[64];          /* "" for any */
+  char separator;           /* after the prefix, '+' */
+  char equals;              /* stands for '@', '=' */
+} BcVerpConfig;
+G_GNUC_INTERNAL void _bc_verp_config_init (BcVerpConfig *cfg);
+G_GNUC_INTERNAL gboolean _bc_srs_local (const char *local);
+G_GNUC_INTERNAL char *_bc_verp_decode (const BcVerpConfig *cfg, const char *address);
+G_GNUC_INTERNAL void _bc_verp_apply (const BcVerpConfig *cfg, const BcMime *m, BcReport *report);
 
 /* arf.c, autoreply.c */
 G_GNUC_INTERNAL gboolean _bc_arf_read (const BcMime *m, BcReport *report);
@@ -82,6 +103,7 @@ typedef struct {
   const BcMime *mime;
   GPtrArray *recipients;    /* (BcRecipient *) found in the text */
   char *reporting_mta;
+  char *feedback_type;      /* set by a recognizer that reads a complaint */
   guint max_rcpts;
 } BcScan;
 
@@ -98,6 +120,7 @@ G_GNUC_INTERNAL const BcRecognizer *_bc_recognizer_detect (const BcMime *m);
 G_GNUC_INTERNAL const BcRecognizer *_bc_recognizer_generic (void);
 G_GNUC_INTERNAL BcRecipient *_bc_scan_add (BcScan *s, const char *address, const char *diag);
 G_GNUC_INTERNAL void _bc_scan_blocks (BcScan *s, const char *text, gsize len);
+G_GNUC_INTERNAL void _bc_scan_generic (BcScan *s, const char *text, gsize len);
 
 /* text helpers shared by recognizers (evidence/text.c) */
 G_GNUC_INTERNAL const char *_bc_strcasestr (const char *hay, const char *needle);
@@ -107,6 +130,7 @@ G_GNUC_INTERNAL gboolean _bc_from_matches (const BcMime *m, const char *const *n
 G_GNUC_INTERNAL gboolean _bc_subject_starts (const BcMime *m, const char *const *prefixes);
 G_GNUC_INTERNAL gboolean _bc_header_contains (const BcMime *m, const char *header, const char *needle);
 G_GNUC_INTERNAL const char *_bc_body_find (const BcMime *m, const char *needle);
+G_GNUC_INTERNAL const char *_bc_memmem (const char *hay, gsize len, const char *needle, gsize n);
 G_GNUC_INTERNAL char *_bc_squeeze (const char *s, gssize len);
 G_GNUC_INTERNAL const char *_bc_next_line (const char *p, const char *end);
 
@@ -123,6 +147,7 @@ typedef struct {
   const char *recognizer;   /* may be NULL */
   const char *dsn_action;   /* may be NULL */
   const char *source;       /* "dsn", "text", ... */
+  const char *command;      /* SMTP command refused (command.c), may be NULL */
   gsize max_line;
 } BcRuleInput;
 

@@ -18,6 +18,7 @@ struct _BcClassifier {
   BcLimits limits;
   BcRuleSet *rules;
   int next_precedence;
+  BcVerpConfig verp;
 };
 
 #define RESOURCE_DIR "/org/bounceclass/rules"
@@ -83,6 +84,7 @@ bc_classifier_new (const BcLimits *limits, GError **error)
     bc_limits_init (&cls->limits);
   cls->rules = _bc_rules_new ();
   cls->next_precedence = 1;
+  _bc_verp_config_init (&cls->verp);
   if (!load_builtin (cls->rules, error)) {
     bc_classifier_free (cls);
     return NULL;
@@ -118,6 +120,30 @@ bc_classifier_add_rules_file (BcClassifier *cls, const char *path, GError **erro
   ok = bc_classifier_add_rules_data (cls, path, data, len, error);
   g_free (data);
   return ok;
+}
+
+gboolean
+bc_classifier_set_verp (BcClassifier *cls, BcVerpMode mode, const char *prefix,
+                        const char *delimiters, GError **error)
+{
+  g_return_val_if_fail (cls != NULL, FALSE);
+  if (delimiters && (strlen (delimiters) != 2 || delimiters[0] == delimiters[1] ||
+                     !g_ascii_isgraph (delimiters[0]) || !g_ascii_isgraph (delimiters[1]) ||
+                     delimiters[0] == '@' || delimiters[1] == '@')) {
+    g_set_error (error, BC_ERROR, BC_ERROR_INVALID,
+                 "VERP delimiters must be two different characters, such as \"+=\"");
+    return FALSE;
+  }
+  if (prefix && strlen (prefix) >= sizeof cls->verp.prefix) {
+    g_set_error (error, BC_ERROR, BC_ERROR_INVALID, "VERP prefix longer than %u bytes",
+                 (guint) sizeof cls->verp.prefix - 1);
+    return FALSE;
+  }
+  cls->verp.mode = mode == BC_VERP_OFF ? BC_VERP_OFF : BC_VERP_AUTO;
+  g_strlcpy (cls->verp.prefix, prefix ? prefix : "", sizeof cls->verp.prefix);
+  cls->verp.separator = delimiters ? delimiters[0] : '+';
+  cls->verp.equals = delimiters ? delimiters[1] : '=';
+  return TRUE;
 }
 
 const BcLimits *
@@ -218,6 +244,25 @@ fallback_recipients (const BcMime *m, BcReport *report, BcScan *scan)
   g_free (diag);
 }
 
+/* unsubscribe_request - a mail client's one-click unsubscribe message
+ * (Apple Mail sends "X-Apple-Unsubscribe: true" to the List-Unsubscribe
+ * mailto address): a complaint-like opt-out from its sender. */
+static gboolean
+unsubscribe_request (const BcMime *m, BcReport *report)
+{
+  BcRecipient *r;
+
+  if (!_bc_header_contains (m, "X-Apple-Unsubscribe", "true") || !m->from_addr[0])
+    return FALSE;
+  r = _bc_recipient_new (BC_SOURCE_ARF);
+  r->address = g_strdup (m->from_addr);
+  r->diagnostic = g_strdup ("feedback-type: opt-out (unsubscribe request)");
+  g_ptr_array_add (report->recipients, r);
+  report->feedback_type = g_strdup ("opt-out");
+  report->recognizer = g_strdup ("unsubscribe");
+  return TRUE;
+}
+
 static void
 gather (const BcMime *m, BcReport *report)
 {
@@ -230,6 +275,8 @@ gather (const BcMime *m, BcReport *report)
     report->recognizer = g_strdup ("arf");
     return;
   }
+  if (unsubscribe_request (m, report))
+    return;
   for (guint i = 0; i < m->dsn->len; i++) {
     const char *t = g_ptr_array_index (m->dsn, i);
     _bc_dsn_parse (t, strlen (t), &dsn, m->limits->max_recipients);
@@ -242,7 +289,7 @@ gather (const BcMime *m, BcReport *report)
   if (rec)
     rec->scan (&scan);
   else if (_bc_looks_like_bounce (m))
-    _bc_scan_blocks (&scan, m->body->str, m->ndr_len);
+    _bc_scan_generic (&scan, m->body->str, m->ndr_len);
 
   if (dsn.recipients && dsn.recipients->len) {
     for (guint i = 0; i < dsn.recipients->len; i++) {
@@ -252,8 +299,23 @@ gather (const BcMime *m, BcReport *report)
         continue;
       if ((t = find_by_address (scan.recipients, r)))
         merge (r, t);
-      else if (!r->diagnostic && scan.recipients->len == 1 && dsn.recipients->len == 1)
+      else if ((!r->diagnostic || strlen (r->diagnostic) < 12) && scan.recipients->len == 1 &&
+               dsn.recipients->len == 1)
         merge (r, g_ptr_array_index (scan.recipients, 0));
+      if ((!r->diagnostic || strlen (r->diagnostic) < 12) && dsn.recipients->len == 1 &&
+          m->ndr_len > 0) {
+        /* a lone DSN recipient with no real diagnostic: the NDR text is
+         * the best there is */
+        const char *b = m->body->str, *tr = _bc_body_find (m, "Transcript of session follows");
+        char *text;
+        if (tr)                             /* the transcript, not the preamble */
+          b = tr + strlen ("Transcript of session follows");
+        text = _bc_squeeze (b, MIN ((gsize) (m->body->str + m->ndr_len - b), 1500));
+        char *n = r->diagnostic ? g_strconcat (r->diagnostic, " ", text, NULL) : g_strdup (text);
+        g_free (r->diagnostic);
+        g_free (text);
+        r->diagnostic = n;
+      }
       g_ptr_array_add (report->recipients, r);
       dsn.recipients->pdata[i] = NULL;
     }
@@ -277,6 +339,11 @@ gather (const BcMime *m, BcReport *report)
     }
     report->recognizer = g_strdup ("autoreply");
   }
+  if (dsn.overflow) {
+    report->truncated = TRUE;
+    _bc_report_warn (report, "more than %u recipients; the rest were not read",
+                     m->limits->max_recipients);
+  }
   if (!report->reporting_mta && dsn.reporting_mta)
     report->reporting_mta = g_strdup (dsn.reporting_mta);
   for (guint i = 0; i < report->recipients->len; i++) {
@@ -284,8 +351,11 @@ gather (const BcMime *m, BcReport *report)
     if (!r->date)
       r->date = g_strdup (dsn.arrival_date ? dsn.arrival_date : m->date);
   }
+  if (scan.feedback_type && !report->feedback_type)
+    report->feedback_type = g_strdup (scan.feedback_type);
   g_ptr_array_unref (scan.recipients);
   g_free (scan.reporting_mta);
+  g_free (scan.feedback_type);
   _bc_dsn_clear (&dsn);
 }
 
@@ -325,6 +395,7 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
     in.recognizer = report->recognizer;
     in.dsn_action = r->dsn_action;
     in.source = bc_source_to_string (r->source);
+    in.command = _bc_smtp_command_for (m, r, report->recipients->len == 1);
     in.max_line = cls->limits.max_line;
     if (_bc_rules_match (cls->rules, &in, &match)) {
       _bc_decide (r, match.reason);
@@ -348,6 +419,7 @@ bc_classifier_classify_message (BcClassifier *cls, GMimeMessage *message, GError
   report = _bc_report_new ();
   m = _bc_mime_new (message, &cls->limits);
   gather (m, report);
+  _bc_verp_apply (&cls->verp, m, report);
   decide (cls, m, report, deadline);
   for (guint i = 0; i < m->warnings->len; i++)
     g_ptr_array_add (report->warnings, g_strdup (g_ptr_array_index (m->warnings, i)));

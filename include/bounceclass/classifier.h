@@ -95,6 +95,66 @@ BcReport *bc_classifier_classify_message (BcClassifier *cls, GMimeMessage *messa
                                           GError **error);
 
 /**
+ * BcVerpMode:
+ * @BC_VERP_OFF: never decode VERP addresses
+ * @BC_VERP_AUTO: decode the bounce's envelope recipient when it has the
+ *   VERP shape (the default)
+ *
+ * See bc_classifier_set_verp() and docs/api.md.
+ */
+typedef enum {
+  BC_VERP_OFF,
+  BC_VERP_AUTO,
+} BcVerpMode;
+
+/**
+ * bc_classifier_set_verp:
+ * @cls: a #BcClassifier
+ * @mode: %BC_VERP_OFF or %BC_VERP_AUTO
+ * @prefix: (nullable): the local part before the separator, such as
+ *   "list-bounces"; only addresses that start with it (case-insensitive) are
+ *   decoded. NULL or "" accepts any prefix and splits at the first separator.
+ * @delimiters: (nullable): two different characters: the separator after
+ *   the prefix and the character standing for the subscriber's '@'. NULL
+ *   for "+=" (the Postfix and Mailman convention); "-=" for qmail/ezmlm.
+ * @error: return location for a #GError
+ *
+ * Says how the envelope recipient of a bounce (its X-Original-To,
+ * Delivered-To, Envelope-To or To, in that order) is decoded:
+ * list-bounces+alice=example.org@lists.example.com gives alice@example.org.
+ * The result is #BcReport.verp. When the report names no recipient, or only
+ * one guessed from the returned message's To, the decoded address becomes
+ * the recipient with source %BC_SOURCE_VERP. SRS addresses (SRS0=..., SRS1=...)
+ * are never decoded. Not thread-safe: call before classifying.
+ *
+ * Returns: FALSE with @error set (BC_ERROR_INVALID) when @delimiters is not
+ *   two different printable characters or @prefix is longer than 63 bytes.
+ */
+gboolean bc_classifier_set_verp (BcClassifier *cls, BcVerpMode mode, const char *prefix,
+                                 const char *delimiters, GError **error);
+
+/**
+ * bc_verp_decode:
+ * @address: an address such as "list-bounces+alice=example.org@lists.example.com"
+ * @prefix: (nullable): as for bc_classifier_set_verp()
+ * @delimiters: (nullable): as for bc_classifier_set_verp()
+ *
+ * Returns: (transfer full) (nullable): the encoded address, normalised, or
+ *   NULL when @address is not VERP (SRS addresses never are); free with g_free()
+ */
+char *bc_verp_decode (const char *address, const char *prefix, const char *delimiters);
+
+/**
+ * bc_srs_decode:
+ * @address: an SRS0 or SRS1 address such as
+ *   "SRS0=HHH=TT=example.org=alice@forwarder.example.net"
+ *
+ * Returns: (transfer full) (nullable): the original sender it encodes
+ *   ("alice@example.org"), or NULL; the hash is not checked. Free with g_free().
+ */
+char *bc_srs_decode (const char *address);
+
+/**
  * bc_classifier_get_limits:
  * Returns: (transfer none): the limits in force, owned by @cls
  */

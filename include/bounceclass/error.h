@@ -20,6 +20,7 @@ G_BEGIN_DECLS
  * @BC_ERROR_RULES: a rules file is malformed (the message names file:line)
  * @BC_ERROR_LIMIT: a hard limit made going on pointless
  * @BC_ERROR_EMPTY: the input holds no bytes
+ * @BC_ERROR_INVALID: an argument is out of range (such as VERP delimiters)
  */
 typedef enum {
   BC_ERROR_PARSE,
@@ -27,6 +28,7 @@ typedef enum {
   BC_ERROR_RULES,
   BC_ERROR_LIMIT,
   BC_ERROR_EMPTY,
+  BC_ERROR_INVALID,
 } BcErrorCode;
 
 GQuark bc_error_quark (void);

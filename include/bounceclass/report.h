@@ -46,6 +46,7 @@ typedef enum {
   BC_SOURCE_ARF,          /* an RFC 5965 feedback report */
   BC_SOURCE_AUTOREPLY,    /* the sender of an RFC 3834 auto-reply */
   BC_SOURCE_ORIGINAL,     /* the To of the returned original message */
+  BC_SOURCE_VERP,         /* decoded from the bounce's VERP envelope recipient */
 } BcSource;
 
 /**
@@ -105,6 +106,8 @@ typedef struct {
  * @original: headers of the returned message
  * @warnings: (element-type utf8): problems met while reading
  * @truncated: TRUE when a limit cut the input short
+ * @verp: (nullable): the address decoded from the bounce's VERP envelope
+ *   recipient (see bc_classifier_set_verp())
  */
 typedef struct {
   GPtrArray *recipients;
@@ -114,6 +117,7 @@ typedef struct {
   BcOriginal original;
   GPtrArray *warnings;
   gboolean truncated;
+  char *verp;
 } BcReport;
 
 /**
@@ -148,8 +152,8 @@ const char *bc_action_to_string (BcAction action);
 
 /**
  * bc_source_to_string:
- * Returns: (transfer none): "dsn", "text", "header", "arf", "autoreply" or
- *   "original"
+ * Returns: (transfer none): "dsn", "text", "header", "arf", "autoreply",
+ *   "original" or "verp"
  */
 const char *bc_source_to_string (BcSource source);
 

@@ -11,6 +11,7 @@
 #include <bounceclass/bounceclass.h>
 #include "bc-config.h"
 #include "input.h"
+#include "adopt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 
 #define WINDOW 16
 
-typedef enum { FMT_TEXT, FMT_JSON } Format;
+/* Format (text, json, tsv, csv) is declared in adopt.h */
 
 typedef struct {
   BcClassifier *cls;
@@ -72,10 +73,7 @@ classify_one (App *app, BcInputMsg *msg, gboolean *had_error)
     else
       g_printerr ("bounceclass: %s: %s\n", msg->file, info.error);
   }
-  if (app->format == FMT_JSON)
-    bc_report_append_json (report, &info, out);
-  else
-    bc_report_append_text (report, &info, app->explain, out);
+  bc_cli_render (app->format, app->explain, report, &info, out);
   bc_report_free (report);
   g_free (err_text);
   return out;
@@ -131,6 +129,7 @@ on_message (BcInputMsg *msg, gpointer user_data)
 {
   App *app = user_data;
 
+  bc_cli_progress_tick ();
   if (!app->pool) {
     gboolean err = FALSE;
     write_out (classify_one (app, msg, &err));
@@ -159,9 +158,13 @@ parse_format (const char *name, const char *value, gpointer data, GError **error
     *f = FMT_TEXT;
   else if (g_strcmp0 (value, "json") == 0)
     *f = FMT_JSON;
+  else if (g_strcmp0 (value, "tsv") == 0)
+    *f = FMT_TSV;
+  else if (g_strcmp0 (value, "csv") == 0)
+    *f = FMT_CSV;
   else {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 "unknown format '%s' (use text or json)", value);
+                 "unknown format '%s' (use text, json, tsv or csv)", value);
     return FALSE;
   }
   return TRUE;
@@ -183,7 +186,7 @@ main (int argc, char **argv)
   GOptionEntry entries[] = {
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Write JSON Lines, one object per message", NULL },
     { "format", 'f', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_format,
-      "Output format: text (default) or json", "FORMAT" },
+      "Output format: text (default), json, tsv or csv", "FORMAT" },
     { "explain", 'e', 0, G_OPTION_ARG_NONE, &app.explain,
       "Show the rule that fired and the evidence it matched", NULL },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &rules,
@@ -201,6 +204,7 @@ main (int argc, char **argv)
   };
   int status = 0;
 
+  bc_cli_prescan (argc, argv);
   ctx = g_option_context_new ("[PATH...] - classify bounce messages");
   g_option_context_set_summary (ctx,
     "Reads bounces (DSNs, NDRs, feedback reports, auto-replies) and says for each\n"
@@ -212,12 +216,13 @@ main (int argc, char **argv)
     "See bounceclass(1) and bounceclass-rules(5).");
   group = g_option_group_new (NULL, NULL, NULL, &format, NULL);
   g_option_group_add_entries (group, entries);
+  g_option_group_add_entries (group, bc_cli_entries ());
   g_option_context_set_main_group (ctx, group);
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     g_printerr ("bounceclass: %s\nTry 'bounceclass --help'.\n", error->message);
     g_error_free (error);
     g_option_context_free (ctx);
-    return 2;
+    return bc_cli_fail_status ();
   }
   g_option_context_free (ctx);
   if (version) {
@@ -227,7 +232,7 @@ main (int argc, char **argv)
   }
   if (jobs < 0 || max_size < 0 || max_rcpts < 0 || max_msec < 0) {
     g_printerr ("bounceclass: --jobs, --max-size, --max-recipients and --time-limit take a number >= 0\n");
-    return 2;
+    return bc_cli_fail_status ();
   }
   app.format = json ? FMT_JSON : format;
 
@@ -241,16 +246,23 @@ main (int argc, char **argv)
   app.cls = bc_classifier_new (&limits, &error);
   if (!app.cls) {
     g_printerr ("bounceclass: built-in rules: %s\n", error->message);
-    return 2;
+    return bc_cli_fail_status ();
   }
   for (guint i = 0; rules && rules[i]; i++) {
     if (!bc_classifier_add_rules_file (app.cls, rules[i], &error)) {
       g_printerr ("bounceclass: %s\n", error->message);
       g_error_free (error);
       bc_classifier_free (app.cls);
-      return 2;
+      return bc_cli_fail_status ();
     }
   }
+  if ((status = bc_cli_prepare (app.cls, app.format, app.explain)) >= 0) {
+    bc_classifier_free (app.cls);
+    g_strfreev (rules);
+    g_strfreev (paths);
+    return status;
+  }
+  status = 0;
 
   app.jobs = jobs == 0 ? g_get_num_processors () : (guint) jobs;
   if (app.jobs > 1) {
@@ -275,6 +287,8 @@ main (int argc, char **argv)
     g_mutex_clear (&app.lock);
     g_cond_clear (&app.cond);
   }
+  if (!bc_cli_finish (app.format))
+    app.any_error = TRUE;
   fflush (stdout);
   if (app.any_error)
     status = 1;

@@ -59,6 +59,17 @@ boundary_before (const char *text, const char *p)
   return !g_ascii_isalnum (p[-1]) && p[-1] != '.' && p[-1] != '-' && p[-1] != '_';
 }
 
+/* status_boundary - as boundary_before, and also after the '-' of a
+ * continued SMTP reply line ("550-5.1.1"). */
+static gboolean
+status_boundary (const char *text, const char *p)
+{
+  if (p - text >= 4 && p[-1] == '-' && g_ascii_isdigit (p[-2]) && g_ascii_isdigit (p[-3]) &&
+      g_ascii_isdigit (p[-4]) && boundary_before (text, p - 4))
+    return TRUE;
+  return boundary_before (text, p);
+}
+
 gboolean
 _bc_find_status (const char *text, char out[16])
 {
@@ -66,14 +77,29 @@ _bc_find_status (const char *text, char out[16])
 
   if (!text)
     return FALSE;
+  const char *ok = NULL;
+  gsize okn = 0;
+
+  /* a failure code wins over a success code earlier in a transcript */
   for (p = text; *p; p++) {
     gsize n;
-    if ((*p == '2' || *p == '4' || *p == '5') && boundary_before (text, p) &&
+    if ((*p == '2' || *p == '4' || *p == '5') && status_boundary (text, p) &&
         (n = status_at (p)) > 0) {
+      if (*p == '2') {
+        if (!ok)
+          ok = p, okn = n;
+        p += n - 1;
+        continue;
+      }
       memcpy (out, p, n);
       out[n] = '\0';
       return TRUE;
     }
+  }
+  if (ok) {
+    memcpy (out, ok, okn);
+    out[okn] = '\0';
+    return TRUE;
   }
   return FALSE;
 }
@@ -85,9 +111,11 @@ reply_at (const char *text, const char *p)
       !g_ascii_isdigit (p[2]))
     return 0;
   if (!boundary_before (text, p) || g_ascii_isalnum (p[3]) || p[3] == '.' || p[3] == '@' ||
-      p[3] == ':' || p[3] == '/')
+      p[3] == '/')
     return 0;
-  if (p > text && (p[-1] == '+' || p[-1] == '/' || p[-1] == ':'))
+  if (p[3] == ':' && p[4] != ' ' && p[4] != '\0')
+    return 0;                               /* a time or a port, not "550: ..." */
+  if (p > text && (p[-1] == '+' || p[-1] == '/' || p[-1] == ':' || p[-1] == '='))
     return 0;
   return 3;
 }
@@ -97,13 +125,19 @@ reply_at (const char *text, const char *p)
 gboolean
 _bc_find_reply (const char *text, char out[4])
 {
-  const char *p, *first = NULL;
+  const char *p, *first = NULL, *success = NULL;
 
   if (!text)
     return FALSE;
+  /* a failure reply wins over the 2xx replies before it in a transcript */
   for (p = text; *p; p++) {
     if (!reply_at (text, p))
       continue;
+    if (p[0] == '2') {
+      if (!success)
+        success = p;
+      continue;
+    }
     if ((p[3] == ' ' || p[3] == '-') && status_at (p + 4) && p[0] == p[4]) {
       first = p;
       break;
@@ -111,6 +145,8 @@ _bc_find_reply (const char *text, char out[4])
     if (!first)
       first = p;
   }
+  if (!first)
+    first = success;
   if (!first)
     return FALSE;
   memcpy (out, first, 3);

@@ -25,9 +25,17 @@ strip_type (const char *v)
   const char *semi = strchr (v, ';');
 
   if (semi && semi - v <= 24) {
-    for (const char *p = v; p < semi; p++)
-      if (!(g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.' || *p == ' '))
-        return v;
+    const char *p = v;
+    /* one token ("smtp", "X-Postfix"), then only blanks before the ';':
+     * "550 user unknown; try later" has no type */
+    while (p < semi && (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.'))
+      p++;
+    if (p == v)
+      return v;
+    while (p < semi && (*p == ' ' || *p == '\t'))
+      p++;
+    if (p != semi)
+      return v;
     v = semi + 1;
     while (*v == ' ' || *v == '\t')
       v++;
@@ -62,6 +70,7 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
     }
     if (!r || (final && r->address) || (orig && r->original_recipient)) {
       if (out->recipients->len >= max_rcpts) {
+        out->overflow = TRUE;
         g_free (addr);
         *cur = NULL;
         return;
@@ -84,8 +93,21 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
     set_str (&out->arrival_date, value);
     return;
   }
-  if (!r)
-    return;
+  if (!r) {
+    /* a per-recipient field before the block's Final-Recipient: start the
+     * recipient now; the address comes with that field */
+    static const char *const per_rcpt[] = { "Action", "Status", "Diagnostic-Code", "Remote-MTA",
+                                            "Last-Attempt-Date", NULL };
+    gboolean known = FALSE;
+    for (guint i = 0; per_rcpt[i]; i++)
+      if (g_ascii_strcasecmp (name, per_rcpt[i]) == 0)
+        known = TRUE;
+    if (!known || out->recipients->len >= max_rcpts)
+      return;
+    r = _bc_recipient_new (BC_SOURCE_DSN);
+    g_ptr_array_add (out->recipients, r);
+    *cur = r;
+  }
   if (g_ascii_strcasecmp (name, "Action") == 0) {
     if (!r->dsn_action) {
       gsize n = strcspn (value, " \t;(");
@@ -99,7 +121,7 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
     const char *v = strip_type (value);
     if (!r->diagnostic && *v)
       r->diagnostic = g_strdup (v);
-    else if (r->diagnostic && *v && !strstr (r->diagnostic, v)) {
+    else if (r->diagnostic && *v && strlen (r->diagnostic) < 4000 && !strstr (r->diagnostic, v)) {
       char *n = g_strconcat (r->diagnostic, " ", v, NULL);
       g_free (r->diagnostic);
       r->diagnostic = n;
@@ -183,6 +205,10 @@ _bc_dsn_parse (const char *text, gsize len, BcDsn *out, guint max_rcpts)
   /* a block with only an Original-Recipient reports that address */
   for (guint i = 0; i < out->recipients->len; i++) {
     BcRecipient *r = g_ptr_array_index (out->recipients, i);
+    if (!r->address && !r->original_recipient) {
+      g_ptr_array_remove_index (out->recipients, i--);   /* fields and no address */
+      continue;
+    }
     if (!r->address && r->original_recipient) {
       r->address = r->original_recipient;
       r->original_recipient = NULL;

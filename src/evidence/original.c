@@ -46,7 +46,11 @@ _bc_original_from_text (const char *text, BcOriginal *out)
 
   while (*p == '\n' || *p == ' ')
     p++;
-  s = g_string_new (p);
+  {
+    /* only the header block is read, so the returned body is not parsed */
+    const char *blank = strstr (p, "\n\n");
+    s = blank ? g_string_new_len (p, blank + 1 - p) : g_string_new (p);
+  }
   g_string_append (s, "\n\n");
   msg = _bc_mime_parse_bytes (s->str, s->len, NULL);
   g_string_free (s, TRUE);

@@ -3,24 +3,59 @@
  * All of them work on UTF-8 text and compare ASCII case-insensitively; none
  * of them allocates except _bc_squeeze().
  */
+#define _GNU_SOURCE 1       /* memmem */
 #include "bc-private.h"
 
 #include <string.h>
 
+static inline guchar
+fold_ascii (guchar c)
+{
+  return (guchar) (c - 'A') < 26 ? c | 0x20 : c;
+}
+
+/* _bc_strcasestr_len - the first @needle in @hay, ASCII case ignored.
+ * Candidates are found with memchr() for each case of the needle's first
+ * byte (the next position of each is remembered, so the scan is linear),
+ * which is far faster than folding every byte of the haystack. */
 const char *
 _bc_strcasestr_len (const char *hay, gsize len, const char *needle)
 {
   gsize n = strlen (needle);
-  char first;
+  const char *p, *end, *next_lo = NULL, *next_up = NULL;
+  guchar lo, up;
 
   if (n == 0)
     return hay;
   if (len < n)
     return NULL;
-  first = g_ascii_tolower (needle[0]);
-  for (gsize i = 0; i + n <= len; i++) {
-    if (g_ascii_tolower (hay[i]) == first && g_ascii_strncasecmp (hay + i, needle, n) == 0)
-      return hay + i;
+  lo = fold_ascii ((guchar) needle[0]);
+  up = g_ascii_toupper (lo);
+  p = hay;
+  end = hay + (len - n) + 1;            /* candidates start in [hay, end) */
+  while (p < end) {
+    const char *c;
+    gsize k;
+    if (!next_lo || next_lo < p) {
+      next_lo = memchr (p, lo, end - p);
+      if (!next_lo)
+        next_lo = end;
+    }
+    if (lo == up)
+      next_up = next_lo;
+    else if (!next_up || next_up < p) {
+      next_up = memchr (p, up, end - p);
+      if (!next_up)
+        next_up = end;
+    }
+    c = MIN (next_lo, next_up);
+    if (c >= end)
+      return NULL;
+    for (k = 1; k < n && fold_ascii ((guchar) c[k]) == fold_ascii ((guchar) needle[k]); k++)
+      ;
+    if (k == n)
+      return c;
+    p = c + 1;
   }
   return NULL;
 }
@@ -72,10 +107,26 @@ _bc_header_contains (const BcMime *m, const char *header, const char *needle)
 
 /* _bc_body_find - the first place @needle occurs in the report's own text
  * (not in an inline returned message). */
+/* _bc_memmem - memmem(3), which is not in C11. */
+const char *
+_bc_memmem (const char *hay, gsize len, const char *needle, gsize n)
+{
+  return memmem (hay, len, needle, n);
+}
+
 const char *
 _bc_body_find (const BcMime *m, const char *needle)
 {
-  return _bc_strcasestr_len (m->body->str, m->ndr_len, needle);
+  char low[256];
+  gsize n = strlen (needle);
+  const char *f;
+
+  if (!m->body_fold || n >= sizeof low)
+    return _bc_strcasestr_len (m->body->str, m->ndr_len, needle);
+  for (gsize i = 0; i < n; i++)
+    low[i] = g_ascii_tolower (needle[i]);
+  f = _bc_memmem (m->body_fold, m->ndr_len, low, n);
+  return f ? m->body->str + (f - m->body_fold) : NULL;
 }
 
 /* _bc_squeeze - runs of white space become one space; ends trimmed. */

@@ -18,6 +18,8 @@ typedef struct {
   GString *html;            /* text/html kept in case no text/plain comes */
 } Walk;
 
+static GIConv pinned_iconv[8];
+
 GMimeParserOptions *
 _bc_parser_options (void)
 {
@@ -29,6 +31,11 @@ _bc_parser_options (void)
                                       "gb18030", "koi8-r", "windows-1252", NULL };
     opts = g_mime_parser_options_new ();
     g_mime_parser_options_set_fallback_charsets (opts, fallback);
+    /* glibc unloads a gconv module when its last converter closes, so each
+     * 8-bit text would dlopen() the fallback charsets' modules again; one
+     * converter per charset held for the process's life keeps them loaded */
+    for (guint i = 0; fallback[i]; i++)
+      pinned_iconv[i] = g_iconv_open ("UTF-8", fallback[i]);
     g_mime_parser_options_set_address_compliance_mode (opts, GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_parameter_compliance_mode (opts, GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_rfc2047_compliance_mode (opts, GMIME_RFC_COMPLIANCE_LOOSE);
@@ -69,12 +76,84 @@ is_ascii (const char *data, gsize len)
   return TRUE;
 }
 
+/* is_iso2022 - 7-bit text with ISO-2022-JP escapes (ESC $ B, ESC $ @,
+ * ESC ( J). */
+static gboolean
+is_iso2022 (const char *data, gsize len)
+{
+  gboolean esc = FALSE;
+
+  for (gsize i = 0; i < len; i++) {
+    if ((guchar) data[i] >= 0x80)
+      return FALSE;
+    if (data[i] == 0x1b && i + 2 < len &&
+        ((data[i + 1] == '$' && (data[i + 2] == 'B' || data[i + 2] == '@')) ||
+         (data[i + 1] == '(' && data[i + 2] == 'J')))
+      esc = TRUE;
+  }
+  return esc;
+}
+
+/* looks_latin - undeclared 8-bit text that reads as a single-byte Latin
+ * charset: the 8-bit bytes stand inside mostly-ASCII words ("Empf\xe4nger",
+ * "d\xe9livr\xe9"), where CJK text has words made mostly of 8-bit bytes.
+ * Without this, Shift_JIS (tried first) takes "\xe4n" for a kanji. */
+static gboolean
+looks_latin (const char *data, gsize len)
+{
+  gsize high = 0, alpha = 0, i = 0;
+
+  while (i < len) {
+    gsize h = 0, a = 0, j = i;
+    while (j < len && !g_ascii_isspace (data[j])) {
+      if ((guchar) data[j] >= 0x80)
+        h++;
+      else if (g_ascii_isalpha (data[j]))
+        a++;
+      j++;
+    }
+    if (h) {
+      high += h;
+      alpha += a;
+    }
+    i = j + 1;
+  }
+  return high > 0 && high < alpha;
+}
+
+/* looks_cyrillic - undeclared 8-bit text that reads as KOI8-R or
+ * windows-1251: nearly all 8-bit bytes are letters 0xC0-0xFF, where the CJK
+ * double-byte charsets put many bytes in 0x80-0xBF. Russian text is mostly
+ * lower case, which KOI8-R puts in 0xC0-0xDF and windows-1251 in
+ * 0xE0-0xFF. Returns the charset name or NULL. */
+static const char *
+looks_cyrillic (const char *data, gsize len)
+{
+  gsize high = 0, letters = 0, low_half = 0;
+
+  for (gsize i = 0; i < len; i++) {
+    guchar c = data[i];
+    if (c < 0x80)
+      continue;
+    high++;
+    if (c >= 0xc0) {
+      letters++;
+      if (c < 0xe0)
+        low_half++;
+    }
+  }
+  if (high < 4 || letters * 20 < high * 19)
+    return NULL;
+  return low_half * 2 > letters ? "KOI8-R" : "WINDOWS-1251";
+}
+
 /* _bc_text_decode - bytes in @charset (or an unknown one) to valid UTF-8.
  * Never fails: undecodable bytes become U+FFFD. */
 char *
 _bc_text_decode (const char *data, gsize len, const char *charset)
 {
   char *out = NULL;
+  const char *cyr = NULL;
 
   if (is_ascii (data, len))
     return g_strndup (data, len);
@@ -91,8 +170,23 @@ _bc_text_decode (const char *data, gsize len, const char *charset)
       g_clear_pointer (&out, g_free);
     }
   }
+  if (is_iso2022 (data, len)) {
+    /* 7-bit ISO-2022-JP, often undeclared or labelled us-ascii */
+    gsize r = 0, w = 0;
+    out = g_convert (data, len, "UTF-8", "ISO-2022-JP", &r, &w, NULL);
+    if (out && r == len)
+      return out;
+    g_clear_pointer (&out, g_free);
+  }
   if (g_utf8_validate (data, len, NULL))
     return g_strndup (data, len);
+  if (looks_latin (data, len) || (cyr = looks_cyrillic (data, len))) {
+    gsize r = 0, w = 0;
+    out = g_convert (data, len, "UTF-8", cyr ? cyr : "WINDOWS-1252", &r, &w, NULL);
+    if (out && r == len)
+      return out;
+    g_clear_pointer (&out, g_free);
+  }
   out = g_mime_utils_decode_8bit (_bc_parser_options (), data, len);
   if (out && !g_utf8_validate (out, -1, NULL)) {
     char *v = g_utf8_make_valid (out, -1);
@@ -123,18 +217,18 @@ part_bytes (GMimePart *part, gsize cap)
 }
 
 static char *
-part_text (BcMime *m, GMimePart *part)
+part_text_cap (BcMime *m, GMimePart *part, gsize cap)
 {
   GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
   const char *charset = g_mime_content_type_get_parameter (ct, "charset");
-  GByteArray *ba = part_bytes (part, m->limits->max_text + 1);
+  GByteArray *ba = part_bytes (part, cap + 1);
   GString *s;
   char *text;
 
   if (!ba)
     return g_strdup ("");
-  if (ba->len > m->limits->max_text) {
-    g_byte_array_set_size (ba, m->limits->max_text);
+  if (ba->len > cap) {
+    g_byte_array_set_size (ba, cap);
     m->truncated = TRUE;
     g_ptr_array_add (m->warnings, g_strdup ("part text truncated"));
   }
@@ -144,6 +238,12 @@ part_text (BcMime *m, GMimePart *part)
   g_free (text);
   _bc_text_normalize_eol (s);
   return g_string_free (s, FALSE);
+}
+
+static char *
+part_text (BcMime *m, GMimePart *part)
+{
+  return part_text_cap (m, part, m->limits->max_text);
 }
 
 /* html_to_text - a crude HTML to text: tags dropped, block tags become line
@@ -221,6 +321,26 @@ walk (Walk *w, GMimeObject *obj, guint depth)
     int n = g_mime_multipart_get_count (mp);
     if (g_ascii_strcasecmp (sub, "report") == 0)
       m->is_report = TRUE;
+    if (n == 0) {
+      /* no boundary line was found: the whole text is the prologue */
+      const char *pro = g_mime_multipart_get_prologue (mp);
+      const char *epi = g_mime_multipart_get_epilogue (mp);
+      for (int k = 0; k < 2; k++) {
+        const char *t = k == 0 ? pro : epi;
+        gsize tl = t ? MIN (strlen (t), m->limits->max_text) : 0;
+        if (tl) {
+          char *u = _bc_text_decode (t, tl, NULL);
+          GString *gs = g_string_new (u);
+          g_free (u);
+          _bc_text_normalize_eol (gs);
+          if (m->body->len)
+            g_string_append_c (m->body, '\n');
+          g_string_append_len (m->body, gs->str, gs->len);
+          g_string_free (gs, TRUE);
+          w->have_plain = TRUE;
+        }
+      }
+    }
     for (int i = 0; i < n; i++)
       walk (w, g_mime_multipart_get_part (mp, i), depth + 1);
     return;
@@ -237,7 +357,10 @@ walk (Walk *w, GMimeObject *obj, guint depth)
   if (g_ascii_strcasecmp (type, "message") == 0 || g_ascii_strcasecmp (type, "text") == 0) {
     if (g_ascii_strcasecmp (sub, "delivery-status") == 0 ||
         g_ascii_strcasecmp (sub, "global-delivery-status") == 0) {
-      g_ptr_array_add (m->dsn, part_text (m, GMIME_PART (obj)));
+      /* a DSN holds one block per recipient: room for max_recipients of
+       * them, whatever the cap on free text */
+      gsize cap = MAX (m->limits->max_text, (gsize) m->limits->max_recipients * 512);
+      g_ptr_array_add (m->dsn, part_text_cap (m, GMIME_PART (obj), MIN (cap, m->limits->max_message)));
       return;
     }
     if (g_ascii_strcasecmp (sub, "feedback-report") == 0) {
@@ -279,10 +402,45 @@ walk (Walk *w, GMimeObject *obj, guint depth)
   }
 }
 
+/* line_is_header - does the line at @p (ending at @le) look like
+ * "Name: value" with a name of header shape? */
+static gsize
+header_name_len (const char *p, const char *le)
+{
+  const char *q = p;
+
+  while (q < le && (g_ascii_isalnum (*q) || *q == '-' || *q == '_'))
+    q++;
+  if (q == p || q >= le || *q != ':' || q - p > 40)
+    return 0;
+  return q - p;
+}
+
+/* starts_header_block - a quoted header block of a returned message: a
+ * "Received:" or "Return-Path:" line at the start of a line followed by
+ * another header line or a folded continuation. */
+static gboolean
+starts_header_block (const char *p, const char *end)
+{
+  static const char *const first[] = { "Received: ", "Return-Path:", "Return-path:", NULL };
+  const char *nl;
+
+  for (guint i = 0; first[i]; i++)
+    if (strncmp (p, first[i], strlen (first[i])) == 0)
+      goto next;
+  return FALSE;
+next:
+  nl = memchr (p, '\n', end - p);
+  if (!nl || nl + 1 >= end)
+    return FALSE;
+  nl++;
+  return nl[0] == ' ' || nl[0] == '\t' || header_name_len (nl, end) > 0;
+}
+
 /* find_returned_copy - where a plain-text NDR starts quoting the returned
  * message: the start of the marker line, or @len when there is none. */
 static gsize
-find_returned_copy (const char *text, gsize len)
+find_returned_copy (const char *text, const char *fold, gsize len)
 {
   static const char *const markers[] = {
     "this is a copy of the message", "below this line is a copy of the message",
@@ -292,20 +450,123 @@ find_returned_copy (const char *text, gsize len)
     "----- message header follows -----", "------- original message --------",
     "---------- forwarded message ----------", "message text follows:",
     "the headers of the original message follow", "following is a copy of the message headers",
-    "----- the following is a copy of", NULL
+    "----- the following is a copy of", "message headers follow", "original mail as follows",
+    "----- original message header -----", "original message header follows",
+    "------ original message headers", "---- start of returned message",
+    "returned mail follows", "----- returned mail follows", "unsent message below",
+    "------ the original message follows", "the original message follows",
+    "--- original message header ---", "-----original message-----",
+    "headers of your message follow", "----- message text follows", NULL
   };
   gsize best = len;
+  const char *p = text, *end = text + len;
 
   for (guint i = 0; markers[i]; i++) {
-    const char *f = _bc_strcasestr_len (text, best, markers[i]);
+    /* markers are lower case: search the folded copy */
+    const char *f = _bc_memmem (fold, best, markers[i], strlen (markers[i]));
     if (f) {
+      f = text + (f - fold);
       const char *ls = f;
       while (ls > text && ls[-1] != '\n')
         ls--;
       best = ls - text;
     }
   }
+  /* an unannounced copy: a header block at the start of a line */
+  end = text + best;
+  while (p < end) {
+    if ((*p == 'R') && starts_header_block (p, text + len))
+      return p - text;
+    p = memchr (p, '\n', end - p);
+    if (!p)
+      break;
+    p++;
+  }
   return best;
+}
+
+static gboolean
+dsn_field (const char *p, gsize n)
+{
+  static const char *const names[] = {
+    "Reporting-MTA", "Received-From-MTA", "Arrival-Date", "Original-Envelope-Id",
+    "DSN-Gateway", "Final-Recipient", "Original-Recipient", "Action", "Status", "Remote-MTA",
+    "Diagnostic-Code", "Last-Attempt-Date", "Will-Retry-Until", "Final-Log-ID",
+    "X-Actual-Recipient", NULL
+  };
+  if (n > 2 && (p[0] == 'X' || p[0] == 'x') && p[1] == '-')
+    return TRUE;
+  for (guint i = 0; names[i]; i++)
+    if (strlen (names[i]) == n && g_ascii_strncasecmp (p, names[i], n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* find_inline_dsn - delivery-status fields written into the text (a
+ * broken MIME structure, or an NDR that quotes its DSN): the run of DSN
+ * field blocks that holds a Final- or Original-Recipient. Returns its start
+ * and sets *out_end, or returns NULL. */
+static const char *
+find_inline_dsn (const char *text, gsize len, const char **out_end)
+{
+  const char *end = text + len, *p = text;
+  const char *rcpt = NULL;
+
+  while (p < end) {
+    if ((*p == 'F' || *p == 'f' || *p == 'O' || *p == 'o') &&
+        (g_ascii_strncasecmp (p, "Final-Recipient:", 16) == 0 ||
+         g_ascii_strncasecmp (p, "Original-Recipient:", 19) == 0)) {
+      rcpt = p;
+      break;
+    }
+    p = memchr (p, '\n', end - p);
+    if (!p)
+      break;
+    p++;
+  }
+  if (!rcpt)
+    return NULL;
+  {
+    /* back up over the field lines (and one blank line) before it */
+    const char *start = rcpt, *q = rcpt;
+    gboolean blank_seen = FALSE;
+    while (q > text) {
+      const char *ls = q - 1;
+      while (ls > text && ls[-1] != '\n')
+        ls--;
+      if (ls == q - 1) {                      /* blank line */
+        if (blank_seen)
+          break;
+        blank_seen = TRUE;
+      } else {
+        gsize n = header_name_len (ls, q - 1);
+        if (n && dsn_field (ls, n))
+          start = ls;
+        else if (!(ls[0] == ' ' || ls[0] == '\t') || n)
+          break;
+      }
+      q = ls;
+    }
+    /* forward over field lines, folds and blank lines between blocks */
+    q = rcpt;
+    while (q < end) {
+      const char *nl = memchr (q, '\n', end - q);
+      const char *le = nl ? nl : end;
+      if (le == q) {
+        const char *nx = nl + 1;
+        gsize n = nx < end ? header_name_len (nx, end) : 0;
+        if (!(n && dsn_field (nx, n)))
+          break;
+      } else if (!(q[0] == ' ' || q[0] == '\t')) {
+        gsize n = header_name_len (q, le);
+        if (!(n && dsn_field (q, n)))
+          break;
+      }
+      q = nl ? nl + 1 : end;
+    }
+    *out_end = q;
+    return start;
+  }
 }
 
 static char *
@@ -363,7 +624,20 @@ _bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
     g_string_append (m->body, w.html->str);
   if (w.html)
     g_string_free (w.html, TRUE);
-  m->ndr_len = find_returned_copy (m->body->str, m->body->len);
+  m->body_fold = g_malloc (m->body->len + 1);
+  for (gsize i = 0; i <= m->body->len; i++)
+    m->body_fold[i] = g_ascii_tolower (m->body->str[i]);
+  m->ndr_len = find_returned_copy (m->body->str, m->body_fold, m->body->len);
+  if (m->dsn->len == 0) {
+    /* DSN fields in the text: read them as a DSN, and keep them out of
+     * the free text */
+    const char *dend = NULL;
+    const char *d = find_inline_dsn (m->body->str, m->body->len, &dend);
+    if (d && (gsize) (d - m->body->str) <= m->ndr_len + 2) {
+      g_ptr_array_add (m->dsn, g_strndup (d, dend - d));
+      m->ndr_len = MIN (m->ndr_len, (gsize) (d - m->body->str));
+    }
+  }
   return m;
 }
 
@@ -381,6 +655,7 @@ _bc_mime_free (BcMime *m)
   g_free (m->arf);
   g_free (m->orig_text);
   g_string_free (m->body, TRUE);
+  g_free (m->body_fold);
   g_ptr_array_unref (m->dsn);
   g_ptr_array_unref (m->warnings);
   g_free (m);

@@ -1,35 +1,138 @@
-/* json.c - one JSON Lines record per message, written with json-glib.
+/* json.c - one JSON Lines record per message.
  *
  * The record is {"file", "index"?, "error"?, "recognizer", "recipients":
  * [...], "original": {...}, "warnings"?}; docs/json-schema.md describes
- * it. Strings in a report are valid UTF-8 already, and json-glib escapes
- * control characters, so the line is always valid JSON.
+ * it. Strings in a report are valid UTF-8 already, and every control
+ * character (U+0000-U+001F, U+007F) is escaped, so the line is always valid
+ * JSON.
+ *
+ * The record is written straight into the output GString rather than built
+ * with json-glib's JsonBuilder and JsonGenerator: measured on an mbox of
+ * corpus bounces, building and generating the tree cost about 110,000
+ * instructions a record, a fifth of what GMime spends parsing the message,
+ * while writing it directly costs a tenth of that (bench/README.md). The
+ * output is byte for byte what json-glib 1.6 wrote, except that U+001F is
+ * now escaped as JSON requires (json-glib 1.6 let it through).
  */
 #include "bc-private.h"
 
-#include <json-glib/json-glib.h>
+#include <string.h>
 
+/* A writer is the output string and where this record starts in it. */
+typedef struct {
+  GString *s;
+  gsize start;
+} JsonW;
+
+/* sep - the comma before a member or array element, unless it is the
+ * first in its object or array. */
 static void
-member (JsonBuilder *b, const char *name, const char *value)
+sep (JsonW *w)
 {
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
+  if (w->s->len > w->start) {
+    char c = w->s->str[w->s->len - 1];
+    if (c != '{' && c != '[' && c != ':')
+      g_string_append_c (w->s, ',');
+  }
 }
 
 static void
-member_opt (JsonBuilder *b, const char *name, const char *value)
+put_string (GString *s, const char *v)
+{
+  static const char hex[] = "0123456789abcdef";
+  const guchar *p = (const guchar *) v, *run = p;
+
+  g_string_append_c (s, '"');
+  for (;; p++) {
+    guchar c = *p;
+    if (G_LIKELY (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f))
+      continue;
+    if (p > run)
+      g_string_append_len (s, (const char *) run, p - run);
+    if (c == 0)
+      break;
+    run = p + 1;
+    switch (c) {
+    case '"': g_string_append_len (s, "\\\"", 2); break;
+    case '\\': g_string_append_len (s, "\\\\", 2); break;
+    case '\b': g_string_append_len (s, "\\b", 2); break;
+    case '\f': g_string_append_len (s, "\\f", 2); break;
+    case '\n': g_string_append_len (s, "\\n", 2); break;
+    case '\r': g_string_append_len (s, "\\r", 2); break;
+    case '\t': g_string_append_len (s, "\\t", 2); break;
+    default: {
+      char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+      g_string_append_len (s, u, 6);
+    }
+    }
+  }
+  g_string_append_c (s, '"');
+}
+
+static void
+json_set_member_name (JsonW *w, const char *name)
+{
+  sep (w);
+  put_string (w->s, name);
+  g_string_append_c (w->s, ':');
+}
+
+static void
+json_add_string_value (JsonW *w, const char *v)
+{
+  sep (w);
+  put_string (w->s, v);
+}
+
+static void
+json_add_null_value (JsonW *w)
+{
+  sep (w);
+  g_string_append_len (w->s, "null", 4);
+}
+
+static void
+json_add_int_value (JsonW *w, gint64 v)
+{
+  sep (w);
+  g_string_append_printf (w->s, "%" G_GINT64_FORMAT, v);
+}
+
+static void
+json_add_boolean_value (JsonW *w, gboolean v)
+{
+  sep (w);
+  g_string_append (w->s, v ? "true" : "false");
+}
+
+static void
+json_begin (JsonW *w, char c)
+{
+  sep (w);
+  g_string_append_c (w->s, c);
+}
+
+static void
+member (JsonW *b, const char *name, const char *value)
+{
+  json_set_member_name (b, name);
+  if (value)
+    json_add_string_value (b, value);
+  else
+    json_add_null_value (b);
+}
+
+static void
+member_opt (JsonW *b, const char *name, const char *value)
 {
   if (value)
     member (b, name, value);
 }
 
 static void
-recipient (JsonBuilder *b, const BcRecipient *r)
+recipient (JsonW *b, const BcRecipient *r)
 {
-  json_builder_begin_object (b);
+  json_begin (b, '{');
   member (b, "address", r->address ? r->address : "");
   member (b, "status", r->status);
   member (b, "reply_code", r->reply_code);
@@ -44,23 +147,20 @@ recipient (JsonBuilder *b, const BcRecipient *r)
   member (b, "source", bc_source_to_string (r->source));
   member (b, "rule", r->rule);
   member_opt (b, "evidence", r->evidence);
-  json_builder_end_object (b);
+  g_string_append_c (b->s, '}');
 }
 
 void
 bc_report_append_json (const BcReport *report, const BcRecordInfo *info, GString *out)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-  char *text;
+  JsonW w = { out, out ? out->len : 0 }, *b = &w;
 
   g_return_if_fail (info != NULL && out != NULL);
-  json_builder_begin_object (b);
+  json_begin (b, '{');
   member (b, "file", info->file ? info->file : "-");
   if (info->index) {
-    json_builder_set_member_name (b, "index");
-    json_builder_add_int_value (b, (gint64) info->index);
+    json_set_member_name (b, "index");
+    json_add_int_value (b, (gint64) info->index);
   }
   if (info->error) {
     char *e = g_utf8_make_valid (info->error, -1);
@@ -68,43 +168,39 @@ bc_report_append_json (const BcReport *report, const BcRecordInfo *info, GString
     g_free (e);
   }
   member (b, "recognizer", report ? report->recognizer : NULL);
-  json_builder_set_member_name (b, "recipients");
-  json_builder_begin_array (b);
+  json_set_member_name (b, "recipients");
+  json_begin (b, '[');
   if (report)
     for (guint i = 0; i < report->recipients->len; i++)
       recipient (b, g_ptr_array_index (report->recipients, i));
-  json_builder_end_array (b);
+  g_string_append_c (b->s, ']');
   if (report) {
     const BcOriginal *o = &report->original;
     member_opt (b, "reporting_mta", report->reporting_mta);
     member_opt (b, "feedback_type", report->feedback_type);
+    member_opt (b, "verp", report->verp);
     if (o->message_id || o->from || o->to || o->subject || o->list_id) {
-      json_builder_set_member_name (b, "original");
-      json_builder_begin_object (b);
+      json_set_member_name (b, "original");
+      json_begin (b, '{');
       member_opt (b, "message_id", o->message_id);
       member_opt (b, "from", o->from);
       member_opt (b, "to", o->to);
       member_opt (b, "subject", o->subject);
       member_opt (b, "list_id", o->list_id);
-      json_builder_end_object (b);
+      g_string_append_c (b->s, '}');
     }
     if (report->truncated) {
-      json_builder_set_member_name (b, "truncated");
-      json_builder_add_boolean_value (b, TRUE);
+      json_set_member_name (b, "truncated");
+      json_add_boolean_value (b, TRUE);
     }
     if (report->warnings->len) {
-      json_builder_set_member_name (b, "warnings");
-      json_builder_begin_array (b);
+      json_set_member_name (b, "warnings");
+      json_begin (b, '[');
       for (guint i = 0; i < report->warnings->len; i++)
-        json_builder_add_string_value (b, g_ptr_array_index (report->warnings, i));
-      json_builder_end_array (b);
+        json_add_string_value (b, g_ptr_array_index (report->warnings, i));
+      g_string_append_c (b->s, ']');
     }
   }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, NULL);
-  g_string_append (out, text);
+  g_string_append_c (b->s, '}');
   g_string_append_c (out, '\n');
-  g_free (text);
 }

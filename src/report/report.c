@@ -49,6 +49,7 @@ bc_report_free (BcReport *report)
   g_free (report->recognizer);
   g_free (report->reporting_mta);
   g_free (report->feedback_type);
+  g_free (report->verp);
   _bc_original_clear (&report->original);
   g_free (report);
 }
@@ -88,6 +89,7 @@ _bc_report_make_valid (BcReport *r)
   }
   make_valid (&r->reporting_mta);
   make_valid (&r->feedback_type);
+  make_valid (&r->verp);
   make_valid (&r->original.message_id);
   make_valid (&r->original.from);
   make_valid (&r->original.to);
@@ -129,7 +131,8 @@ bc_action_to_string (BcAction action)
 const char *
 bc_source_to_string (BcSource source)
 {
-  static const char *const names[] = { "dsn", "text", "header", "arf", "autoreply", "original" };
+  static const char *const names[] = { "dsn", "text", "header", "arf", "autoreply", "original",
+                                       "verp" };
   return (guint) source < G_N_ELEMENTS (names) ? names[source] : "text";
 }
 

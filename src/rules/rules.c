@@ -8,8 +8,15 @@
  * when loaded and sorted so that matching stops at the first rule that
  * holds. Regular expressions run with a PCRE match limit and on at most
  * max_line bytes of text, so no input can make them backtrack for long.
+ *
+ * Keys: status, reply, text, not, host, recognizer, dsn-action, source,
+ * command, weight. "command" lists SMTP commands (CONN, HELO, STARTTLS,
+ * AUTH, MAIL, RCPT, DATA; see evidence/command.c) and holds when the
+ * refusal answered one of them; it adds 20 to the default weight. A
+ * recipient whose command is unknown never matches a command condition.
  */
 #include "bc-private.h"
+#include "prefilter.h"
 
 #include <string.h>
 #include <stdlib.h>
@@ -37,17 +44,20 @@ typedef struct {
   GArray *reply;            /* ReplyPat */
   GRegex *text;
   char *text_src;
+  char **text_need;         /* necessary literals of text (prefilter.c) */
   GRegex *not_text;
   char **hosts;             /* lower-case; "*" globs or domain suffixes */
   GPatternSpec **host_globs;
   char **recognizers;
   char **dsn_actions;
   char **sources;
+  char **commands;          /* lower-case SMTP command names */
 } Rule;
 
 struct _BcRuleSet {
   GPtrArray *rules;         /* (Rule *) sorted by _bc_rules_finish() */
   guint next_order;
+  BcPrefilter *prefilter;   /* over the sorted rules' text_need */
 };
 
 static void
@@ -65,6 +75,7 @@ rule_free (Rule *r)
   if (r->not_text)
     g_regex_unref (r->not_text);
   g_free (r->text_src);
+  g_strfreev (r->text_need);
   if (r->host_globs) {
     for (guint i = 0; r->hosts[i]; i++)
       if (r->host_globs[i])
@@ -75,6 +86,7 @@ rule_free (Rule *r)
   g_strfreev (r->recognizers);
   g_strfreev (r->dsn_actions);
   g_strfreev (r->sources);
+  g_strfreev (r->commands);
   g_free (r);
 }
 
@@ -92,6 +104,7 @@ _bc_rules_free (BcRuleSet *rs)
   if (!rs)
     return;
   g_ptr_array_unref (rs->rules);
+  _bc_prefilter_free (rs->prefilter);
   g_free (rs);
 }
 
@@ -286,6 +299,7 @@ parse_rule (const char *name, guint line, const char *text, int precedence, GErr
       }
       if (IS ("text")) {
         r->text_src = g_strdup (v);
+        r->text_need = _bc_prefilter_literals (v);
         weight += 50;
       }
     } else if (IS ("host")) {
@@ -308,6 +322,10 @@ parse_rule (const char *name, guint line, const char *text, int precedence, GErr
       ONCE (r->sources);
       r->sources = parse_list (v);
       weight += 30;
+    } else if (IS ("command")) {
+      ONCE (r->commands);
+      r->commands = parse_list (v);
+      weight += 20;
     } else if (IS ("weight")) {
       char *end;
       long w = strtol (v, &end, 10);
@@ -318,14 +336,16 @@ parse_rule (const char *name, guint line, const char *text, int precedence, GErr
       have_weight = TRUE;
       r->weight = (int) w;
     } else {
-      FAIL ("%s:%u: unknown key '%s'", name, line, key);
+      g_set_error (error, BC_ERROR, BC_ERROR_RULES, "%s:%u: unknown key '%s'", name, line, key);
+      g_free (key);
+      goto out;
     }
     g_free (key);
 #undef IS
 #undef ONCE
   }
   if (!r->status && !r->reply && !r->text && !r->hosts && !r->recognizers &&
-      !r->dsn_actions && !r->sources)
+      !r->dsn_actions && !r->sources && !r->commands)
     FAIL ("%s:%u: rule for '%s' has no condition", name, line, argv[0]);
   if (!have_weight)
     r->weight = weight;
@@ -357,8 +377,10 @@ _bc_rules_parse (BcRuleSet *rs, const char *name, const char *data, gsize len, i
     const char *le = nl ? nl : end;
     gboolean at_end = p >= end;
     gboolean cont = !at_end && (*p == ' ' || *p == '\t');
-    const char *q = p;
+    const char *q = p, *te = le;
 
+    while (te > p && te[-1] == '\r')    /* CRLF: no CR in any piece */
+      te--;
     if (!at_end)
       lineno++;
     while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
@@ -367,7 +389,7 @@ _bc_rules_parse (BcRuleSet *rs, const char *name, const char *data, gsize len, i
       /* blank or comment lines neither start nor end a rule */
     } else if (cont && logical->len) {
       g_string_append_c (logical, ' ');
-      g_string_append_len (logical, q, le - q);
+      g_string_append_len (logical, q, te - q);
     } else {
       if (logical->len) {
         Rule *r = parse_rule (name, start_line, logical->str, precedence, error);
@@ -388,9 +410,7 @@ _bc_rules_parse (BcRuleSet *rs, const char *name, const char *data, gsize len, i
         break;
       }
       start_line = lineno;
-      g_string_append_len (logical, q, le - q);
-      while (logical->len && logical->str[logical->len - 1] == '\r')
-        g_string_truncate (logical, logical->len - 1);
+      g_string_append_len (logical, q, te - q);
     }
     if (!nl)
       p = end;
@@ -424,19 +444,53 @@ rule_cmp (gconstpointer a, gconstpointer b)
 void
 _bc_rules_finish (BcRuleSet *rs)
 {
+  char ***lits;
+
   g_ptr_array_sort (rs->rules, rule_cmp);
+  /* one automaton over every text rule's literals, indexed by position */
+  lits = g_new0 (char **, rs->rules->len + 1);
+  for (guint i = 0; i < rs->rules->len; i++)
+    lits[i] = ((Rule *) g_ptr_array_index (rs->rules, i))->text_need;
+  _bc_prefilter_free (rs->prefilter);
+  rs->prefilter = _bc_prefilter_new ((char **const *) lits, rs->rules->len);
+  g_free (lits);
 }
 
 /* ---- matching ------------------------------------------------------------ */
 
-static gboolean
-status_match (const GArray *pats, const char *status)
-{
+/* Per-call facts about the input, worked out once instead of per rule. */
+typedef struct {
+  gboolean status_ok;       /* the status has a class, subject and detail */
   int sub, det;
+  char *hosts[5];           /* in->hosts lower-cased, NULL-ended */
+  gsize host_len[4];
+} Prepared;
 
-  if (!status[0])
-    return FALSE;
-  if (sscanf (status + 2, "%d.%d", &sub, &det) != 2)
+static void
+prepare (const BcRuleInput *in, Prepared *pp)
+{
+  pp->status_ok = in->status[0] && sscanf (in->status + 2, "%d.%d", &pp->sub, &pp->det) == 2;
+  for (guint h = 0; h < 5; h++)
+    pp->hosts[h] = NULL;
+  for (guint h = 0; h < 4 && in->hosts[h]; h++) {
+    pp->hosts[h] = g_ascii_strdown (in->hosts[h], -1);
+    pp->host_len[h] = strlen (pp->hosts[h]);
+  }
+}
+
+static void
+prepared_clear (Prepared *pp)
+{
+  for (guint h = 0; h < 4; h++)
+    g_free (pp->hosts[h]);
+}
+
+static gboolean
+status_match (const GArray *pats, const char *status, const Prepared *pp)
+{
+  int sub = pp->sub, det = pp->det;
+
+  if (!pp->status_ok)
     return FALSE;
   for (guint i = 0; i < pats->len; i++) {
     const StatusPat *p = &g_array_index (pats, StatusPat, i);
@@ -480,11 +534,11 @@ in_list (char *const *list, const char *v)
 }
 
 static const char *
-host_match (const Rule *r, const char *const *hosts)
+host_match (const Rule *r, const char *const *hosts, const Prepared *pp)
 {
   for (guint h = 0; h < 4 && hosts[h]; h++) {
-    char *low = g_ascii_strdown (hosts[h], -1);
-    gsize hl = strlen (low);
+    const char *low = pp->hosts[h];
+    gsize hl = pp->host_len[h];
     for (guint i = 0; r->hosts[i]; i++) {
       gboolean ok;
       if (r->host_globs[i])
@@ -494,12 +548,9 @@ host_match (const Rule *r, const char *const *hosts)
         ok = hl >= n && strcmp (low + hl - n, r->hosts[i]) == 0 &&
              (hl == n || low[hl - n - 1] == '.' || low[hl - n - 1] == '@');
       }
-      if (ok) {
-        g_free (low);
+      if (ok)
         return hosts[h];
-      }
     }
-    g_free (low);
   }
   return NULL;
 }
@@ -509,6 +560,9 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
 {
   char *diag = NULL;
   gboolean found = FALSE;
+  guint8 seen_buf[128], *seen = NULL;      /* prefilter bits, made on demand */
+  gboolean filter = rs->prefilter && _bc_prefilter_rules (rs->prefilter) == rs->rules->len;
+  Prepared pp;
 
   if (in->diagnostic) {
     gsize n = strlen (in->diagnostic);
@@ -518,6 +572,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
     }
     diag = g_strndup (in->diagnostic, n);
   }
+  prepare (in, &pp);
 
   for (guint i = 0; i < rs->rules->len && !found; i++) {
     const Rule *r = g_ptr_array_index (rs->rules, i);
@@ -530,12 +585,25 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       continue;
     if (r->recognizers && !in_list (r->recognizers, in->recognizer))
       continue;
-    if (r->status && !status_match (r->status, in->status))
+    if (r->commands && !in_list (r->commands, in->command))
+      continue;
+    if (r->status && !status_match (r->status, in->status, &pp))
       continue;
     if (r->reply && !reply_match (r->reply, in->reply_code))
       continue;
-    if (r->hosts && !(host = host_match (r, in->hosts)))
+    if (r->hosts && !(host = host_match (r, in->hosts, &pp)))
       continue;
+    if (r->text && r->text_need && diag && filter) {
+      /* no literal this pattern needs occurs: the regex cannot match */
+      if (!seen) {
+        gsize nbytes = (rs->rules->len + 7) / 8;
+        seen = nbytes <= sizeof seen_buf ? seen_buf : g_malloc (nbytes);
+        memset (seen, 0, nbytes);
+        _bc_prefilter_scan (rs->prefilter, diag, strlen (diag), seen);
+      }
+      if (!(seen[i >> 3] & (1u << (i & 7))))
+        continue;
+    }
     if (r->text && !(diag && g_regex_match (r->text, diag, 0, &mi))) {
       if (mi)
         g_match_info_free (mi);
@@ -568,6 +636,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
         g_string_append_printf (ev, "action %s; ", in->dsn_action);
       if (r->sources)
         g_string_append_printf (ev, "source %s; ", in->source);
+      if (r->commands)
+        g_string_append_printf (ev, "command %s; ", in->command);
       if (ev->len >= 2)
         g_string_truncate (ev, ev->len - 2);
       out->evidence = g_string_free (ev, FALSE);
@@ -576,5 +646,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       g_match_info_free (mi);
   }
   g_free (diag);
+  prepared_clear (&pp);
+  if (seen && seen != seen_buf)
+    g_free (seen);
   return found;
 }

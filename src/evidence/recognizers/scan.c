@@ -3,8 +3,13 @@
  * Almost every MTA writes the failed address at the start of a line and the
  * reason on that line or the indented lines under it, up to a blank line.
  * _bc_scan_blocks() reads that shape; recognizers cut the text to the part
- * that holds the blocks and hand it over. It is also the generic recognizer
- * for bounces from MTAs no recognizer knows.
+ * that holds the blocks and hand it over. When no line opens a block,
+ * _bc_scan_sentences() takes the addresses that sentences name ("could not
+ * deliver your message to <a@b>") with the paragraph around them.
+ * _bc_scan_generic() is both, for bounces from MTAs no recognizer knows.
+ *
+ * Limits: one pass over the text per scanner, at most MAX_DIAG bytes of
+ * diagnostic per recipient and s->max_rcpts recipients.
  */
 #include "recognizers.h"
 
@@ -20,7 +25,8 @@ _bc_scan_add (BcScan *s, const char *address, const char *diag)
   for (guint i = 0; i < s->recipients->len; i++) {
     r = g_ptr_array_index (s->recipients, i);
     if (g_ascii_strcasecmp (r->address, address) == 0) {
-      if (diag && *diag && (!r->diagnostic || !strstr (r->diagnostic, diag))) {
+      if (diag && *diag && (!r->diagnostic || !strstr (r->diagnostic, diag)) &&
+          (!r->diagnostic || strlen (r->diagnostic) < MAX_DIAG)) {
         char *n = r->diagnostic ? g_strconcat (r->diagnostic, " ", diag, NULL) : g_strdup (diag);
         g_free (r->diagnostic);
         r->diagnostic = n;
@@ -37,9 +43,51 @@ _bc_scan_add (BcScan *s, const char *address, const char *diag)
   return r;
 }
 
-/* starts_block - does this line open a recipient block? It does when an
+/* labels that may stand before a recipient's address on a line */
+static const char *const rcpt_labels[] = {
+  "to", "recipient", "recipients", "rcpt to", "rcpt", "address", "addresses", "addressee",
+  "original-recipient", "final-recipient", "failed recipient", "failed recipients",
+  "bad recipient", "invalid recipient", "unknown recipient", "recipient address",
+  "recipient's address", "e-mail", "email", "email address", "e-mail address", "mailbox",
+  "user", "destinataire", "destinataires", "empfänger", "destinatario", "destinatário",
+  "adresse", "failed address", "undeliverable address", "the following address",
+  "to address", "receiver", "envelope-to", "x-failed-recipients", "delivery to", NULL
+};
+
+static gboolean
+is_rcpt_label (const char *p, gsize n)
+{
+  char buf[40];
+  gsize i, j = 0;
+
+  if (n >= sizeof buf)
+    return FALSE;
+  for (i = 0; i < n; i++)
+    buf[j++] = g_ascii_tolower (p[i]);
+  while (j > 0 && buf[j - 1] == ' ')
+    j--;
+  buf[j] = '\0';
+  for (i = 0; rcpt_labels[i]; i++)
+    if (strcmp (buf, rcpt_labels[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* is_sender - an address that is the bounce's author, not a recipient */
+static gboolean
+is_sender (const BcScan *s, const char *addr)
+{
+  const BcMime *m = s->mime;
+
+  if (m->from_addr[0] && g_ascii_strcasecmp (addr, m->from_addr) == 0)
+    return TRUE;
+  return _bc_has_prefix_ci (addr, "mailer-daemon@") || _bc_has_prefix_ci (addr, "postmaster@") ||
+         _bc_has_prefix_ci (addr, "mailer_daemon@");
+}
+
+/* block_address - does this line open a recipient block? It does when an
  * address stands near its start and the line is not a header, an SMTP
- * transcript line or a reply. */
+ * transcript line, a reply or a note in parentheses. */
 static char *
 block_address (const BcScan *s, const char *line, gsize len)
 {
@@ -51,28 +99,40 @@ block_address (const BcScan *s, const char *line, gsize len)
     p++;
   if (p == end)
     return NULL;
-  if (g_ascii_isdigit (*p) || *p == '>' || *p == '#' ||
-      (p + 3 <= end && strncmp (p, "<<<", 3) == 0))
+  if (g_ascii_isdigit (*p) || *p == '>' || *p == '#' || *p == '(' || *p == '|' || *p == '[' ||
+      (p + 3 <= end && strncmp (p, "<<<", 3) == 0) ||
+      (p + 2 <= end && strncmp (p, "->", 2) == 0))
     return NULL;
-  /* header-like "Word: ..." lines belong to quoted headers */
+  /* "Word: ..." lines belong to quoted headers unless the word names a
+   * recipient */
   {
-    const char *q = p;
-    while (q < end && (g_ascii_isalnum (*q) || *q == '-'))
-      q++;
-    if (q < end && *q == ':' && q > p && q + 1 < end && q[1] == ' ') {
-      gsize n = q - p;
-      if (!(n == 2 && g_ascii_strncasecmp (p, "to", 2) == 0 && s->recipients->len == 0))
-        return NULL;
+    const char *colon = memchr (p, ':', MIN ((gsize) (end - p), 32));
+    if (colon && colon > p && colon + 1 <= end && (colon + 1 == end || colon[1] == ' ' ||
+                                                   colon[1] == '\t' || colon[1] == '<')) {
+      gboolean word = TRUE, has_at = FALSE;
+      for (const char *q = p; q < colon; q++) {
+        if (*q == '@')
+          has_at = TRUE;
+        if (!(g_ascii_isalnum (*q) || *q == '-' || *q == '_'))
+          word = FALSE;
+      }
+      if (!has_at) {
+        if (is_rcpt_label (p, colon - p)) {
+          /* fine: "Recipient: <a@b>" */
+        } else if (word) {
+          return NULL;
+        }
+      }
     }
   }
   addr = _bc_address_find (p, end - p, &aend);
   if (!addr)
     return NULL;
   {
-    const char *at = strchr (p, '@');
+    const char *at = memchr (p, '@', end - p);
     lead = at ? (gsize) (at - p) : len;
   }
-  if (lead > 72 || (s->mime->from_addr[0] && g_ascii_strcasecmp (addr, s->mime->from_addr) == 0)) {
+  if (lead > 72 || is_sender (s, addr)) {
     g_free (addr);
     return NULL;
   }
@@ -83,12 +143,21 @@ block_address (const BcScan *s, const char *line, gsize len)
     for (const char *q = p; q < aend && *q != '@'; q++)
       if (*q == ' ')
         spaces++;
-    if (spaces > 4) {
+    if (spaces > 3) {
       g_free (addr);
       return NULL;
     }
   }
   return addr;
+}
+
+static gsize
+indent_of (const char *p, const char *le)
+{
+  gsize n = 0;
+  for (; p < le && (*p == ' ' || *p == '\t'); p++)
+    n += *p == '\t' ? 8 : 1;
+  return n;
 }
 
 void
@@ -97,12 +166,13 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
   const char *p = text, *end = text + len;
   GString *diag = g_string_new (NULL);
   char *cur_addr = NULL;
+  gsize cur_indent = 0;
 
 #define FLUSH()                                                          \
   do {                                                                   \
     if (cur_addr) {                                                      \
       char *d = _bc_squeeze (diag->str, MIN (diag->len, MAX_DIAG));      \
-      _bc_scan_add (s, cur_addr, d);                               \
+      _bc_scan_add (s, cur_addr, d);                                     \
       g_free (d);                                                        \
       g_clear_pointer (&cur_addr, g_free);                               \
     }                                                                    \
@@ -113,8 +183,9 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
     const char *nl = memchr (p, '\n', end - p);
     const char *le = nl ? nl : end;
     gsize ll = le - p;
+    gsize ind = indent_of (p, le);
     gboolean blank = TRUE;
-    char *addr;
+    char *addr = NULL;
 
     for (const char *q = p; q < le; q++)
       if (*q != ' ' && *q != '\t') {
@@ -122,10 +193,17 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
         break;
       }
     if (blank) {
-      if (cur_addr && diag->len == 0) {
-        /* "addr\n\n  reason": allow one blank line before the reason */
+      if (cur_addr && (diag->len == 0 || diag->str[diag->len - 1] == ':')) {
+        /* "addr\n\n  reason" or "addr\nFor the following reason:\n\n
+         * reason": a blank line after the address or a lead-in */
       } else {
         FLUSH ();
+      }
+    } else if (cur_addr && ind > cur_indent) {
+      /* a line indented under the block's first line belongs to it */
+      if (diag->len < MAX_DIAG) {
+        g_string_append_c (diag, ' ');
+        g_string_append_len (diag, p, ll);
       }
     } else if ((addr = block_address (s, p, ll)) != NULL) {
       if (cur_addr && g_ascii_strcasecmp (cur_addr, addr) == 0) {
@@ -136,8 +214,9 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
         const char *rest;
         FLUSH ();
         cur_addr = addr;
+        cur_indent = ind;
         /* the rest of the line after the address is diagnostic */
-        rest = strchr (p, '@');
+        rest = memchr (p, '@', ll);
         while (rest && rest < le && *rest != ' ' && *rest != '\t')
           rest++;
         if (rest && rest < le)
@@ -151,7 +230,7 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
     } else {
       /* orphan text: a transcript line naming a known recipient joins it */
       const char *aend;
-      char *a = _bc_address_find (p, ll, &aend);
+      char *a = memchr (p, '@', ll) ? _bc_address_find (p, ll, &aend) : NULL;
       if (a) {
         for (guint i = 0; i < s->recipients->len; i++) {
           BcRecipient *r = g_ptr_array_index (s->recipients, i);
@@ -173,10 +252,160 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
 #undef FLUSH
 }
 
-/* _bc_scan_section - scan the report text from the line after
- * @start_marker (or the start) to @end_marker (or the returned message). */
+/* words before an address that make it someone other than a recipient */
+static gboolean
+sender_context (const char *line, const char *addr_pos)
+{
+  static const char *const words[] = {
+    "from", "sender", "sent by", "by", "envelope-from", "reply-to", "postmaster", "contact",
+    "mail from", "owner", "return-path", "generated from", "expanded from", "forwarded", NULL
+  };
+  const char *b = addr_pos;
+  gsize n;
+  char buf[48];
+
+  /* the 40 bytes before the address, lower-cased */
+  while (b > line && addr_pos - b < 40)
+    b--;
+  n = addr_pos - b;
+  for (gsize i = 0; i < n; i++)
+    buf[i] = g_ascii_tolower (b[i]);
+  buf[n] = '\0';
+  /* keep only what follows the last sentence break */
+  {
+    char *cut = NULL;
+    for (char *q = buf; *q; q++)
+      if ((*q == '.' && q[1] == ' ') || *q == ';' || *q == ',')
+        cut = q + 1;
+    if (cut)
+      memmove (buf, cut, strlen (cut) + 1);
+  }
+  for (guint i = 0; words[i]; i++) {
+    const char *f = strstr (buf, words[i]);
+    if (f) {
+      /* the word must be near the address: only "<", ":", spaces or a
+       * name may follow it */
+      const char *after = f + strlen (words[i]);
+      if (strlen (after) < 14 && (f == buf || !g_ascii_isalpha (f[-1])) &&
+          !g_ascii_isalpha (*after))
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* _bc_scan_sentences - the addresses that sentences of @text name, each
+ * with its line and the next paragraph as diagnostic. Skips the bounce's
+ * author, its addressee and addresses a word like "from" introduces. */
 void
-_bc_scan_section (BcScan *s, const char *start_marker, const char *end_marker)
+_bc_scan_sentences (BcScan *s, const char *text, gsize len)
+{
+  const char *p = text, *end = text + len;
+  const char *to = _bc_mime_header (s->mime, "To");
+  char *to_addr = to ? _bc_address_find (to, strlen (to), NULL) : NULL;
+
+  while (p < end) {
+    const char *nl = memchr (p, '\n', end - p);
+    const char *le = nl ? nl : end;
+    const char *q = p;
+
+    while (q < le && memchr (q, '@', le - q)) {
+      const char *aend = NULL, *at = memchr (q, '@', le - q);
+      const char *b = at;
+      char *a;
+      while (b > q && b[-1] != ' ' && b[-1] != '<' && b[-1] != '(' && b[-1] != '"' &&
+             b[-1] != '\'' && b[-1] != ':' && b[-1] != '\t')
+        b--;
+      a = _bc_address_find (b, le - b, &aend);
+      if (!a)
+        break;
+      if (!is_sender (s, a) && !(to_addr && g_ascii_strcasecmp (a, to_addr) == 0) &&
+          !sender_context (p, b) && !_bc_strcasestr_len (p, le - p, "http") &&
+          !(b > p && b[-1] == '='))
+      {
+        /* diagnostic: this line and the next paragraph */
+        const char *de = _bc_next_line (le, end), *x = de;
+        int paras = 0;
+        gboolean in_blank = FALSE;
+        while (x < end && paras < 2 && x - p < MAX_DIAG) {
+          const char *xn = memchr (x, '\n', end - x);
+          const char *xe = xn ? xn : end;
+          gboolean blank = TRUE;
+          for (const char *c = x; c < xe; c++)
+            if (*c != ' ' && *c != '\t') {
+              blank = FALSE;
+              break;
+            }
+          if (blank && !in_blank)
+            paras++;
+          in_blank = blank;
+          x = xn ? xn + 1 : end;
+          if (paras < 2)
+            de = x;
+        }
+        {
+          char *d = _bc_squeeze (p, MIN (de - p, MAX_DIAG));
+          _bc_scan_add (s, a, d);
+          g_free (d);
+        }
+      }
+      g_free (a);
+      q = aend && aend > at ? aend : at + 1;
+    }
+    p = nl ? nl + 1 : end;
+  }
+  g_free (to_addr);
+}
+
+/* drop_senders - when a scan found several addresses and some of them are
+ * the bounce's addressee (the original sender), those are not recipients. */
+static void
+drop_senders (BcScan *s, guint from)
+{
+  const char *to = _bc_mime_header (s->mime, "To");
+  char *to_addr;
+
+  if (!to || s->recipients->len - from < 2)
+    return;
+  to_addr = _bc_address_find (to, strlen (to), NULL);
+  if (!to_addr)
+    return;
+  for (guint i = from; i < s->recipients->len && s->recipients->len - from > 1;) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    if (g_ascii_strcasecmp (r->address, to_addr) == 0)
+      g_ptr_array_remove_index (s->recipients, i);
+    else
+      i++;
+  }
+  g_free (to_addr);
+}
+
+/* _bc_scan_generic - blocks, else sentences, over @text. */
+void
+_bc_scan_generic (BcScan *s, const char *text, gsize len)
+{
+  guint before = s->recipients->len;
+
+  _bc_scan_blocks (s, text, len);
+  if (s->recipients->len == before)
+    _bc_scan_sentences (s, text, len);
+  drop_senders (s, before);
+  /* an address standing alone, its reason elsewhere in the text ("The
+   * account is disabled.\n\n<a@b>"): the text is the diagnostic */
+  for (guint i = before; i < s->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    if (!r->diagnostic || !*r->diagnostic) {
+      g_free (r->diagnostic);
+      r->diagnostic = _bc_squeeze (text, MIN (len, 1000));
+    }
+  }
+}
+
+/* _bc_scan_range - the report text from the line after @start_marker (or
+ * the start) to @end_marker (or the returned message). */
+void
+_bc_scan_range (const BcScan *s, const char *start_marker, const char *end_marker,
+                const char **out_b, const char **out_e)
 {
   const BcMime *m = s->mime;
   const char *b = m->body->str, *e = m->body->str + m->ndr_len;
@@ -191,5 +420,112 @@ _bc_scan_section (BcScan *s, const char *start_marker, const char *end_marker)
     if (f)
       e = f;
   }
-  _bc_scan_blocks (s, b, e - b);
+  *out_b = b;
+  *out_e = e;
+}
+
+/* _bc_scan_section - scan the report text from the line after
+ * @start_marker (or the start) to @end_marker (or the returned message). */
+void
+_bc_scan_section (BcScan *s, const char *start_marker, const char *end_marker)
+{
+  const char *b, *e;
+
+  _bc_scan_range (s, start_marker, end_marker, &b, &e);
+  _bc_scan_generic (s, b, e - b);
+}
+
+/* _bc_scan_first_section - like _bc_scan_section() with the first of
+ * @starts that occurs in the text (or the whole text). */
+void
+_bc_scan_first_section (BcScan *s, const char *const *starts, const char *end_marker)
+{
+  guint before = s->recipients->len;
+
+  for (guint i = 0; starts[i]; i++)
+    if (_bc_body_find (s->mime, starts[i])) {
+      _bc_scan_section (s, starts[i], end_marker);
+      break;
+    }
+  /* the addresses may stand before the marker ("<a@b>\n\nEach of the
+   * following recipients was rejected") */
+  if (s->recipients->len == before)
+    _bc_scan_section (s, NULL, end_marker);
+}
+
+/* _bc_scan_paragraph - the squeezed text from the line after @marker (or
+ * the marker's own line when @same_line) to the next blank line, at most
+ * MAX_DIAG bytes; NULL when @marker is not in the report. */
+char *
+_bc_scan_paragraph (const BcScan *s, const char *marker, gboolean same_line)
+{
+  const BcMime *m = s->mime;
+  const char *e = m->body->str + m->ndr_len;
+  const char *f = _bc_body_find (m, marker), *b, *x;
+
+  if (!f)
+    return NULL;
+  b = same_line ? f : _bc_next_line (f, e);
+  /* skip blank lines before the paragraph */
+  while (b < e && (*b == '\n' || *b == ' ' || *b == '\t'))
+    b++;
+  x = b;
+  while (x < e && x - b < MAX_DIAG) {
+    const char *nl = memchr (x, '\n', e - x);
+    const char *le = nl ? nl : e;
+    gboolean blank = TRUE;
+    for (const char *c = x; c < le; c++)
+      if (*c != ' ' && *c != '\t') {
+        blank = FALSE;
+        break;
+      }
+    if (blank)
+      break;
+    x = nl ? nl + 1 : e;
+  }
+  return x > b ? _bc_squeeze (b, x - b) : NULL;
+}
+
+/* _bc_scan_give_diag - @diag for every recipient that has none, or is only
+ * a note like "(expanded from ...)"; prepended when @all. */
+void
+_bc_scan_give_diag (BcScan *s, const char *diag, gboolean all)
+{
+  if (!diag || !*diag)
+    return;
+  for (guint i = 0; i < s->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    if (!r->diagnostic || !*r->diagnostic) {
+      g_free (r->diagnostic);
+      r->diagnostic = g_strdup (diag);
+    } else if (all && !strstr (r->diagnostic, diag)) {
+      char *n = g_strconcat (diag, " ", r->diagnostic, NULL);
+      g_free (r->diagnostic);
+      r->diagnostic = n;
+    }
+  }
+}
+
+/* _bc_scan_labelled - addresses written after @label ("RCPT TO:",
+ * "Recipient:", "To:") anywhere in the report text, in order. */
+void
+_bc_scan_labelled (BcScan *s, const char *label, const char *diag)
+{
+  const BcMime *m = s->mime;
+  const char *p = m->body->str, *e = m->body->str + m->ndr_len;
+
+  while (p < e && (p = _bc_strcasestr_len (p, e - p, label)) != NULL) {
+    const char *v = MIN (p + strlen (label), e);
+    const char *le = memchr (v, '\n', e - v);
+    char *a;
+    if (!le)
+      le = e;
+    a = _bc_address_find (v, le - v, NULL);
+    if (a) {
+      if (!is_sender (s, a))
+        _bc_scan_add (s, a, diag);
+      g_free (a);
+    }
+    p = le;
+  }
 }

@@ -1,0 +1,24 @@
+/* argosoft.c - ArGoSoft Mail Server bounces.
+ *
+ * The text names ArGoSoft Mail Server and gives "Recipient: addr" with
+ * the reason. */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const headers[] = { "X-Mailer: ArGoSoft", NULL };
+  static const char *const body[] = { "ArGoSoft", NULL };
+  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  static const char *const starts[] = { "following recipient", "following address", "could not be delivered", NULL };
+  _bc_scan_first_section (s, starts, NULL);
+}
+
+const BcRecognizer _bc_rec_argosoft = { "argosoft", detect, scan };

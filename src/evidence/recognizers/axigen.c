@@ -1,0 +1,24 @@
+/* axigen.c - Axigen mail server reports.
+ *
+ * "This is an automatically generated message" from Axigen (X-Mailer or
+ * the text names AXIGEN), the failed addresses listed with the reason. */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const headers[] = { "X-Mailer: Axigen", "X-AxigenSpam-Level", NULL };
+  static const char *const body[] = { "Axigen", "AXIGEN", NULL };
+  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  static const char *const starts[] = { "following recipient", "following address", "could not be delivered", NULL };
+  _bc_scan_first_section (s, starts, NULL);
+}
+
+const BcRecognizer _bc_rec_axigen = { "axigen", detect, scan };

@@ -1,0 +1,31 @@
+/* barracuda.c - Barracuda Spam Firewall / Email Security Gateway notices.
+ *
+ * "Your message to: addr was blocked by our Spam Firewall. The email you
+ * sent with the following subject has NOT BEEN DELIVERED:" usually with a
+ * DSN part; the subject is "**Message you sent blocked by our bulk email
+ * filter**". */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const body[] = { "blocked by our Spam Firewall", "Barracuda Networks", NULL };
+  static const char *const from[] = { "@", NULL };
+  static const char *const subjects[] = { "**Message you sent blocked", "Message you sent blocked", NULL };
+  static const BcRecSpec spec = { NULL, body, from, NULL, subjects };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  char *diag = _bc_scan_paragraph (s, "was blocked by", TRUE);
+  _bc_scan_labelled (s, "Your message to:", diag);
+  if (!s->recipients->len)
+    _bc_scan_section (s, NULL, NULL);
+  _bc_scan_give_diag (s, diag, FALSE);
+  g_free (diag);
+}
+
+const BcRecognizer _bc_rec_barracuda = { "barracuda", detect, scan };

@@ -1,0 +1,38 @@
+/* fml.c - fml mailing list manager error replies.
+ *
+ * fml answers a post it refuses (not a member, loop alert, command error)
+ * from the list's -admin or -ctl address, with X-MLServer: fml. The
+ * address in angle brackets in the text is the list the post was for;
+ * the whole text is the diagnostic. */
+#include "recognizers.h"
+#include <string.h>
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const headers[] = { "X-MLServer: fml", "X-ML-Server: fml", NULL };
+  static const char *const from[] = { "-admin@", "-ctl@", "-request@", NULL };
+  static const char *const subjects[] = { "You ", "Loop Alert", "Command error", "Not member", "Rejected", NULL };
+  static const BcRecSpec spec = { headers, NULL, from, NULL, subjects };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  const BcMime *m = s->mime;
+  char *diag = _bc_squeeze (m->body->str, MIN (m->ndr_len, 1000));
+  const char *lt = _bc_body_find (m, "<");
+  char *a = lt ? _bc_address_find (lt, m->ndr_len - (lt - m->body->str), NULL) : NULL;
+  if (!a) {
+    const char *to = _bc_mime_header (m, "To");
+    a = to ? _bc_address_find (to, strlen (to), NULL) : NULL;
+  }
+  if (a)
+    _bc_scan_add (s, a, diag);
+  g_free (a);
+  g_free (diag);
+}
+
+const BcRecognizer _bc_rec_fml = { "fml", detect, scan };

@@ -1,0 +1,24 @@
+/* fortimail.c - Fortinet FortiMail / FortiGate mail filter notices.
+ *
+ * Reports name FortiMail or FortiGuard (antispam or antivirus) and the
+ * recipients are listed in the usual blocks. */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const body[] = { "FortiMail", "FortiGuard", NULL };
+  static const char *const from[] = { "FortiMail", "FortiGate", NULL };
+  static const BcRecSpec spec = { NULL, body, from, NULL, NULL };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  static const char *const starts[] = { "following recipient", "following address", "could not be delivered to", NULL };
+  _bc_scan_first_section (s, starts, NULL);
+}
+
+const BcRecognizer _bc_rec_fortimail = { "fortimail", detect, scan };

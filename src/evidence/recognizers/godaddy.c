@@ -1,0 +1,24 @@
+/* godaddy.c - GoDaddy Workspace / secureserver.net bounces.
+ *
+ * Exim based: "This message was created automatically by mail delivery
+ * software." from a secureserver.net host; GoDaddy's own rejections carry
+ * "IB" codes with x.co/rlbounce links. */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const domains[] = { "secureserver.net", "godaddy.com", NULL };
+  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  static const char *const starts[] = { "address(es) failed", "following address", "following recipient", NULL };
+  _bc_scan_first_section (s, starts, "This is a copy of the message");
+}
+
+const BcRecognizer _bc_rec_godaddy = { "godaddy", detect, scan };

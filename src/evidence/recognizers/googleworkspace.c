@@ -1,0 +1,41 @@
+/* googleworkspace.c - Google Workspace (G Suite) sending-side refusals.
+ *
+ * "** Message not delivered **" then a paragraph on why (Send mail as
+ * settings, policy, group permissions); the address is in
+ * X-Failed-Recipients or in the paragraph. */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const body[] = { "** Message not delivered **", "** Address not found **", "** Message blocked **", NULL };
+  static const BcRecSpec spec = { NULL, body, NULL, NULL, NULL };
+
+  if (!(_bc_from_domain_is (m, "googlemail.com") || _bc_from_domain_is (m, "google.com")))
+    return FALSE;
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  const BcMime *m = s->mime;
+  const char *xf = _bc_mime_header (m, "X-Failed-Recipients");
+  char *diag = _bc_squeeze (m->body->str, MIN (m->ndr_len, 1500));
+  if (xf) {
+    char **parts = g_strsplit (xf, ",", 16);
+    for (guint i = 0; parts[i]; i++) {
+      char *a = _bc_address_normalize (parts[i]);
+      if (a)
+        _bc_scan_add (s, a, diag);
+      g_free (a);
+    }
+    g_strfreev (parts);
+  }
+  if (!s->recipients->len)
+    _bc_scan_section (s, NULL, NULL);
+  _bc_scan_give_diag (s, diag, FALSE);
+  g_free (diag);
+}
+
+const BcRecognizer _bc_rec_googleworkspace = { "googleworkspace", detect, scan };

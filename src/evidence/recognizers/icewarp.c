@@ -1,0 +1,29 @@
+/* icewarp.c - IceWarp (formerly Merak) mail server bounces.
+ *
+ * Text names IceWarp or Merak Mail Server; "Your message did not reach
+ * its recipient(s)" with the address and "Reason:". */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const headers[] = { "X-Mailer: IceWarp", "X-Mailer: Merak", NULL };
+  static const char *const body[] = { "IceWarp", "Merak Mail Server", NULL };
+  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  static const char *const starts[] = { "following recipient", "following address", "could not be delivered", NULL };
+  _bc_scan_first_section (s, starts, NULL);
+  {
+    char *diag = _bc_scan_paragraph (s, "Reason:", TRUE);
+    _bc_scan_give_diag (s, diag, FALSE);
+    g_free (diag);
+  }
+}
+
+const BcRecognizer _bc_rec_icewarp = { "icewarp", detect, scan };

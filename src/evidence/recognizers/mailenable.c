@@ -1,0 +1,24 @@
+/* mailenable.c - MailEnable server delivery failures.
+ *
+ * "Message delivery has failed for the following recipients" style text
+ * from a MailEnable post office (X-Mailer or text names MailEnable). */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const headers[] = { "X-Mailer: MailEnable", "X-ME-Bayesian", NULL };
+  static const char *const body[] = { "MailEnable", NULL };
+  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  static const char *const starts[] = { "following recipient", "following address", "could not be delivered", NULL };
+  _bc_scan_first_section (s, starts, NULL);
+}
+
+const BcRecognizer _bc_rec_mailenable = { "mailenable", detect, scan };

@@ -1,0 +1,33 @@
+/* mailmarshal.c - Trustwave (Marshal) MailMarshal SMTP notices.
+ *
+ * "Your message:" with From and Subject, "Could not be delivered because
+ * of" and the reason, "The following recipients were affected:" and one
+ * address per line, then "Additional Information" fields. */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const headers[] = { "X-Mailer: MailMarshal", NULL };
+  static const char *const body[] = { "The following recipients were affected", "MailMarshal", NULL };
+  static const char *const from[] = { "@", NULL };
+  static const char *const subjects[] = { "Undeliverable Mail:", NULL };
+  static const BcRecSpec spec = { headers, body, from, NULL, subjects };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  const char *b, *e;
+  char *diag = _bc_scan_paragraph (s, "Could not be delivered because of", FALSE);
+  _bc_scan_range (s, "recipients were affected", "Additional Information", &b, &e);
+  _bc_scan_blocks (s, b, e - b);
+  if (!s->recipients->len)
+    _bc_scan_section (s, NULL, NULL);
+  _bc_scan_give_diag (s, diag, TRUE);
+  g_free (diag);
+}
+
+const BcRecognizer _bc_rec_mailmarshal = { "mailmarshal", detect, scan };

@@ -1,0 +1,37 @@
+/* mfilter.c - m-FILTER (Digital Arts) bounces.
+ *
+ * Japanese text naming m-FILTER, the failed address on a line of its own,
+ * then "-------server message" with the reply, "-------SMTP command" and
+ * "-------original message". */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const headers[] = { "X-Mailer: m-FILTER", NULL };
+  static const char *const body[] = { "-------server message", "m-FILTER", NULL };
+  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  char *diag = _bc_scan_paragraph (s, "-------server message", FALSE);
+  const char *b, *e;
+  _bc_scan_range (s, NULL, "-------server message", &b, &e);
+  _bc_scan_blocks (s, b, e - b);
+  if (!s->recipients->len)
+    _bc_scan_section (s, NULL, "-------original message");
+  if (diag) {
+    for (guint i = 0; i < s->recipients->len; i++) {
+      BcRecipient *r = g_ptr_array_index (s->recipients, i);
+      g_free (r->diagnostic);
+      r->diagnostic = g_strdup (diag);
+    }
+  }
+  g_free (diag);
+}
+
+const BcRecognizer _bc_rec_mfilter = { "mfilter", detect, scan };

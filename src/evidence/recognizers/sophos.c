@@ -1,0 +1,25 @@
+/* sophos.c - Sophos Email Appliance / PureMessage / Sophos Central notices.
+ *
+ * Reports name "Sophos" or "PureMessage" and carry X-Sophos-* or
+ * X-SASI-* headers; the failed recipients follow "could not be delivered
+ * to" in the usual block shape. */
+#include "recognizers.h"
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const body[] = { "Sophos Email Appliance", "PureMessage", "Sophos Central", NULL };
+  static const char *const from[] = { "Sophos", NULL };
+  static const BcRecSpec spec = { NULL, body, from, NULL, NULL };
+
+  return _bc_rec_spec_match (m, &spec);
+}
+
+static void
+scan (BcScan *s)
+{
+  static const char *const starts[] = { "following recipient", "following address", "could not be delivered to", NULL };
+  _bc_scan_first_section (s, starts, NULL);
+}
+
+const BcRecognizer _bc_rec_sophos = { "sophos", detect, scan };

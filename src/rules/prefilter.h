@@ -1,0 +1,29 @@
+/* prefilter.h - necessary-literal pre-filters for rule regexes (internal). */
+#ifndef BC_PREFILTER_H
+#define BC_PREFILTER_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _BcPrefilter BcPrefilter;
+
+/* _bc_prefilter_literals - lower-case literals one of which every match of
+ * the caseless @pattern contains, NULL-ended; NULL when none can be said
+ * (the pattern must then always run). Free with g_strfreev(). */
+G_GNUC_INTERNAL char **_bc_prefilter_literals (const char *pattern);
+
+/* _bc_prefilter_new - an automaton over @literals[0 .. nrules-1] (a NULL
+ * entry: that rule has no literals). */
+G_GNUC_INTERNAL BcPrefilter *_bc_prefilter_new (char **const *literals, guint nrules);
+G_GNUC_INTERNAL void _bc_prefilter_free (BcPrefilter *pf);
+G_GNUC_INTERNAL guint _bc_prefilter_rules (const BcPrefilter *pf);
+
+/* _bc_prefilter_scan - sets bit r of @seen (nrules bits, zeroed by the
+ * caller) for every rule r one of whose literals occurs in @text. */
+G_GNUC_INTERNAL void _bc_prefilter_scan (const BcPrefilter *pf, const char *text, gsize len,
+                                         guint8 *seen);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,64 @@
+/* fuzz-rules.c - the rules-file parser and matcher.
+ *
+ * The input is parsed as a user rules file on top of a fresh rule set. A
+ * failed parse must leave an error naming the file; a good one is sorted
+ * and matched against a few recipients, including a long ReDoS-shaped
+ * diagnostic, which must come back within the match limits.
+ */
+#include "fuzz-common.h"
+
+#include "bc-private.h"
+#include <string.h>
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  static char *long_diag;
+  BcRuleSet *rs;
+  GError *error = NULL;
+  static const char *const diags[] = {
+    "550 5.1.1 <a@example.org>: Recipient address rejected: User unknown",
+    "452 4.2.2 Mailbox full", "", NULL
+  };
+
+  if (!long_diag) {
+    long_diag = g_malloc (5001);
+    memset (long_diag, 'a', 5000);
+    long_diag[4999] = '!';
+    long_diag[5000] = '\0';
+  }
+  if (size > 65536)
+    return 0;
+  rs = _bc_rules_new ();
+  if (!_bc_rules_parse (rs, "fuzz.rules", (const char *) data, size, 1, &error)) {
+    FUZZ_CHECK (error != NULL && error->domain == BC_ERROR);
+    FUZZ_CHECK (g_str_has_prefix (error->message, "fuzz.rules"));
+    FUZZ_CHECK (_bc_rules_count (rs) == 0);
+    g_error_free (error);
+    _bc_rules_free (rs);
+    return 0;
+  }
+  FUZZ_CHECK (error == NULL);
+  _bc_rules_finish (rs);
+  for (guint i = 0; i < G_N_ELEMENTS (diags); i++) {
+    BcRuleInput in = { 0 };
+    BcRuleMatch mt = { 0 };
+    in.status = i == 0 ? "5.1.1" : i == 1 ? "4.2.2" : "";
+    in.reply_code = i == 0 ? "550" : i == 1 ? "452" : "";
+    in.diagnostic = diags[i] ? diags[i] : long_diag;
+    in.hosts[0] = "mx.example.org";
+    in.hosts[1] = "example.org";
+    in.recognizer = "postfix";
+    in.dsn_action = "failed";
+    in.source = "dsn";
+    in.max_line = 4096;
+    if (_bc_rules_match (rs, &in, &mt)) {
+      FUZZ_CHECK (mt.reason != NULL && mt.origin != NULL);
+      FUZZ_CHECK (g_str_has_prefix (mt.origin, "fuzz.rules:"));
+      FUZZ_CHECK (mt.evidence == NULL || g_utf8_validate (mt.evidence, -1, NULL));
+      g_free (mt.evidence);
+    }
+  }
+  _bc_rules_free (rs);
+  return 0;
+}

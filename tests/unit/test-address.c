@@ -1,0 +1,217 @@
+/* test-address.c - address normalisation and finding (evidence/address.c). */
+#include "tc.h"
+
+#include <string.h>
+
+static void
+check_norm (const char *raw, const char *want)
+{
+  char *got = _bc_address_normalize (raw);
+  if (g_strcmp0 (got, want) != 0) {
+    print_error ("normalize(\"%s\") = \"%s\", want \"%s\"\n", raw, got ? got : "(null)",
+                 want ? want : "(null)");
+    g_free (got);
+    fail ();
+  }
+  g_free (got);
+}
+
+static void
+test_plain (void **state)
+{
+  check_norm ("user@example.com", "user@example.com");
+  check_norm ("  user@example.com  ", "user@example.com");
+  check_norm ("first.last+tag@sub.example.net", "first.last+tag@sub.example.net");
+}
+
+static void
+test_dsn_prefix (void **state)
+{
+  check_norm ("rfc822; user@example.com", "user@example.com");
+  check_norm ("rfc822;user@example.com", "user@example.com");
+  check_norm ("RFC822; <user@example.com>", "user@example.com");
+  check_norm ("utf-8; user@example.org", "user@example.org");
+}
+
+static void
+test_angle_and_display_name (void **state)
+{
+  check_norm ("<user@example.com>", "user@example.com");
+  check_norm ("John Doe <john@example.com>", "john@example.com");
+  check_norm ("\"Doe, John\" <john@example.com>", "john@example.com");
+  check_norm ("<<john@example.com>>", "john@example.com");
+}
+
+static void
+test_quotes (void **state)
+{
+  check_norm ("\"jane@example.org\"", "jane@example.org");
+  check_norm ("'jane@example.org'", "jane@example.org");
+  check_norm ("`jane@example.org'", "jane@example.org");
+  check_norm ("[jane@example.org]", "jane@example.org");
+}
+
+static void
+test_comments (void **state)
+{
+  check_norm ("jane@example.org (Jane Doe)", "jane@example.org");
+  check_norm ("(Jane) jane@example.org", "jane@example.org");
+  check_norm ("jane@example.org (unterminated", "jane@example.org");
+}
+
+static void
+test_mailto (void **state)
+{
+  check_norm ("mailto:bob@example.net", "bob@example.net");
+  check_norm ("MAILTO:bob@example.net", "bob@example.net");
+  check_norm ("<mailto:bob@example.net>", "bob@example.net");
+}
+
+static void
+test_trailing_punctuation (void **state)
+{
+  check_norm ("bob@example.net.", "bob@example.net");
+  check_norm ("bob@example.net...", "bob@example.net");
+  check_norm ("bob@example.net,", "bob@example.net");
+  check_norm ("bob@example.net:", "bob@example.net");
+  check_norm ("bob@example.net;", "bob@example.net");
+}
+
+static void
+test_domain_lowercased (void **state)
+{
+  /* the local part keeps its case (it may be case-sensitive), the domain
+   * does not */
+  check_norm ("Real.User@Example.COM", "Real.User@example.com");
+  check_norm ("rfc822; <ALICE@MX.EXAMPLE.NET>", "ALICE@mx.example.net");
+  check_norm ("user@EXAMPLE.org.", "user@example.org");
+  {
+    /* a non-ASCII domain is lower-cased as Unicode */
+    char *got = _bc_address_normalize ("user@\xc3\x89XAMPLE.com");
+    assert_non_null (got);
+    assert_string_equal (got, "user@\xc3\xa9xample.com");
+    g_free (got);
+  }
+}
+
+static void
+test_rejects_garbage (void **state)
+{
+  static const char *const bad[] = {
+    "", "   ", "no address here", "@example.com", "user@", "user@@", "user", "user@localhost",
+    "user@.example.com", "user@example..com", "user@-example.com", "two words@example.com",
+    "user@exa mple.com", "user@exa/mple.com", "<>", "\"\"", "rfc822;", "rfc822; <>",
+    "mailto:", "(comment only)", "us\x01r@example.com", "user@ex\xff" "ample.com",
+    "us\xc3r@example.com", "user,other@example.com", NULL
+  };
+  check_norm (NULL, NULL);
+  for (guint i = 0; bad[i]; i++)
+    check_norm (bad[i], NULL);
+}
+
+static void
+test_rejects_overlong (void **state)
+{
+  GString *s = g_string_new (NULL);
+  char *got;
+
+  for (int i = 0; i < 400; i++)
+    g_string_append_c (s, 'a');
+  g_string_append (s, "@example.com");
+  got = _bc_address_normalize (s->str);
+  assert_null (got);
+  /* a long but reasonable address still works */
+  g_string_assign (s, "");
+  for (int i = 0; i < 64; i++)
+    g_string_append_c (s, 'b');
+  g_string_append (s, "@example.com");
+  got = _bc_address_normalize (s->str);
+  assert_non_null (got);
+  assert_string_equal (got, s->str);
+  g_free (got);
+  g_string_free (s, TRUE);
+}
+
+static void
+test_find (void **state)
+{
+  const char *text = "Your message to <alice@Example.COM> could not be delivered; "
+                     "also bob@example.net.";
+  const char *end = NULL;
+  char *a = _bc_address_find (text, strlen (text), &end);
+  char *b;
+
+  assert_non_null (a);
+  assert_string_equal (a, "alice@example.com");
+  assert_non_null (end);
+  assert_true (end > text && end <= text + strlen (text));
+  assert_true (strncmp (end - 3, "COM", 3) == 0);
+  /* the search goes on from where the first stopped */
+  b = _bc_address_find (end, strlen (end), &end);
+  assert_non_null (b);
+  assert_string_equal (b, "bob@example.net");
+  g_free (a);
+  g_free (b);
+}
+
+static void
+test_find_none (void **state)
+{
+  const char *text = "meet @ noon, mail me at user@ or @example.com";
+  const char *end = NULL;
+  char *a = _bc_address_find (text, strlen (text), &end);
+
+  assert_null (a);
+  assert_ptr_equal (end, text + strlen (text));
+  a = _bc_address_find ("", 0, NULL);
+  assert_null (a);
+}
+
+static void
+test_find_bounded (void **state)
+{
+  /* only the first @len bytes are read: cut before the domain's dot and
+   * nothing is found; cut after it and the address is the cut one */
+  const char *text = "to carol@example.org now";
+  const char *dot = strchr (text, '.');
+  char *a = _bc_address_find (text, dot - text, NULL);
+
+  assert_null (a);
+  a = _bc_address_find (text, dot - text + 4, NULL);
+  assert_non_null (a);
+  assert_string_equal (a, "carol@example.org");
+  g_free (a);
+}
+
+static void
+test_find_skips_bad_candidates (void **state)
+{
+  const char *text = "user@localhost rejected, then dave@example.com";
+  char *a = _bc_address_find (text, strlen (text), NULL);
+
+  assert_non_null (a);
+  assert_string_equal (a, "dave@example.com");
+  g_free (a);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_plain),
+    cmocka_unit_test (test_dsn_prefix),
+    cmocka_unit_test (test_angle_and_display_name),
+    cmocka_unit_test (test_quotes),
+    cmocka_unit_test (test_comments),
+    cmocka_unit_test (test_mailto),
+    cmocka_unit_test (test_trailing_punctuation),
+    cmocka_unit_test (test_domain_lowercased),
+    cmocka_unit_test (test_rejects_garbage),
+    cmocka_unit_test (test_rejects_overlong),
+    cmocka_unit_test (test_find),
+    cmocka_unit_test (test_find_none),
+    cmocka_unit_test (test_find_bounded),
+    cmocka_unit_test (test_find_skips_bad_candidates),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

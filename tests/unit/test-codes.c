@@ -1,0 +1,217 @@
+/* test-codes.c - status and reply codes in text (evidence/codes.c). */
+#include "tc.h"
+
+#include <string.h>
+
+static void
+check_status (const char *text, const char *want)
+{
+  char out[16] = "";
+  gboolean found = _bc_find_status (text, out);
+
+  if (want ? (!found || strcmp (out, want) != 0) : found) {
+    print_error ("find_status(\"%s\") = %s \"%s\", want \"%s\"\n", text, found ? "TRUE" : "FALSE",
+                 out, want ? want : "(none)");
+    fail ();
+  }
+}
+
+static void
+check_reply (const char *text, const char *want)
+{
+  char out[4] = "";
+  gboolean found = _bc_find_reply (text, out);
+
+  if (want ? (!found || strcmp (out, want) != 0) : found) {
+    print_error ("find_reply(\"%s\") = %s \"%s\", want \"%s\"\n", text, found ? "TRUE" : "FALSE",
+                 out, want ? want : "(none)");
+    fail ();
+  }
+}
+
+static void
+test_status_found (void **state)
+{
+  check_status ("5.1.1", "5.1.1");
+  check_status ("smtp; 550 5.1.1 <a@example.com>: Recipient address rejected", "5.1.1");
+  check_status ("said: 552-5.2.2 The email account is over quota", "5.2.2");
+  check_status ("#4.4.7 delivery time expired", "4.4.7");
+  check_status ("(5.7.606) Access denied", "5.7.606");
+  check_status ("Status: 5.1.10", "5.1.10");
+  check_status ("2.0.0 Ok: queued", "2.0.0");
+  check_status ("first 4.2.2 then 5.1.1", "4.2.2");
+  check_status ("550-5.1.1 The email account that you tried to reach", "5.1.1");
+}
+
+static void
+test_status_not_in_ip_date_number (void **state)
+{
+  check_status (NULL, NULL);
+  check_status ("", NULL);
+  check_status ("connect to [10.5.1.1]: refused", NULL);
+  check_status ("host 5.1.1.1 said nothing", NULL);
+  check_status ("relay 192.168.4.4.7", NULL);
+  check_status ("Datum: 5.12.2023", NULL);
+  check_status ("version 25.1.1 of the software", NULL);
+  check_status ("a5.1.1 b", NULL);
+  check_status ("ticket-5.1.1", NULL);
+  check_status ("on 2024-5.1.1", NULL);
+  check_status ("code 5.1.1234", NULL);
+  check_status ("code 5.1234.1", NULL);
+  check_status ("3.1.1 is no class", NULL);
+  check_status ("5.1 is too short", NULL);
+  check_status ("5..1 and 5.1. and .5.1.1", NULL);
+  /* the code after an IP is still found */
+  check_status ("from [192.0.2.5] 550 5.7.1 refused", "5.7.1");
+}
+
+static void
+test_status_valid (void **state)
+{
+  assert_true (_bc_status_valid ("5.1.1", 5));
+  assert_true (_bc_status_valid ("4.7.650", 7));
+  assert_true (_bc_status_valid ("2.0.0", 5));
+  assert_false (_bc_status_valid ("5.1.1", 4));
+  assert_false (_bc_status_valid ("5.1.1 ", 6));
+  assert_false (_bc_status_valid ("6.1.1", 5));
+  assert_false (_bc_status_valid ("5.1", 3));
+  assert_false (_bc_status_valid ("5.1.1.1", 7));
+  assert_false (_bc_status_valid ("", 0));
+}
+
+static void
+test_status_generic (void **state)
+{
+  assert_true (_bc_status_is_generic (""));
+  assert_true (_bc_status_is_generic ("5.0.0"));
+  assert_true (_bc_status_is_generic ("4.0.0"));
+  assert_false (_bc_status_is_generic ("5.1.0"));
+  assert_false (_bc_status_is_generic ("5.0.1"));
+  assert_false (_bc_status_is_generic ("5.1.1"));
+}
+
+static void
+test_reply_found (void **state)
+{
+  check_reply ("550 Requested action not taken", "550");
+  check_reply ("smtp; 452 4.2.2 over quota", "452");
+  check_reply ("host said: 554-5.7.1 rejected", "554");
+  check_reply ("(421) try later", "421");
+  check_reply ("remote said 550", "550");
+  check_reply ("250 2.0.0 Ok", "250");
+}
+
+static void
+test_reply_not_in_ip_date_number (void **state)
+{
+  check_reply (NULL, NULL);
+  check_reply ("", NULL);
+  check_reply ("connect to 192.168.255.1 failed", NULL);
+  check_reply ("[203.0.113.250] refused", NULL);
+  check_reply ("Date: Tue, 12 Mar 2024 10:25:43 +0500", NULL);
+  check_reply ("in the year 2024 at 14:52:45", NULL);
+  check_reply ("size 5242880 bytes", NULL);
+  check_reply ("ticket 55012", NULL);
+  check_reply ("ticket 5501", NULL);
+  check_reply ("code x550 y", NULL);
+  check_reply ("mail 550@example.com", NULL);
+  check_reply ("port :550 and path /550", NULL);
+  check_reply ("version 5.5.0", NULL);
+  check_reply ("code 560 and 580 and 6xx", NULL);
+  check_reply ("code 5.1.1 only", NULL);
+}
+
+static void
+test_reply_prefers_code_with_status (void **state)
+{
+  /* a reply followed by an enhanced code of its class wins over an
+   * earlier bare one */
+  check_reply ("421 busy, later: 550 5.1.1 user unknown", "550");
+  check_reply ("421 busy, later: 550-5.1.1 user unknown", "550");
+  /* but not when the classes differ */
+  check_reply ("554 try again, 550 4.2.2 odd", "554");
+  check_reply ("550 4.2.2 odd, 452 4.2.2 full", "452");
+}
+
+static void
+test_fill_codes (void **state)
+{
+  BcRecipient *r = _bc_recipient_new (BC_SOURCE_DSN);
+
+  /* nothing to read from */
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "");
+  assert_string_equal (r->reply_code, "");
+
+  /* both read from the text */
+  r->diagnostic = g_strdup ("550 5.1.1 <a@example.com>: user unknown");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "5.1.1");
+  assert_string_equal (r->reply_code, "550");
+
+  /* a specific status is kept */
+  g_strlcpy (r->status, "5.2.2", sizeof r->status);
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "5.2.2");
+
+  /* a reply that is set is kept */
+  g_strlcpy (r->reply_code, "421", sizeof r->reply_code);
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->reply_code, "421");
+  _bc_recipient_free (r);
+}
+
+static void
+test_fill_codes_generic_status (void **state)
+{
+  BcRecipient *r = _bc_recipient_new (BC_SOURCE_DSN);
+
+  /* a generic DSN status gives way to a specific code of its class */
+  g_strlcpy (r->status, "5.0.0", sizeof r->status);
+  r->diagnostic = g_strdup ("smtp; 550 5.1.1 user unknown");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "5.1.1");
+  _bc_recipient_free (r);
+
+  /* ... never to one of another class */
+  r = _bc_recipient_new (BC_SOURCE_DSN);
+  g_strlcpy (r->status, "5.0.0", sizeof r->status);
+  r->diagnostic = g_strdup ("452 4.2.2 mailbox full");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "5.0.0");
+  assert_string_equal (r->reply_code, "452");
+  _bc_recipient_free (r);
+
+  /* ... and not to another generic one */
+  r = _bc_recipient_new (BC_SOURCE_DSN);
+  g_strlcpy (r->status, "4.0.0", sizeof r->status);
+  r->diagnostic = g_strdup ("451 4.0.0 later");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "4.0.0");
+  _bc_recipient_free (r);
+
+  /* an IP in the diagnostic is no status */
+  r = _bc_recipient_new (BC_SOURCE_TEXT);
+  r->diagnostic = g_strdup ("connect to 5.4.3.2[5.4.3.2]:25: Connection timed out");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "");
+  assert_string_equal (r->reply_code, "");
+  _bc_recipient_free (r);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_status_found),
+    cmocka_unit_test (test_status_not_in_ip_date_number),
+    cmocka_unit_test (test_status_valid),
+    cmocka_unit_test (test_status_generic),
+    cmocka_unit_test (test_reply_found),
+    cmocka_unit_test (test_reply_not_in_ip_date_number),
+    cmocka_unit_test (test_reply_prefers_code_with_status),
+    cmocka_unit_test (test_fill_codes),
+    cmocka_unit_test (test_fill_codes_generic_status),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

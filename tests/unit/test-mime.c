@@ -1,0 +1,441 @@
+/* test-mime.c - the MIME stage (mime/message.c): charsets, transfer
+ * encodings, HTML-only reports, attachments, line ends. */
+#include "tc.h"
+
+#include <string.h>
+
+/* a one-part text/plain bounce whose body is @body (raw bytes) */
+static char *
+plain_message (const char *ctype, const char *cte, const char *body, gsize body_len, gsize *len)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append (s, "From: MAILER-DAEMON@mx.example.net\n"
+                      "To: sender@example.org\n"
+                      "Subject: Undeliverable mail\n"
+                      "MIME-Version: 1.0\n");
+  if (ctype)
+    g_string_append_printf (s, "Content-Type: %s\n", ctype);
+  if (cte)
+    g_string_append_printf (s, "Content-Transfer-Encoding: %s\n", cte);
+  g_string_append (s, "\n");
+  g_string_append_len (s, body, body_len);
+  *len = s->len;
+  return g_string_free (s, FALSE);
+}
+
+/* check_charset - @utf8 converted to @charset and sent as an 8-bit part
+ * must come back as @utf8. */
+static void
+check_charset (const char *charset, const char *utf8, gboolean declare)
+{
+  GError *error = NULL;
+  gsize n = 0, len;
+  char *enc = g_convert (utf8, -1, charset, "UTF-8", NULL, &n, &error);
+  char *ctype, *msg;
+  BcMime *m;
+
+  if (!enc) {
+    print_error ("iconv cannot make %s: %s\n", charset, error->message);
+    fail ();
+  }
+  ctype = declare ? g_strdup_printf ("text/plain; charset=\"%s\"", charset)
+                  : g_strdup ("text/plain");
+  {
+    char *body = g_strconcat ("Delivery to <user@example.com> failed:\n", enc, "\n", NULL);
+    msg = plain_message (ctype, "8bit", body, strlen (body), &len);
+    g_free (body);
+  }
+  m = tc_mime (msg, len);
+  assert_true (g_utf8_validate (m->body->str, m->body->len, NULL));
+  if (!strstr (m->body->str, utf8)) {
+    print_error ("%s (%s): body is \"%s\", want \"%s\" in it\n", charset,
+                 declare ? "declared" : "undeclared", m->body->str, utf8);
+    fail ();
+  }
+  assert_contains (m->body->str, "user@example.com");
+  _bc_mime_free (m);
+  g_free (msg);
+  g_free (ctype);
+  g_free (enc);
+}
+
+static const char ja[] = "\xe3\x81\x93\xe3\x81\xae\xe3\x82\xa2\xe3\x83\x89\xe3\x83\xac\xe3\x82\xb9"
+                         "\xe3\x81\xaf\xe5\xad\x98\xe5\x9c\xa8\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x9b"
+                         "\xe3\x82\x93";                   /* このアドレスは存在しません */
+static const char de[] = "Empf\xc3\xa4nger unbekannt: Postfach \xc3\xbc" "berf\xc3\xbcllt \xe2\x80\x93 "
+                         "\xe2\x80\x9eGr\xc3\xbc\xc3\x9f" "e\xe2\x80\x9c";   /* Empfänger ... „Grüße“ */
+static const char ru[] = "\xd0\x9f\xd0\xbe\xd0\xbb\xd1\x8c\xd0\xb7\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x82"
+                         "\xd0\xb5\xd0\xbb\xd1\x8c \xd0\xbd\xd0\xb5 \xd0\xbd\xd0\xb0\xd0\xb9\xd0\xb4"
+                         "\xd0\xb5\xd0\xbd";               /* Пользователь не найден */
+static const char zh[] = "\xe7\x94\xa8\xe6\x88\xb7\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8";  /* 用户不存在 */
+
+static void test_iso2022jp (void **state) { check_charset ("ISO-2022-JP", ja, TRUE); }
+static void test_shift_jis (void **state) { check_charset ("Shift_JIS", ja, TRUE); }
+static void test_windows1252 (void **state) { check_charset ("windows-1252", de, TRUE); }
+static void test_windows1251 (void **state) { check_charset ("windows-1251", ru, TRUE); }
+static void test_koi8r (void **state) { check_charset ("KOI8-R", ru, TRUE); }
+static void test_gb2312 (void **state) { check_charset ("GB2312", zh, TRUE); }
+static void test_utf8 (void **state)
+{
+  check_charset ("UTF-8", ja, TRUE);
+  check_charset ("UTF-8", de, TRUE);
+}
+
+static void
+test_undeclared_8bit (void **state)
+{
+  /* no charset: UTF-8 is read as UTF-8, ISO-2022-JP is recognised by its
+   * escapes, the fallback charsets find the rest. (Undeclared GB2312 is
+   * taken for Shift_JIS half-width katakana: a known limit of guessing.) */
+  check_charset ("UTF-8", ru, FALSE);
+  check_charset ("ISO-2022-JP", ja, FALSE);
+  check_charset ("Shift_JIS", ja, FALSE);
+  check_charset ("EUC-JP", ja, FALSE);
+  check_charset ("KOI8-R", ru, FALSE);
+  check_charset ("windows-1251", ru, FALSE);
+}
+
+static void
+test_undeclared_latin1 (void **state)
+{
+  /* the commonest undeclared 8-bit text after UTF-8 */
+  check_charset ("windows-1252", "Empf\xc3\xa4nger unbekannt", FALSE);
+}
+
+static void
+test_wrong_charset_is_valid_utf8 (void **state)
+{
+  /* bytes that are not what the label says still give valid UTF-8 */
+  const char body[] = "Delivery to <user@example.com> failed: \xff\xfe\x80 bad\n";
+  gsize len;
+  char *msg = plain_message ("text/plain; charset=utf-8", "8bit", body, sizeof body - 1, &len);
+  BcMime *m = tc_mime (msg, len);
+
+  assert_true (g_utf8_validate (m->body->str, m->body->len, NULL));
+  assert_contains (m->body->str, "user@example.com");
+  assert_contains (m->body->str, "bad");
+  _bc_mime_free (m);
+  g_free (msg);
+  msg = plain_message ("text/plain; charset=x-no-such-charset", "8bit", body, sizeof body - 1, &len);
+  m = tc_mime (msg, len);
+  assert_true (g_utf8_validate (m->body->str, m->body->len, NULL));
+  assert_contains (m->body->str, "user@example.com");
+  _bc_mime_free (m);
+  g_free (msg);
+}
+
+static void
+test_text_decode (void **state)
+{
+  char *latin = g_convert (de, -1, "ISO-8859-1", "UTF-8", NULL, NULL, NULL);
+  char *out;
+
+  /* the helper on its own; "–" and "„“" are not in ISO-8859-1, so use a
+   * plain phrase */
+  g_free (latin);
+  latin = g_convert ("Gr\xc3\xbc\xc3\x9f" "e", -1, "ISO-8859-1", "UTF-8", NULL, NULL, NULL);
+  assert_non_null (latin);
+  out = _bc_text_decode (latin, strlen (latin), "iso-8859-1");
+  assert_string_equal (out, "Gr\xc3\xbc\xc3\x9f" "e");
+  g_free (out);
+  out = _bc_text_decode ("plain ascii", 11, "utf-16");
+  assert_string_equal (out, "plain ascii");
+  g_free (out);
+  out = _bc_text_decode ("a\x80z", 3, NULL);
+  assert_true (g_utf8_validate (out, -1, NULL));
+  assert_int_equal (out[0], 'a');
+  g_free (out);
+  g_free (latin);
+}
+
+static void
+test_quoted_printable (void **state)
+{
+  const char body[] =
+    "Delivery to <user@example.com> failed: Empf=E4nger unbekannt. This line is l=\n"
+    "ong and soft-broken. =3D sign.\n";
+  gsize len;
+  char *msg = plain_message ("text/plain; charset=iso-8859-1", "quoted-printable", body,
+                             sizeof body - 1, &len);
+  BcMime *m = tc_mime (msg, len);
+
+  assert_contains (m->body->str, "Empf\xc3\xa4nger unbekannt");
+  assert_contains (m->body->str, "is long and soft-broken. = sign.");
+  assert_not_contains (m->body->str, "=E4");
+  _bc_mime_free (m);
+  g_free (msg);
+}
+
+static void
+test_base64 (void **state)
+{
+  char *text = g_strconcat ("Delivery to <user@example.com> failed:\n", ru, "\n", NULL);
+  char *cp1251 = g_convert (text, -1, "windows-1251", "UTF-8", NULL, NULL, NULL);
+  char *b64 = g_base64_encode ((const guchar *) cp1251, strlen (cp1251));
+  GString *wrapped = g_string_new (NULL);
+  gsize len;
+  char *msg;
+  BcMime *m;
+
+  for (gsize i = 0, n = strlen (b64); i < n; i += 60) {
+    g_string_append_len (wrapped, b64 + i, MIN (60, n - i));
+    g_string_append_c (wrapped, '\n');
+  }
+  msg = plain_message ("text/plain; charset=windows-1251", "base64", wrapped->str, wrapped->len, &len);
+  m = tc_mime (msg, len);
+  assert_contains (m->body->str, ru);
+  assert_contains (m->body->str, "user@example.com");
+  _bc_mime_free (m);
+  g_free (msg);
+  g_string_free (wrapped, TRUE);
+  g_free (b64);
+  g_free (cp1251);
+  g_free (text);
+}
+
+static void
+test_html_only (void **state)
+{
+  const char body[] =
+    "<html><head><style>p { color: red }</style></head><body>\n"
+    "<p>Delivery has failed to these recipients:</p><div><b>user@example.com</b></div>"
+    "<p>Remote server said: 550&nbsp;5.1.1 &lt;user@example.com&gt;: User&nbsp;unknown &amp; gone</p>"
+    "</body></html>\n";
+  gsize len;
+  char *msg = plain_message ("text/html; charset=utf-8", NULL, body, sizeof body - 1, &len);
+  BcMime *m = tc_mime (msg, len);
+
+  assert_contains (m->body->str, "user@example.com");
+  assert_contains (m->body->str, "550 5.1.1 <user@example.com>: User unknown & gone");
+  assert_not_contains (m->body->str, "<p>");
+  assert_not_contains (m->body->str, "<b>");
+  assert_not_contains (m->body->str, "&nbsp;");
+  /* block tags break lines: the address stands on a line of its own */
+  assert_contains (m->body->str, "\nuser@example.com\n");
+  _bc_mime_free (m);
+  g_free (msg);
+}
+
+static void
+test_html_alternative_prefers_plain (void **state)
+{
+  const char *msg =
+    "From: MAILER-DAEMON@mx.example.net\n"
+    "Subject: Undeliverable\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/alternative; boundary=alt\n"
+    "\n"
+    "--alt\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "PLAIN: user@example.com: user unknown\n"
+    "--alt\n"
+    "Content-Type: text/html\n"
+    "\n"
+    "<p>HTML: user@example.com: user unknown</p>\n"
+    "--alt--\n";
+  BcMime *m = tc_mime (msg, strlen (msg));
+
+  assert_contains (m->body->str, "PLAIN:");
+  assert_not_contains (m->body->str, "HTML:");
+  _bc_mime_free (m);
+}
+
+static void
+test_attachments_not_decoded (void **state)
+{
+  char *secret_b64 = g_base64_encode ((const guchar *) "ATTACHED-SECRET user@example.net unknown", 40);
+  char *img_b64 = g_base64_encode ((const guchar *) "IMAGE-SECRET", 12);
+  char *msg = g_strdup_printf (
+    "From: MAILER-DAEMON@mx.example.net\n"
+    "Subject: Undeliverable\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=mix\n"
+    "\n"
+    "--mix\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "BODY-TEXT: user@example.com: user unknown\n"
+    "--mix\n"
+    "Content-Type: application/octet-stream; name=data.bin\n"
+    "Content-Disposition: attachment; filename=data.bin\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "%s\n"
+    "--mix\n"
+    "Content-Type: image/png\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "%s\n"
+    "--mix\n"
+    "Content-Type: text/plain; name=notes.txt\n"
+    "Content-Disposition: attachment; filename=notes.txt\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "%s\n"
+    "--mix\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: sender@example.org\n"
+    "To: user@example.com\n"
+    "Subject: The returned one\n"
+    "Message-ID: <returned@example.org>\n"
+    "\n"
+    "INNER-BODY-SECRET\n"
+    "--mix--\n", secret_b64, img_b64, secret_b64);
+  BcMime *m = tc_mime (msg, strlen (msg));
+
+  assert_contains (m->body->str, "BODY-TEXT");
+  assert_not_contains (m->body->str, "ATTACHED-SECRET");
+  assert_not_contains (m->body->str, "IMAGE-SECRET");
+  assert_not_contains (m->body->str, "INNER-BODY-SECRET");
+  /* the returned message is kept for its headers */
+  assert_true (m->has_attached_message);
+  assert_non_null (m->orig);
+  assert_string_equal (g_mime_object_get_header (m->orig, "Message-ID"), "<returned@example.org>");
+  _bc_mime_free (m);
+  g_free (msg);
+  g_free (secret_b64);
+  g_free (img_b64);
+}
+
+static const char eol_message[] =
+  "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+  "To: sender@example.org\n"
+  "Subject: Undelivered Mail Returned to Sender\n"
+  "Date: Wed, 3 Jan 2024 08:00:00 +0100\n"
+  "MIME-Version: 1.0\n"
+  "Content-Type: multipart/report; report-type=delivery-status;\n"
+  "\tboundary=\"eol\"\n"
+  "\n"
+  "--eol\n"
+  "Content-Type: text/plain; charset=us-ascii\n"
+  "\n"
+  "This is the mail system at host mx.example.net.\n"
+  "\n"
+  "<gone@example.com>: host mx.example.com[192.0.2.7] said: 550 5.1.1\n"
+  "    <gone@example.com>: Recipient address rejected: User unknown\n"
+  "\n"
+  "--eol\n"
+  "Content-Type: message/delivery-status\n"
+  "\n"
+  "Reporting-MTA: dns; mx.example.net\n"
+  "\n"
+  "Final-Recipient: rfc822; gone@example.com\n"
+  "Action: failed\n"
+  "Status: 5.1.1\n"
+  "Diagnostic-Code: smtp; 550 5.1.1 <gone@example.com>: Recipient address\n"
+  "    rejected: User unknown\n"
+  "\n"
+  "--eol\n"
+  "Content-Type: text/rfc822-headers\n"
+  "\n"
+  "From: sender@example.org\n"
+  "To: gone@example.com\n"
+  "Subject: Hello\n"
+  "Message-ID: <eol-orig@example.org>\n"
+  "\n"
+  "--eol--\n";
+
+static void
+test_line_ends_equal (void **state)
+{
+  char *crlf = tc_crlf (eol_message), *cr = tc_cr (eol_message);
+  const char *variants[] = { eol_message, crlf, cr };
+  GString *json[3];
+
+  for (int i = 0; i < 3; i++) {
+    BcMime *m = tc_mime (variants[i], strlen (variants[i]));
+    BcReport *r = tc_classify (tc_classifier (), variants[i]);
+    BcRecordInfo info = { "x", 0, NULL };
+
+    assert_null (strchr (m->body->str, '\r'));
+    assert_int_equal (m->dsn->len, 1);
+    assert_null (strchr (g_ptr_array_index (m->dsn, 0), '\r'));
+    assert_contains (m->body->str, "Recipient address rejected");
+    json[i] = g_string_new (NULL);
+    bc_report_append_json (r, &info, json[i]);
+    assert_int_equal (r->recipients->len, 1);
+    assert_string_equal (((BcRecipient *) g_ptr_array_index (r->recipients, 0))->status, "5.1.1");
+    bc_report_free (r);
+    _bc_mime_free (m);
+  }
+  assert_string_equal (json[0]->str, json[1]->str);
+  assert_string_equal (json[0]->str, json[2]->str);
+  for (int i = 0; i < 3; i++)
+    g_string_free (json[i], TRUE);
+  g_free (crlf);
+  g_free (cr);
+}
+
+static void
+test_normalize_eol (void **state)
+{
+  GString *s = g_string_new ("a\r\nb\rc\n\r\r\nd\r");
+  _bc_text_normalize_eol (s);
+  assert_string_equal (s->str, "a\nb\nc\n\n\nd\n");
+  assert_int_equal (s->len, strlen ("a\nb\nc\n\n\nd\n"));
+  g_string_free (s, TRUE);
+}
+
+static void
+test_limits (void **state)
+{
+  BcLimits lim;
+  GString *big = g_string_new (NULL);
+  GError *error = NULL;
+  GMimeMessage *msg;
+  BcMime *m;
+  gsize len;
+  char *text;
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append (big, "line of text\n");
+  text = plain_message ("text/plain", NULL, big->str, big->len, &len);
+  bc_limits_init (&lim);
+  lim.max_text = 1000;
+  msg = _bc_mime_parse_bytes (text, len, &error);
+  assert_non_null (msg);
+  m = _bc_mime_new (msg, &lim);
+  assert_true (m->body->len <= 1000);
+  assert_true (m->truncated);
+  assert_true (m->warnings->len > 0);
+  _bc_mime_free (m);
+  g_object_unref (msg);
+  g_free (text);
+  g_string_free (big, TRUE);
+
+  /* empty input is an error, not a crash */
+  assert_null (_bc_mime_parse_bytes ("", 0, &error));
+  assert_true (g_error_matches (error, BC_ERROR, BC_ERROR_EMPTY));
+  g_clear_error (&error);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_iso2022jp),
+    cmocka_unit_test (test_shift_jis),
+    cmocka_unit_test (test_windows1252),
+    cmocka_unit_test (test_windows1251),
+    cmocka_unit_test (test_koi8r),
+    cmocka_unit_test (test_gb2312),
+    cmocka_unit_test (test_utf8),
+    cmocka_unit_test (test_undeclared_8bit),
+    cmocka_unit_test (test_undeclared_latin1),
+    cmocka_unit_test (test_wrong_charset_is_valid_utf8),
+    cmocka_unit_test (test_text_decode),
+    cmocka_unit_test (test_quoted_printable),
+    cmocka_unit_test (test_base64),
+    cmocka_unit_test (test_html_only),
+    cmocka_unit_test (test_html_alternative_prefers_plain),
+    cmocka_unit_test (test_attachments_not_decoded),
+    cmocka_unit_test (test_line_ends_equal),
+    cmocka_unit_test (test_normalize_eol),
+    cmocka_unit_test (test_limits),
+  };
+  tc_init ();
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

@@ -1,0 +1,320 @@
+/* test-ruledata.c - the shipped rules (the files in rules/) decide typical
+ * diagnostics as the taxonomy wants, in the precedence the rules files
+ * document; and evidence/command.c finds the SMTP command a refusal
+ * answered. Each case is a phrase MTAs emit in general, not a corpus file.
+ */
+#include "tc.h"
+
+#include <string.h>
+
+#define RESOURCE_DIR "/org/bounceclass/rules"
+
+static BcRuleSet *shipped;
+
+/* load the built-in rules as the classifier does: every file, name order */
+static int
+setup (void **state)
+{
+  char **names;
+  GError *error = NULL;
+
+  (void) state;
+  tc_init ();                               /* registers the GResource */
+  names = g_resources_enumerate_children (RESOURCE_DIR, 0, &error);
+  if (!names) {
+    print_error ("rules resource: %s\n", error ? error->message : "?");
+    return -1;
+  }
+  shipped = _bc_rules_new ();
+  for (guint i = 0; names[i]; i++) {
+    char *path = g_strconcat (RESOURCE_DIR "/", names[i], NULL);
+    GBytes *b = g_resources_lookup_data (path, 0, &error);
+    gsize len;
+    const char *data;
+    if (!b) {
+      print_error ("%s: %s\n", path, error->message);
+      return -1;
+    }
+    data = g_bytes_get_data (b, &len);
+    if (!_bc_rules_parse (shipped, names[i], data, len, 0, &error)) {
+      print_error ("%s\n", error->message);
+      return -1;
+    }
+    g_bytes_unref (b);
+    g_free (path);
+  }
+  g_strfreev (names);
+  _bc_rules_finish (shipped);
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  (void) state;
+  _bc_rules_free (shipped);
+  return 0;
+}
+
+typedef struct {
+  const char *status, *reply, *command, *diag, *source, *action, *host;
+  const char *want;
+} Case;
+
+static int
+run_cases (const Case *cases, gsize n)
+{
+  int bad = 0;
+
+  for (gsize i = 0; i < n; i++) {
+    const Case *c = &cases[i];
+    BcRuleInput in;
+    BcRuleMatch m = { 0 };
+    const char *got = NULL;
+
+    memset (&in, 0, sizeof in);
+    in.status = c->status ? c->status : "";
+    in.reply_code = c->reply ? c->reply : "";
+    in.command = c->command;
+    in.diagnostic = c->diag;
+    in.source = c->source ? c->source : "dsn";
+    in.dsn_action = c->action ? c->action : "failed";
+    in.hosts[0] = c->host;
+    in.max_line = BC_DEFAULT_MAX_LINE;
+    if (_bc_rules_match (shipped, &in, &m)) {
+      got = m.reason;
+      g_free (m.evidence);
+    }
+    if (g_strcmp0 (got, c->want) != 0) {
+      print_error ("case %" G_GSIZE_FORMAT ": got %s (%s), want %s: [%s %s %s] %s\n", i,
+                   got ? got : "(none)", m.origin ? m.origin : "-", c->want,
+                   in.status, in.reply_code, c->command ? c->command : "-",
+                   c->diag ? c->diag : "");
+      bad++;
+    }
+  }
+  return bad;
+}
+
+#define RUN(cases) assert_int_equal (run_cases (cases, G_N_ELEMENTS (cases)), 0)
+
+/* ---- precedence ---------------------------------------------------------- */
+
+static void
+test_precedence (void **state)
+{
+  static const Case cases[] = {
+    /* specific text beats a generic code */
+    { "5.0.0", "550", NULL, "550 Mailbox full", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "550", NULL, "550 5.7.1 Service unavailable; client host [192.0.2.1] blocked using zen.spamhaus.org", NULL, NULL, NULL, "blocked" },
+    { "5.7.1", "554", NULL, "554 5.7.1 This message has been scored as spam", NULL, NULL, NULL, "spamdetected" },
+    /* a specific code beats vague text */
+    { "5.1.1", "550", NULL, "550 5.1.1 Requested action not taken: mailbox unavailable", NULL, NULL, NULL, "userunknown" },
+    { "5.2.2", "552", NULL, "552 Requested action aborted", NULL, NULL, NULL, "mailboxfull" },
+    { "5.1.7", "550", "MAIL", "550 5.1.7 No such domain example.net", NULL, NULL, NULL, "rejected" },
+    { "5.2.3", "552", NULL, "552 5.2.3 Message size exceeds fixed maximum message size", NULL, NULL, NULL, "exceedlimit" },
+    /* codes alone */
+    { "5.1.1", NULL, NULL, NULL, NULL, NULL, NULL, "userunknown" },
+    { "5.1.2", NULL, NULL, NULL, NULL, NULL, NULL, "hostunknown" },
+    { "5.4.7", NULL, NULL, NULL, NULL, NULL, NULL, "expired" },
+    { "5.0.0", NULL, NULL, NULL, NULL, NULL, NULL, "onhold" },
+    { NULL, "550", NULL, "550 Requested action not taken", NULL, NULL, NULL, "onhold" },
+    /* outcomes beat everything */
+    { "2.0.0", "250", NULL, "250 OK", NULL, "delivered", NULL, "delivered" },
+    { NULL, NULL, NULL, "feedback-type: abuse", "arf", NULL, NULL, "feedback" },
+    { NULL, NULL, NULL, "Out of office", "autoreply", NULL, NULL, "vacation" },
+    /* a 2.x.x seen in free text (a transcript line) is not a delivery */
+    { "2.1.5", "250", NULL, "250 2.1.5 Ok", "text", NULL, NULL, NULL },
+  };
+  RUN (cases);
+}
+
+/* ---- the SMTP command ---------------------------------------------------- */
+
+static void
+test_command_conventions (void **state)
+{
+  static const Case cases[] = {
+    { NULL, "550", "RCPT", "550 User unknown", NULL, NULL, NULL, "userunknown" },
+    { "5.0.0", "550", "DATA", "550 Unknown user kijitora@example.net", NULL, NULL, NULL, "filtered" },
+    { "5.1.1", "550", "DATA", "550 5.1.1 <user@example.org>... User Unknown", NULL, NULL, NULL, "userunknown" },
+    { "5.2.1", "550", NULL, "550 5.2.1 <user@example.org>... User Unknown", NULL, NULL, NULL, "suspend" },
+    { "5.2.1", "550", "RCPT", "550 5.2.1 <user@example.org>... User Unknown", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", "DATA", "550 : User unknown", NULL, NULL, NULL, "filtered" },
+    { "5.7.1", "550", "MAIL", "550 5.7.1 Access denied", NULL, NULL, NULL, "rejected" },
+    { NULL, "550", "HELO", "550 Rejected", NULL, NULL, NULL, "blocked" },
+    { "5.0.0", "554", "MAIL", "554 Transaction failed", NULL, NULL, NULL, "systemerror" },
+    { NULL, "553", "MAIL", "553 5.1.0 sender.example.net does not exist", NULL, NULL, NULL, "rejected" },
+    { NULL, "553", "DATA", "553 host.example.net does not exist", NULL, NULL, NULL, "hostunknown" },
+    /* certain phrases still win over the command */
+    { NULL, "550", "MAIL", "550 5.7.1 Client host rejected: cannot find your reverse hostname", NULL, NULL, NULL, "requireptr" },
+  };
+  RUN (cases);
+}
+
+static void
+test_command_extract (void **state)
+{
+  static const struct { const char *text; const char *want; } t[] = {
+    { "host mx.example.org[192.0.2.1] said: 550 5.1.1 <a@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)", "RCPT" },
+    { "said: 550 Unknown user (in reply to end of DATA command)", "DATA" },
+    { "SMTP error from remote mail server after MAIL FROM:<s@example.com> SIZE=1234: 550 rejected", "MAIL" },
+    { "SMTP error from remote mail server after end of data: 554 rejected", "DATA" },
+    { "SMTP error from remote mail server after initial connection: 554 go away", "CONN" },
+    { "SMTP error from remote server after RCPT command: host: mx.example.org 5.1.1", "RCPT" },
+    { "192.0.2.1 does not like recipient. Remote host said: 550 no mailbox", "RCPT" },
+    { "Connected to 192.0.2.1 but sender was rejected. Remote host said: 553 no", "MAIL" },
+    { "Connected to 192.0.2.1 but my name was rejected.", "HELO" },
+    { "192.0.2.1 failed after I sent the message. Remote host said: 554 spam", "DATA" },
+    { "Remote host said: 550 5.1.1 <a@example.org>... User Unknown [RCPT_TO]", "RCPT" },
+    { "mx.example.org [192.0.2.1] did not like our RCPT TO: 550 no such user", "RCPT" },
+    { "... while talking to mx.example.org.:\n>>> MAIL From:<s@example.com>\n<<< 250 ok\n>>> DATA\n<<< 550 5.0.0 User unknown\n", "DATA" },
+    { "... while talking to mx.example.org.:\n>>> RCPT To:<a@example.org>\n<<< 550 5.1.1 User unknown\n", "RCPT" },
+    { "550 5.1.1 User unknown", NULL },
+    { "We could not deliver the data you sent after a long time", NULL },
+    { "", NULL },
+  };
+  int bad = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (t); i++) {
+    const char *got = _bc_smtp_command_in (t[i].text, strlen (t[i].text));
+    if (g_strcmp0 (got, t[i].want) != 0) {
+      print_error ("\"%s\": got %s, want %s\n", t[i].text, got ? got : "(none)",
+                   t[i].want ? t[i].want : "(none)");
+      bad++;
+    }
+  }
+  assert_int_equal (bad, 0);
+  assert_null (_bc_smtp_command_in (NULL, 0));
+}
+
+/* ---- one or more phrases for every reason -------------------------------- */
+
+static void
+test_every_reason (void **state)
+{
+  static const Case cases[] = {
+    { NULL, "550", NULL, "550 5.1.1 <a@example.org>: Recipient address rejected: User unknown in local recipient table", NULL, NULL, NULL, "userunknown" },
+    { NULL, NULL, NULL, "Host or domain name not found. Name service error for name=example.net type=A: Host not found", NULL, NULL, NULL, "hostunknown" },
+    { NULL, "550", NULL, "550 User has moved; no forwarding address", NULL, NULL, NULL, "hasmoved" },
+    { NULL, "556", NULL, "556 5.1.10 Domain example.net does not accept mail (nullMX)", NULL, NULL, NULL, "notaccept" },
+    { NULL, "552", NULL, "552 Mailbox is over quota", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "554", NULL, "554 Your IP address 192.0.2.1 has been blacklisted", NULL, NULL, NULL, "blocked" },
+    { NULL, "554", NULL, "554 Message rejected as spam by content filter", NULL, NULL, NULL, "spamdetected" },
+    { NULL, "550", NULL, "550 Sender IP has poor reputation", NULL, NULL, NULL, "badreputation" },
+    { NULL, "550", NULL, "550 Client host rejected: cannot find your reverse hostname", NULL, NULL, NULL, "requireptr" },
+    { NULL, "550", NULL, "550 Attachment type not allowed", NULL, NULL, NULL, "policyviolation" },
+    { NULL, "554", NULL, "554 5.7.0 Virus found in message", NULL, NULL, NULL, "virusdetected" },
+    { NULL, "550", NULL, "550 5.7.23 SPF validation failed for sender domain", NULL, NULL, NULL, "authfailure" },
+    { NULL, "553", NULL, "553 5.1.8 Sender address rejected: Domain not found", NULL, NULL, NULL, "rejected" },
+    { NULL, "550", NULL, "550 Message rejected by the recipient's filter settings", NULL, NULL, NULL, "filtered" },
+    { NULL, "550", NULL, "550 This account has been suspended", NULL, NULL, NULL, "suspend" },
+    { "4.4.7", NULL, NULL, "Message expired: retry timeout exceeded", NULL, NULL, NULL, "expired" },
+    { NULL, NULL, NULL, "connect to mx.example.net[192.0.2.1]:25: No route to host", NULL, NULL, NULL, "networkerror" },
+    { NULL, "451", NULL, "451 Local error in processing", NULL, NULL, NULL, "systemerror" },
+    { NULL, "452", NULL, "452 Insufficient system storage", NULL, NULL, NULL, "systemfull" },
+    { NULL, NULL, NULL, "procmail: Couldn't create \"/var/mail/user\"", NULL, NULL, NULL, "mailererror" },
+    { NULL, "552", NULL, "552 Message size exceeds maximum permitted", NULL, NULL, NULL, "mesgtoobig" },
+    { NULL, "552", NULL, "552 Message length exceeds administrative limit", NULL, NULL, NULL, "exceedlimit" },
+    { NULL, "421", NULL, "421 Too many concurrent SMTP connections from this IP", NULL, NULL, NULL, "toomanyconn" },
+    { NULL, "450", NULL, "450 Rate limited, slow down", NULL, NULL, NULL, "speeding" },
+    { NULL, "554", NULL, "554 5.7.1 Relay access denied", NULL, NULL, NULL, "norelaying" },
+    { NULL, "501", NULL, "501 Syntax error in parameters or arguments", NULL, NULL, NULL, "syntaxerror" },
+    { NULL, "550", NULL, "550 Messages with multiple addresses in From: header are not accepted", NULL, NULL, NULL, "notcompliantrfc" },
+    { NULL, "554", NULL, "554 Message contains bare LF", NULL, NULL, NULL, "contenterror" },
+    { NULL, "530", NULL, "530 5.7.0 Authentication required", NULL, NULL, NULL, "securityerror" },
+    { NULL, "530", NULL, "530 5.7.0 Must issue a STARTTLS command first", NULL, NULL, NULL, "failedstarttls" },
+    { NULL, "450", NULL, "450 4.2.0 Greylisted, please retry", NULL, NULL, NULL, "onhold" },
+    /* senders' side blocks never end hard: the reason is a spam-block one */
+    { "5.7.1", "550", NULL, "550 5.7.1 Email rejected per DMARC policy for example.com", NULL, NULL, NULL, "authfailure" },
+    { "5.7.606", "550", NULL, "550 5.7.606 Access denied, banned sending IP [192.0.2.1]", NULL, NULL, NULL, "blocked" },
+    { NULL, "550", NULL, "550 Unrouteable address", NULL, NULL, NULL, "hostunknown" },
+  };
+  RUN (cases);
+}
+
+/* ---- providers ----------------------------------------------------------- */
+
+static void
+test_providers (void **state)
+{
+  static const Case cases[] = {
+    { "5.7.26", "550", NULL, "550-5.7.26 This mail is unauthenticated", NULL, NULL, "mx.google.com", "authfailure" },
+    { "4.2.2", "452", NULL, "452-4.2.2 The email account that you tried to reach is over quota", NULL, NULL, "mx.google.com", "mailboxfull" },
+    { "5.2.1", "550", NULL, "550-5.2.1 The email account that you tried to reach is disabled", NULL, NULL, NULL, "suspend" },
+    { "5.2.1", "550", NULL, "550-5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages", NULL, NULL, NULL, "speeding" },
+    { "5.4.1", "550", NULL, "550 5.4.1 Recipient address rejected: Access denied", NULL, NULL, "mail.protection.outlook.com", "userunknown" },
+    { "5.1.10", "550", NULL, "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", NULL, NULL, NULL, "userunknown" },
+    { "4.7.0", "421", NULL, "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", NULL, NULL, "mta5.am0.yahoodns.net", "badreputation" },
+    { NULL, "550", NULL, "550 SC-001 Unfortunately, messages from 192.0.2.1 weren't sent. Please contact your Internet service provider since part of their network is on our block list.", NULL, NULL, NULL, "blocked" },
+    { NULL, "550", NULL, "550 Connection frequency limited. http://service.mail.qq.com/", NULL, NULL, NULL, "toomanyconn" },
+    { NULL, "550", NULL, "550 Message was not accepted -- invalid mailbox. Local mailbox x@example.ru is unavailable: account is disabled", NULL, NULL, NULL, "suspend" },
+    { NULL, "554", NULL, "554 5.7.1 Message rejected under suspicion of SPAM", NULL, NULL, NULL, "spamdetected" },
+    { "5.1.1", "550", NULL, "550 5.1.1 RCP-P2 Refused due to recipient preferences", NULL, NULL, NULL, "filtered" },
+  };
+  RUN (cases);
+}
+
+/* ---- localized text ------------------------------------------------------ */
+
+static void
+test_localized (void **state)
+{
+  static const Case cases[] = {
+    /* unknown user */
+    { NULL, "550", NULL, "550 Benutzer unbekannt", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", NULL, "550 Utilisateur inconnu", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", NULL, "550 Usuario desconocido", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", NULL, "550 Utente sconosciuto", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", NULL, "550 Usuário desconhecido", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", NULL, "550 Gebruiker onbekend", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", NULL, "550 Okänd mottagare", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", NULL, "550 Пользователь не найден", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", NULL, "550 宛先のメールアドレスが存在しません", NULL, NULL, NULL, "userunknown" },
+    { NULL, "550", NULL, "550 收件人地址不存在", NULL, NULL, NULL, "userunknown" },
+    /* mailbox full */
+    { NULL, "552", NULL, "552 Postfach voll", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "552", NULL, "552 Boîte aux lettres pleine", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "552", NULL, "552 Buzón lleno", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "552", NULL, "552 Casella piena", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "552", NULL, "552 Caixa postal cheia", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "552", NULL, "552 Mailbox is vol", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "552", NULL, "552 Brevlådan är full", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "552", NULL, "552 Почтовый ящик переполнен", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "552", NULL, "552 メールボックスがいっぱいです", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "552", NULL, "552 收件人邮箱已满", NULL, NULL, NULL, "mailboxfull" },
+    /* unknown host */
+    { NULL, NULL, NULL, "Domain existiert nicht", NULL, NULL, NULL, "hostunknown" },
+    { NULL, NULL, NULL, "Domaine inconnu", NULL, NULL, NULL, "hostunknown" },
+    { NULL, NULL, NULL, "Dominio inexistente", NULL, NULL, NULL, "hostunknown" },
+    { NULL, NULL, NULL, "Домен не существует", NULL, NULL, NULL, "hostunknown" },
+    { NULL, NULL, NULL, "ドメインが存在しません", NULL, NULL, NULL, "hostunknown" },
+    { NULL, NULL, NULL, "域名不存在", NULL, NULL, NULL, "hostunknown" },
+    /* blocked */
+    { NULL, "554", NULL, "554 Ihre IP-Adresse 192.0.2.1 ist gesperrt", NULL, NULL, NULL, "blocked" },
+    { NULL, "554", NULL, "554 Adresse IP 192.0.2.1 sur liste noire", NULL, NULL, NULL, "blocked" },
+    { NULL, "554", NULL, "554 IP 192.0.2.1 в черном списке", NULL, NULL, NULL, "blocked" },
+    { NULL, "554", NULL, "554 发信IP被列入黑名单", NULL, NULL, NULL, "blocked" },
+    /* expired */
+    { NULL, NULL, NULL, "Die Nachricht konnte seit 5 Tagen nicht zugestellt werden, Zustellung abgebrochen", NULL, NULL, NULL, "expired" },
+    { NULL, NULL, NULL, "Le message n'a pas pu être distribué depuis 5 jours", NULL, NULL, NULL, "expired" },
+    { NULL, NULL, NULL, "El mensaje no se pudo entregar en 5 días", NULL, NULL, NULL, "expired" },
+    { NULL, NULL, NULL, "Не удалось доставить сообщение в течение 5 дней", NULL, NULL, NULL, "expired" },
+    { NULL, NULL, NULL, "投递超时", NULL, NULL, NULL, "expired" },
+  };
+  RUN (cases);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_precedence),
+    cmocka_unit_test (test_command_conventions),
+    cmocka_unit_test (test_command_extract),
+    cmocka_unit_test (test_every_reason),
+    cmocka_unit_test (test_providers),
+    cmocka_unit_test (test_localized),
+  };
+  return cmocka_run_group_tests (tests, setup, teardown);
+}
