@@ -41,6 +41,12 @@ G_GNUC_INTERNAL const char *_bc_mime_header (const BcMime *m, const char *name);
 G_GNUC_INTERNAL char *_bc_text_decode (const char *data, gsize len, const char *charset);
 G_GNUC_INTERNAL void _bc_text_normalize_eol (GString *s);
 G_GNUC_INTERNAL GMimeMessage *_bc_mime_parse_bytes (const char *data, gsize len, GError **error);
+G_GNUC_INTERNAL GMimeMessage *_bc_mime_parse_limited (const char *data, gsize len,
+                                                      const BcLimits *limits,
+                                                      GPtrArray *warnings, GError **error);
+/* guard.c: bound header fields, MIME depth and parts before GMime parses */
+G_GNUC_INTERNAL gboolean _bc_mime_guard (GByteArray *ba, const BcLimits *limits,
+                                         GPtrArray *warnings);
 G_GNUC_INTERNAL GMimeParserOptions *_bc_parser_options (void);
 
 /* ---- evidence/ : recipients and codes ----------------------------------- */

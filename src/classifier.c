@@ -359,6 +359,45 @@ gather (const BcMime *m, BcReport *report)
   _bc_dsn_clear (&dsn);
 }
 
+/* wrapped_bounce - the bounce inside @m when @m is a bounce whose own
+ * evidence names no failure (no DSN, no code in any diagnostic) and whose
+ * returned message is itself a bounce; NULL otherwise. Forwarded bounces
+ * ("Fwd:") and non-bounces are never unwrapped. */
+static GMimeMessage *
+wrapped_bounce (const BcMime *m, const BcReport *report)
+{
+  static const char *const fwd[] = { "fwd:", "fw:", "wg:", "tr:", "rv:", "re:", "enc:", NULL };
+  GMimeMessage *inner = NULL;
+  const char *ct, *from;
+
+  if (!_bc_looks_like_bounce (m) || _bc_subject_starts (m, fwd) || m->arf)
+    return NULL;
+  for (guint i = 0; i < report->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (report->recipients, i);
+    char st[16], rc[4];
+    if (r->source == BC_SOURCE_DSN || r->source == BC_SOURCE_ARF || r->status[0] ||
+        _bc_find_status (r->diagnostic, st) || _bc_find_reply (r->diagnostic, rc))
+      return NULL;
+  }
+  if (m->orig && GMIME_IS_MESSAGE (m->orig)) {
+    inner = g_object_ref (GMIME_MESSAGE (m->orig));
+  } else if (m->ndr_len < m->body->len) {
+    const char *t = m->body->str + m->ndr_len;
+    const char *nl = strchr (t, '\n');
+    if (nl && _bc_strcasestr_len (t, MIN (strlen (t), 4096), "multipart/report"))
+      inner = _bc_mime_parse_bytes (nl + 1, strlen (nl + 1), NULL);
+  }
+  if (!inner)
+    return NULL;
+  ct = g_mime_object_get_header (GMIME_OBJECT (inner), "Content-Type");
+  from = g_mime_object_get_header (GMIME_OBJECT (inner), "From");
+  if ((ct && _bc_strcasestr (ct, "report-type=delivery-status")) ||
+      (from && (_bc_strcasestr (from, "mailer-daemon") || _bc_strcasestr (from, "postmaster"))))
+    return inner;
+  g_object_unref (inner);
+  return NULL;
+}
+
 /* ---- decision ------------------------------------------------------------ */
 
 static void
@@ -419,6 +458,24 @@ bc_classifier_classify_message (BcClassifier *cls, GMimeMessage *message, GError
   report = _bc_report_new ();
   m = _bc_mime_new (message, &cls->limits);
   gather (m, report);
+  {
+    /* a bounce that only wraps the real one (a relay returning a bounce
+     * it could not deliver): read the inner one instead */
+    GMimeMessage *inner = wrapped_bounce (m, report);
+    if (inner) {
+      BcMime *im = _bc_mime_new (inner, &cls->limits);
+      g_ptr_array_set_size (report->recipients, 0);
+      g_clear_pointer (&report->recognizer, g_free);
+      g_clear_pointer (&report->reporting_mta, g_free);
+      _bc_original_clear (&report->original);
+      gather (im, report);
+      for (guint i = 0; i < im->warnings->len; i++)
+        g_ptr_array_add (m->warnings, g_strdup (g_ptr_array_index (im->warnings, i)));
+      m->truncated |= im->truncated;
+      _bc_mime_free (im);
+      g_object_unref (inner);
+    }
+  }
   _bc_verp_apply (&cls->verp, m, report);
   decide (cls, m, report, deadline);
   for (guint i = 0; i < m->warnings->len; i++)
@@ -434,6 +491,7 @@ bc_classifier_classify_bytes (BcClassifier *cls, const char *data, gsize len, GE
 {
   GMimeMessage *msg;
   BcReport *report;
+  GPtrArray *guard_warnings;
   gboolean cut = FALSE;
 
   g_return_val_if_fail (cls != NULL, NULL);
@@ -441,11 +499,20 @@ bc_classifier_classify_bytes (BcClassifier *cls, const char *data, gsize len, GE
     len = cls->limits.max_message;
     cut = TRUE;
   }
-  msg = _bc_mime_parse_bytes (data, len, error);
-  if (!msg)
+  guard_warnings = g_ptr_array_new_with_free_func (g_free);
+  msg = _bc_mime_parse_limited (data, len, &cls->limits, guard_warnings, error);
+  if (!msg) {
+    g_ptr_array_unref (guard_warnings);
     return NULL;
+  }
   report = bc_classifier_classify_message (cls, msg, error);
   g_object_unref (msg);
+  if (report && guard_warnings->len) {
+    report->truncated = TRUE;
+    for (guint i = 0; i < guard_warnings->len; i++)
+      g_ptr_array_add (report->warnings, g_strdup (g_ptr_array_index (guard_warnings, i)));
+  }
+  g_ptr_array_unref (guard_warnings);
   if (report && cut) {
     report->truncated = TRUE;
     _bc_report_warn (report, "message larger than %" G_GSIZE_FORMAT " bytes; the rest was not read",

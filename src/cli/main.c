@@ -228,10 +228,14 @@ main (int argc, char **argv)
   if (version) {
     printf ("bounceclass %s (libbounceclass %s, GMime %u.%u.%u)\n", BC_VERSION, bc_version (),
             gmime_major_version, gmime_minor_version, gmime_micro_version);
+    g_strfreev (rules);
+    g_strfreev (paths);
     return 0;
   }
   if (jobs < 0 || max_size < 0 || max_rcpts < 0 || max_msec < 0) {
     g_printerr ("bounceclass: --jobs, --max-size, --max-recipients and --time-limit take a number >= 0\n");
+    g_strfreev (rules);
+    g_strfreev (paths);
     return bc_cli_fail_status ();
   }
   app.format = json ? FMT_JSON : format;
@@ -246,6 +250,9 @@ main (int argc, char **argv)
   app.cls = bc_classifier_new (&limits, &error);
   if (!app.cls) {
     g_printerr ("bounceclass: built-in rules: %s\n", error->message);
+    g_error_free (error);
+    g_strfreev (rules);
+    g_strfreev (paths);
     return bc_cli_fail_status ();
   }
   for (guint i = 0; rules && rules[i]; i++) {
@@ -253,6 +260,8 @@ main (int argc, char **argv)
       g_printerr ("bounceclass: %s\n", error->message);
       g_error_free (error);
       bc_classifier_free (app.cls);
+      g_strfreev (rules);
+      g_strfreev (paths);
       return bc_cli_fail_status ();
     }
   }

@@ -12,6 +12,7 @@
  *             "... after end of data", "... after initial connection"
  *   GMX/1&1   "SMTP error from remote server after RCPT command",
  *             "... for TEXT command"
+ *   Postfix   "refused to talk to me" (the greeting was a refusal)
  *   qmail     "does not like recipient", "failed after I sent the message",
  *             "but sender was rejected", "but my name was rejected",
  *             "most progress was RCPT TO response"
@@ -41,21 +42,23 @@ compile_once (void)
   static gsize once;
 
   if (g_once_init_enter (&once)) {
-    /* Each alternative captures the command word in a named group. */
+    /* Each alternative captures the command word in a named group; white
+     * space may be a folded line end. */
     phrase_re = g_regex_new (
       "(*LIMIT_MATCH=100000)"
-      "(?:in (?:reply|response) to (?:the )?(?:end of )?(?<a>DATA|RCPT TO|MAIL FROM|RCPT|MAIL|HELO|EHLO|STARTTLS|AUTH|XEXCH50|BDAT)\\b"
-      "|\\bafter (?<b>end of data|data(?![ \\t]+[a-z])|rcpt to|mail from|initial connection|helo|ehlo|starttls|pipelined mail from|pipelined rcpt to|sending data block)\\b"
-      "|(?:after|for) (?:the )?(?<c>RCPT|MAIL|DATA|TEXT|HELO|EHLO) command"
-      "|did not like our (?<d>RCPT TO|MAIL FROM|DATA|HELO|EHLO)"
+      "(?:in\\s+(?:reply|response)\\s+to\\s+(?:the\\s+)?(?:end\\s+of\\s+)?(?<a>DATA|RCPT\\s+TO|MAIL\\s+FROM|RCPT|MAIL|HELO|EHLO|STARTTLS|AUTH|XEXCH50|BDAT)\\b"
+      "|\\bafter\\s+(?<b>end\\s+of\\s+data|data(?!\\s+[a-z])|rcpt\\s+to|mail\\s+from|initial\\s+connection|helo|ehlo|starttls|pipelined\\s+mail\\s+from|pipelined\\s+rcpt\\s+to|sending\\s+data\\s+block)\\b"
+      "|(?:after|for)\\s+(?:the\\s+)?(?<c>RCPT|MAIL|DATA|TEXT|HELO|EHLO)\\s+command"
+      "|did\\s+not\\s+like\\s+our\\s+(?<d>RCPT\\s+TO|MAIL\\s+FROM|DATA|HELO|EHLO)"
       "|\\[(?<e>RCPT_TO|MAIL_FROM|DATA|CONNECT|HELO|EHLO)\\]"
       "|smtp:(?<f>RCPT|MAIL|DATA|HELO|EHLO)\\b"
-      "|most progress was (?<g>RCPT TO|MAIL FROM|DATA|HELO|EHLO) response"
-      "|while (?:sending|issuing) (?:the )?(?<h>RCPT TO|MAIL FROM|DATA|HELO|EHLO)\\b"
-      "|(?<rcpt>does not like recipient)"
-      "|(?<data>failed after I sent the message)"
-      "|(?<mail>but sender was rejected)"
-      "|(?<helo>but my name was rejected|greeting (?:was )?(?:rejected|refused))"
+      "|most\\s+progress\\s+was\\s+(?<g>RCPT\\s+TO|MAIL\\s+FROM|DATA|HELO|EHLO)\\s+response"
+      "|while\\s+(?:sending|issuing)\\s+(?:the\\s+)?(?<h>RCPT\\s+TO|MAIL\\s+FROM|DATA|HELO|EHLO)\\b"
+      "|(?<rcpt>does\\s+not\\s+like\\s+recipient)"
+      "|(?<data>failed\\s+after\\s+I\\s+sent\\s+the\\s+message)"
+      "|(?<mail>but\\s+sender\\s+was\\s+rejected)"
+      "|(?<helo>but\\s+my\\s+name\\s+was\\s+rejected)"
+      "|(?<conn>refused\\s+to\\s+talk\\s+to\\s+me|greeting\\s+(?:was\\s+)?(?:rejected|refused)|after\\s+initial\\s+connection)"
       ")",
       G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
     /* a Sendmail-style transcript line: ">>> COMMAND" or "<<< 5xx" */
@@ -67,12 +70,33 @@ compile_once (void)
   }
 }
 
+/* squeeze - collapse each run of white space in @w to one space, in place */
+static void
+squeeze (char *w)
+{
+  char *o = w;
+  gboolean sp = FALSE;
+
+  for (char *p = w; *p; p++) {
+    if (g_ascii_isspace (*p)) {
+      sp = TRUE;
+      continue;
+    }
+    if (sp && o != w)
+      *o++ = ' ';
+    sp = FALSE;
+    *o++ = *p;
+  }
+  *o = '\0';
+}
+
 /* normalize - the command word as one of the static names. */
 static const char *
-normalize (const char *w)
+normalize (char *w)
 {
   if (!w || !*w)
     return NULL;
+  squeeze (w);
   if (g_ascii_strncasecmp (w, "rcpt", 4) == 0 || g_ascii_strncasecmp (w, "pipelined rcpt", 14) == 0)
     return "RCPT";
   if (g_ascii_strncasecmp (w, "mail", 4) == 0 || g_ascii_strncasecmp (w, "pipelined mail", 14) == 0)
@@ -98,6 +122,7 @@ from_phrase (const char *text, gsize len)
   static const char *const groups[] = { "a", "b", "c", "d", "e", "f", "g", "h" };
   static const struct { const char *group; const char *cmd; } fixed[] = {
     { "rcpt", "RCPT" }, { "data", "DATA" }, { "mail", "MAIL" }, { "helo", "HELO" },
+    { "conn", "CONN" },
   };
   GMatchInfo *mi = NULL;
   const char *cmd = NULL;

@@ -124,7 +124,7 @@ _bc_body_find (const BcMime *m, const char *needle)
   if (!m->body_fold || n >= sizeof low)
     return _bc_strcasestr_len (m->body->str, m->ndr_len, needle);
   for (gsize i = 0; i < n; i++)
-    low[i] = g_ascii_tolower (needle[i]);
+    low[i] = (char) fold_ascii ((guchar) needle[i]);
   f = _bc_memmem (m->body_fold, m->ndr_len, low, n);
   return f ? m->body->str + (f - m->body_fold) : NULL;
 }

@@ -456,7 +456,9 @@ find_returned_copy (const char *text, const char *fold, gsize len)
     "returned mail follows", "----- returned mail follows", "unsent message below",
     "------ the original message follows", "the original message follows",
     "--- original message header ---", "-----original message-----",
-    "headers of your message follow", "----- message text follows", NULL
+    "headers of your message follow", "----- message text follows", "this is a copy of your message",
+    "header of the original message", "-------original message", "copy of the original message",
+    "original message headers follow", "undelivered message follows", NULL
   };
   gsize best = len;
   const char *p = text, *end = text + len;
@@ -617,6 +619,16 @@ _bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
     m->date = d ? g_utf8_make_valid (d, -1) : NULL;
   }
 
+  {
+    /* a header block beyond max_headers is not looked at: flag it */
+    GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+    int nh = hl ? g_mime_header_list_get_count (hl) : 0;
+    if (nh > 0 && (guint) nh > limits->max_headers) {
+      m->truncated = TRUE;
+      g_ptr_array_add (m->warnings, g_strdup_printf ("more than %u header fields; the rest were not looked at",
+                                                     limits->max_headers));
+    }
+  }
   top = g_mime_message_get_mime_part (msg);
   if (top)
     walk (&w, top, 0);
@@ -625,8 +637,10 @@ _bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
   if (w.html)
     g_string_free (w.html, TRUE);
   m->body_fold = g_malloc (m->body->len + 1);
-  for (gsize i = 0; i <= m->body->len; i++)
-    m->body_fold[i] = g_ascii_tolower (m->body->str[i]);
+  for (gsize i = 0; i <= m->body->len; i++) {
+    guchar c = (guchar) m->body->str[i];
+    m->body_fold[i] = (char) ((guchar) (c - 'A') < 26 ? c | 0x20 : c);
+  }
   m->ndr_len = find_returned_copy (m->body->str, m->body_fold, m->body->len);
   if (m->dsn->len == 0) {
     /* DSN fields in the text: read them as a DSN, and keep them out of
@@ -667,11 +681,23 @@ _bc_mime_header (const BcMime *m, const char *name)
   return g_mime_object_get_header (GMIME_OBJECT (m->msg), name);
 }
 
-/* _bc_mime_parse_bytes - parse one message held in memory. The bytes are
- * copied with line ends made LF, so CRLF, CR and LF input read alike. */
+/* _bc_mime_parse_bytes - parse one message held in memory, with the
+ * default limits; see _bc_mime_parse_limited(). */
 GMimeMessage *
 _bc_mime_parse_bytes (const char *data, gsize len, GError **error)
 {
+  return _bc_mime_parse_limited (data, len, NULL, NULL, error);
+}
+
+/* _bc_mime_parse_limited - parse one message held in memory. The bytes are
+ * copied with line ends made LF, so CRLF, CR and LF input read alike, and
+ * cut down by _bc_mime_guard() to @limits (NULL: the defaults) before
+ * GMime sees them; what was cut is added to @warnings (may be NULL). */
+GMimeMessage *
+_bc_mime_parse_limited (const char *data, gsize len, const BcLimits *limits,
+                        GPtrArray *warnings, GError **error)
+{
+  BcLimits defaults;
   GMimeStream *stream;
   GMimeParser *parser;
   GMimeMessage *msg;
@@ -687,9 +713,18 @@ _bc_mime_parse_bytes (const char *data, gsize len, GError **error)
     ba = g_byte_array_new_take ((guint8 *) s->str, s->len);
     g_string_free (s, FALSE);
   } else {
-    ba = g_byte_array_sized_new (len);
+    ba = g_byte_array_sized_new (len + 1);
     g_byte_array_append (ba, (const guint8 *) data, len);
   }
+  /* a last line without its newline reads like any other line, as it does
+   * when the same message comes in an mbox (where every line has one) */
+  if (ba->len && ba->data[ba->len - 1] != '\n')
+    g_byte_array_append (ba, (const guint8 *) "\n", 1);
+  if (!limits) {
+    bc_limits_init (&defaults);
+    limits = &defaults;
+  }
+  _bc_mime_guard (ba, limits, warnings);
   stream = g_mime_stream_mem_new_with_byte_array (ba);   /* takes ba */
   parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);

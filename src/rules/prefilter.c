@@ -410,9 +410,7 @@ typedef struct {
 static guint32
 add_state (Build *b, guint nclass)
 {
-  guint32 zero = 0;
-  for (guint i = 0; i < nclass; i++)
-    g_array_append_val (b->next, zero);
+  g_array_set_size (b->next, b->next->len + nclass);   /* zero-filled array */
   {
     GArray *none = NULL;
     g_array_append_val (b->own, none);
@@ -441,7 +439,7 @@ _bc_prefilter_new (char **const *literals, guint nrules)
     pf->cls[c] = pf->cls[c | 0x20];
   pf->nclass = nclass;
 
-  b.next = g_array_new (FALSE, FALSE, sizeof (guint32));
+  b.next = g_array_new (FALSE, TRUE, sizeof (guint32));
   b.own = g_array_new (FALSE, FALSE, sizeof (GArray *));
   add_state (&b, nclass);                       /* the root, state 0 */
   for (guint r = 0; r < nrules; r++)

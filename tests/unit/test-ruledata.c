@@ -158,6 +158,8 @@ test_command_extract (void **state)
   static const struct { const char *text; const char *want; } t[] = {
     { "host mx.example.org[192.0.2.1] said: 550 5.1.1 <a@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)", "RCPT" },
     { "said: 550 Unknown user (in reply to end of DATA command)", "DATA" },
+    { "said: 550 5.1.1 Address rejected (in reply to\n    RCPT TO command)", "RCPT" },
+    { "said: 550 Ip frequency limited (in\n    reply to end of DATA command)", "DATA" },
     { "SMTP error from remote mail server after MAIL FROM:<s@example.com> SIZE=1234: 550 rejected", "MAIL" },
     { "SMTP error from remote mail server after end of data: 554 rejected", "DATA" },
     { "SMTP error from remote mail server after initial connection: 554 go away", "CONN" },
@@ -165,6 +167,7 @@ test_command_extract (void **state)
     { "192.0.2.1 does not like recipient. Remote host said: 550 no mailbox", "RCPT" },
     { "Connected to 192.0.2.1 but sender was rejected. Remote host said: 553 no", "MAIL" },
     { "Connected to 192.0.2.1 but my name was rejected.", "HELO" },
+    { "delivery temporarily suspended: host mx.example.net[192.0.2.1] refused to talk to me: 421 Service not available", "CONN" },
     { "192.0.2.1 failed after I sent the message. Remote host said: 554 spam", "DATA" },
     { "Remote host said: 550 5.1.1 <a@example.org>... User Unknown [RCPT_TO]", "RCPT" },
     { "mx.example.org [192.0.2.1] did not like our RCPT TO: 550 no such user", "RCPT" },

@@ -8,19 +8,43 @@
  */
 #include "recognizers.h"
 
+#include <string.h>
+
 static gboolean
 detect (const BcMime *m)
 {
-  if (_bc_strcasestr (m->from_addr, "@google") || _bc_strcasestr (m->from_addr, "@googlemail"))
+  /* an out-of-office from a Googler is not a bounce */
+  if ((_bc_strcasestr (m->from_addr, "@google") || _bc_strcasestr (m->from_addr, "@googlemail")) &&
+      _bc_looks_like_bounce (m))
     return TRUE;
-  return _bc_body_find (m, "Delivery to the following recipient") != NULL ||
+  return _bc_body_find (m, "Delivery to the following recipient failed permanently") != NULL ||
+         _bc_body_find (m, "Delivery to the following recipient has been delayed") != NULL ||
          _bc_body_find (m, "Technical details of permanent failure") != NULL;
 }
 
 static void
 scan (BcScan *s)
 {
+  static const char *const answers[] = { "The response from the remote server was:",
+                                         "The response was:", "Technical details of", NULL };
   _bc_scan_section (s, NULL, NULL);
+  /* the newer layout names the address in a sentence and gives the
+   * remote answer in a paragraph of its own */
+  for (guint i = 0; answers[i]; i++) {
+    char *diag = _bc_scan_paragraph (s, answers[i], FALSE);
+    if (diag) {
+      for (guint j = 0; j < s->recipients->len; j++) {
+        BcRecipient *r = g_ptr_array_index (s->recipients, j);
+        if (!r->diagnostic || !strstr (r->diagnostic, diag)) {
+          char *n = r->diagnostic ? g_strconcat (r->diagnostic, " ", diag, NULL) : g_strdup (diag);
+          g_free (r->diagnostic);
+          r->diagnostic = n;
+        }
+      }
+      g_free (diag);
+      break;
+    }
+  }
 }
 
 const BcRecognizer _bc_rec_gmail = { "gmail", detect, scan };

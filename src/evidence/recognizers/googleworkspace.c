@@ -8,7 +8,7 @@
 static gboolean
 detect (const BcMime *m)
 {
-  static const char *const body[] = { "** Message not delivered **", "** Address not found **", "** Message blocked **", NULL };
+  static const char *const body[] = { "** Message not delivered **", NULL };
   static const BcRecSpec spec = { NULL, body, NULL, NULL, NULL };
 
   if (!(_bc_from_domain_is (m, "googlemail.com") || _bc_from_domain_is (m, "google.com")))

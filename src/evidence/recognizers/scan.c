@@ -132,6 +132,15 @@ block_address (const BcScan *s, const char *line, gsize len)
     const char *at = memchr (p, '@', end - p);
     lead = at ? (gsize) (at - p) : len;
   }
+  /* a CJK sentence has no spaces: much non-ASCII text before the address
+   * is a sentence, not a name */
+  if (lead > 24) {
+    for (const char *q = p; q < p + lead; q++)
+      if ((guchar) *q >= 0x80) {
+        lead = 1000;
+        break;
+      }
+  }
   if (lead > 72 || is_sender (s, addr)) {
     g_free (addr);
     return NULL;
@@ -323,11 +332,12 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
           !sender_context (p, b) && !_bc_strcasestr_len (p, le - p, "http") &&
           !(b > p && b[-1] == '='))
       {
-        /* diagnostic: this line and the next paragraph */
+        /* diagnostic: the rest of this paragraph, or the next one when
+         * the address stands alone; it ends before a line naming
+         * another address */
         const char *de = _bc_next_line (le, end), *x = de;
-        int paras = 0;
-        gboolean in_blank = FALSE;
-        while (x < end && paras < 2 && x - p < MAX_DIAG) {
+        gboolean any = FALSE, skipping = TRUE;
+        while (x < end && x - p < MAX_DIAG) {
           const char *xn = memchr (x, '\n', end - x);
           const char *xe = xn ? xn : end;
           gboolean blank = TRUE;
@@ -336,12 +346,25 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
               blank = FALSE;
               break;
             }
-          if (blank && !in_blank)
-            paras++;
-          in_blank = blank;
+          if (blank) {
+            if (any || !skipping)
+              break;
+          } else {
+            const char *xa = memchr (x, '@', xe - x);
+            if (xa) {
+              char *other = _bc_address_find (x, xe - x, NULL);
+              gboolean differs = other && g_ascii_strcasecmp (other, a) != 0;
+              g_free (other);
+              if (differs)
+                break;
+            }
+            any = TRUE;
+            skipping = FALSE;
+          }
           x = xn ? xn + 1 : end;
-          if (paras < 2)
-            de = x;
+          de = x;
+          if (blank && de - le > 1 && !any)
+            skipping = TRUE;
         }
         {
           char *d = _bc_squeeze (p, MIN (de - p, MAX_DIAG));
