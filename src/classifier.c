@@ -277,6 +277,8 @@ gather (const BcMime *m, BcReport *report)
   }
   if (unsubscribe_request (m, report))
     return;
+  if (_bc_is_forward (m))
+    return;                       /* a person forwarding a bounce */
   for (guint i = 0; i < m->dsn->len; i++) {
     const char *t = g_ptr_array_index (m->dsn, i);
     _bc_dsn_parse (t, strlen (t), &dsn, m->limits->max_recipients);

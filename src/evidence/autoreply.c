@@ -42,6 +42,16 @@ _bc_looks_like_bounce (const BcMime *m)
   return FALSE;
 }
 
+/* _bc_is_forward - a person passing a bounce on ("Fwd: Undelivered Mail
+ * ..."): the forwarder's message is not itself a bounce. */
+gboolean
+_bc_is_forward (const BcMime *m)
+{
+  static const char *const fwd[] = { "fwd:", "fw:", "wg:", "tr:", "rv:", "enc:", "doorst:",
+                                     "vs:", "vb:", "rif:", "i:", "转发:", "転送:", "FW ", NULL };
+  return _bc_subject_starts (m, fwd) && !_bc_from_matches (m, daemon_from);
+}
+
 static const char *const auto_subjects[] = {
   "out of office", "out of the office", "auto:", "automatic reply", "autoreply",
   "auto-reply", "auto reply", "auto response", "autoresponse", "auto-response", "vacation",

@@ -72,29 +72,38 @@ warn (Guard *g, gboolean *once, const char *fmt, ...)
   va_end (ap);
 }
 
-static gboolean
-name_is (const char *line, gsize len, const char *name)
+/* field_name_len - the length of the name of header field @line: the
+ * bytes before white space and the colon, 0 when there is no colon. */
+static gsize
+field_name_len (const char *line, gsize len)
 {
-  gsize n = strlen (name), i;
+  gsize n = 0, i;
 
-  if (len <= n || g_ascii_strncasecmp (line, name, n) != 0)
-    return FALSE;
+  while (n < len && n < 64 && line[n] != ':' && line[n] != ' ' && line[n] != '\t')
+    n++;
   for (i = n; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
     ;
-  return i < len && line[i] == ':';
+  return i < len && line[i] == ':' ? n : 0;
 }
+
+#define NAME_IS(line, n, lit) ((n) == sizeof (lit) - 1 && g_ascii_strncasecmp ((line), (lit), (n)) == 0)
 
 /* essential - a field the classifier reads: kept past the header limit. */
 static gboolean
-essential (const char *line, gsize len)
+essential (const char *line, gsize n)
 {
-  static const char *const names[] = {
-    "content-type", "content-transfer-encoding", "content-disposition", "mime-version",
-    "from", "to", "subject", "date", "message-id", "x-failed-recipients", "auto-submitted",
-    "return-path", "reply-to", "sender", "list-id", "precedence", NULL
+  static const struct { const char *name; gsize len; } names[] = {
+#define N(s) { s, sizeof (s) - 1 }
+    N ("content-type"), N ("content-transfer-encoding"), N ("content-disposition"),
+    N ("mime-version"), N ("from"), N ("to"), N ("subject"), N ("date"), N ("message-id"),
+    N ("x-failed-recipients"), N ("auto-submitted"), N ("return-path"), N ("reply-to"),
+    N ("sender"), N ("list-id"), N ("precedence"),
+#undef N
   };
-  for (guint i = 0; names[i]; i++)
-    if (name_is (line, len, names[i]))
+  if (n == 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (names[i].len == n && g_ascii_strncasecmp (line, names[i].name, n) == 0)
       return TRUE;
   return FALSE;
 }
@@ -284,8 +293,9 @@ _bc_mime_guard (GByteArray *ba, const BcLimits *limits, GPtrArray *warnings)
           g.skipping = TRUE;
         }
       } else {
-        gboolean ess = essential (line, ll);
-        gboolean is_ct = name_is (line, ll, "content-type");
+        gsize nlen = field_name_len (line, ll);
+        gboolean ess = essential (line, nlen);
+        gboolean is_ct = NAME_IS (line, nlen, "content-type");
         g.skipping = FALSE;
         g.field_is_ct = FALSE;
         g.field_len = take;

@@ -232,6 +232,13 @@ part_text_cap (BcMime *m, GMimePart *part, gsize cap)
     m->truncated = TRUE;
     g_ptr_array_add (m->warnings, g_strdup ("part text truncated"));
   }
+  /* a NUL would end the text early for every later stage (UTF-16 and
+   * UCS text has them by design and is converted first) */
+  if (!charset || !(_bc_strcasestr (charset, "16") || _bc_strcasestr (charset, "32") ||
+                    _bc_strcasestr (charset, "ucs")))
+    for (guint i = 0; i < ba->len; i++)
+      if (ba->data[i] == 0)
+        ba->data[i] = ' ';
   text = _bc_text_decode ((const char *) ba->data, ba->len, charset);
   g_byte_array_unref (ba);
   s = g_string_new (text);

@@ -157,7 +157,12 @@ bc_report_append_json (const BcReport *report, const BcRecordInfo *info, GString
 
   g_return_if_fail (info != NULL && out != NULL);
   json_begin (b, '{');
-  member (b, "file", info->file ? info->file : "-");
+  {
+    /* a path is bytes, not always UTF-8 */
+    char *f = g_utf8_make_valid (info->file ? info->file : "-", -1);
+    member (b, "file", f);
+    g_free (f);
+  }
   if (info->index) {
     json_set_member_name (b, "index");
     json_add_int_value (b, (gint64) info->index);

@@ -33,7 +33,15 @@ bc_report_append_text (const BcReport *report, const BcRecordInfo *info, gboolea
                        GString *out)
 {
   char pos[32] = "";
-  const char *file = info->file ? info->file : "-";
+  g_autofree char *file = NULL;
+
+  {
+    /* a path is bytes, not always UTF-8, and may hold control characters */
+    g_autofree char *valid = g_utf8_make_valid (info->file ? info->file : "-", -1);
+    GString *f = g_string_new (NULL);
+    append_clean (f, valid, 1024);
+    file = g_string_free (f, FALSE);
+  }
 
   if (info->index)
     g_snprintf (pos, sizeof pos, "#%" G_GUINT64_FORMAT, info->index);

@@ -703,7 +703,7 @@ test_many_parts (void **state)
 
   head (s, "many parts");
   g_string_append (s, "Content-Type: multipart/mixed; boundary=\"P\"\n\n");
-  for (int i = 0; i < 50000; i++)
+  for (int i = 0; i < 300000; i++)
     g_string_append (s, "--P\nContent-Type: text/plain\n\nx\n");
   g_string_append (s, "--P--\n");
   p = write_gstring ("many-parts.eml", s);
@@ -722,8 +722,9 @@ test_many_headers (void **state)
   char *p;
   Run *r;
 
-  for (int i = 0; i < 100000; i++)
-    g_string_append_printf (s, "X-Filler-%d: value %d\n", i, i);
+  /* a million fields: GMime alone would build a million header objects */
+  for (int i = 0; i < 1000000; i++)
+    g_string_append_printf (s, "X-Filler-%d: %d\n", i, i);
   g_string_append_len (s, m->str, m->len);
   g_string_free (m, TRUE);
   p = write_gstring ("many-headers.eml", s);
@@ -731,6 +732,49 @@ test_many_headers (void **state)
   assert_no_error (r->rec[0]);
   assert_true (rec_truncated (r->rec[0]));
   assert_non_null (rec_warning (r->rec[0], "header"));
+  run_free (r);
+  g_free (p);
+}
+
+/* a part whose header block is 4 million tiny fields */
+static void
+test_part_header_bomb (void **state)
+{
+  GString *s = dsn_open ();
+  char *p;
+  Run *r;
+
+  dsn_rcpt (s, "user@example.org", "5.1.1", "550 5.1.1 user unknown");
+  g_string_append (s, "\n--BND\n");
+  for (int i = 0; i < 4000000; i++)
+    g_string_append (s, "a:b\n");
+  g_string_append (s, "\nbody\n--BND--\n");
+  p = write_gstring ("part-header-bomb.eml", s);
+  r = RUN (0, 1, 5, p);
+  assert_answer (r->rec[0], 0, "user@example.org", "5.1.1", "userunknown");
+  assert_non_null (rec_warning (r->rec[0], "header fields"));
+  run_free (r);
+  g_free (p);
+}
+
+/* multiparts and message/rfc822 parts nested alternately, 3000 deep */
+static void
+test_deep_mixed (void **state)
+{
+  GString *s = g_string_new (NULL);
+  char *p;
+  Run *r;
+
+  head (s, "deep mixed");
+  g_string_append (s, "Content-Type: multipart/mixed; boundary=\"m0\"\n\n");
+  for (int i = 1; i < 3000; i++)
+    g_string_append_printf (s, "--m%d\nContent-Type: message/rfc822\n\n"
+                            "From: a@example.com\nContent-Type: multipart/mixed; boundary=\"m%d\"\n\n",
+                            i - 1, i);
+  p = write_gstring ("deep-mixed.eml", s);
+  r = RUN (0, 1, 5, p);
+  assert_no_error (r->rec[0]);
+  assert_true (rec_truncated (r->rec[0]));
   run_free (r);
   g_free (p);
 }
@@ -1167,6 +1211,8 @@ main (void)
     cmocka_unit_test (test_deep_rfc822),
     cmocka_unit_test (test_many_parts),
     cmocka_unit_test (test_many_headers),
+    cmocka_unit_test (test_part_header_bomb),
+    cmocka_unit_test (test_deep_mixed),
     cmocka_unit_test (test_huge_header_line),
     cmocka_unit_test (test_huge_body_line),
     cmocka_unit_test (test_huge_attachment),

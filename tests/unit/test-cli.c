@@ -411,6 +411,8 @@ test_maildir (void **state)
     }
   }
   assert_true (seen_new && seen_cur);
+  /* new/ is read before cur/ */
+  assert_string_equal (str (rec (recs, 0), "file"), pa);
   g_ptr_array_unref (recs);
   run_clear (&r);
   g_free (md);
@@ -423,6 +425,89 @@ test_maildir (void **state)
 }
 
 static void
+test_mbox_from_in_body (void **state)
+{
+  /* a "From " line that does not follow a blank line separates nothing */
+  Fix *f = *state;
+  char *m1 = tc_dsn_one ("one@example.com", "failed", "5.1.1", "550 user unknown");
+  char *m2 = tc_dsn_one ("two@example.com", "failed", "5.2.2", "552 mailbox full");
+  char *data = g_strdup_printf ("From MAILER-DAEMON Tue Jan  2 10:00:00 2024\n%s"
+                                "a line\nFrom here on it is body text\n\n"
+                                "From MAILER-DAEMON Tue Jan  2 10:00:01 2024\n%s",
+                                m1, m2);
+  char *mbox = tc_write (f->dir, "from.mbox", data, -1);
+  Run r = RUN (NULL, "--json", mbox);
+  GPtrArray *recs = parse_records (r.out);
+
+  assert_int_equal (r.status, 0);
+  assert_int_equal (recs->len, 2);
+  assert_string_equal (str (rcpt (rec (recs, 0), 0), "address"), "one@example.com");
+  assert_string_equal (str (rcpt (rec (recs, 1), 0), "address"), "two@example.com");
+  g_ptr_array_unref (recs);
+  run_clear (&r);
+  g_free (mbox);
+  g_free (data);
+  g_free (m1);
+  g_free (m2);
+}
+
+static void
+test_control_bytes_in_output (void **state)
+{
+  /* control and invalid bytes in a diagnostic: still one valid JSON line
+   * and one text line per recipient */
+  Fix *f = *state;
+  char *m = tc_dsn_one ("ctl@example.com", "failed", "5.1.1",
+                        "550 user\x01 unknown \x1b[31m red \xff\xfe bytes \"quoted\" back\\slash");
+  char *path = tc_write (f->dir, "ctl.eml", m, -1);
+  Run r = RUN (NULL, "--json", path);
+  GPtrArray *recs = parse_records (r.out);
+  const char *diag;
+
+  assert_int_equal (recs->len, 1);
+  diag = str (rcpt (rec (recs, 0), 0), "diagnostic");
+  assert_non_null (diag);
+  assert_true (g_utf8_validate (diag, -1, NULL));
+  assert_contains (diag, "\"quoted\"");
+  assert_contains (diag, "back\\slash");
+  g_ptr_array_unref (recs);
+  run_clear (&r);
+
+  r = RUN (NULL, path);
+  {
+    char **l = lines (r.out);
+    assert_int_equal (g_strv_length (l), 1);
+    assert_null (strchr (l[0], '\x01'));
+    assert_null (strchr (l[0], '\x1b'));
+    assert_true (g_utf8_validate (l[0], -1, NULL));
+    g_strfreev (l);
+  }
+  run_clear (&r);
+  g_free (path);
+  g_free (m);
+}
+
+static void
+test_not_a_bounce_text (void **state)
+{
+  Fix *f = *state;
+  char *path = tc_write (f->dir, "hello.eml",
+                         "From: carol@example.com\nTo: dave@example.net\nSubject: Lunch\n\nNoon?\n", -1);
+  Run r = RUN (NULL, path, f->one);
+  char **l = lines (r.out);
+
+  /* one line for the message with no recipients, one per recipient */
+  assert_int_equal (r.status, 0);
+  assert_int_equal (g_strv_length (l), 2);
+  assert_contains (l[0], path);
+  assert_not_contains (l[0], "@example.net");
+  assert_contains (l[1], "lonely@example.org");
+  g_strfreev (l);
+  run_clear (&r);
+  g_free (path);
+}
+
+static void
 test_jobs_same_output (void **state)
 {
   Fix *f = *state;
@@ -430,6 +515,7 @@ test_jobs_same_output (void **state)
   Run r1 = RUN (NULL, "--json", "--jobs", "1", f->two, mbox, f->one);
   Run r2 = RUN (NULL, "--json", "--jobs", "2", f->two, mbox, f->one);
   Run r4 = RUN (NULL, "--json", "--jobs=4", f->two, mbox, f->one);
+  Run r0 = RUN (NULL, "--json", "--jobs", "0", f->two, mbox, f->one);
   Run t1 = RUN (NULL, "--jobs", "1", mbox);
   Run t2 = RUN (NULL, "-J", "2", mbox);
   GPtrArray *recs = parse_records (r2.out);
@@ -439,6 +525,7 @@ test_jobs_same_output (void **state)
   assert_int_equal (recs->len, 62);
   assert_string_equal (r1.out, r2.out);
   assert_string_equal (r1.out, r4.out);
+  assert_string_equal (r1.out, r0.out);
   assert_string_equal (t1.out, t2.out);
   /* input order: the file, then the mbox in order, then the file */
   assert_string_equal (str (rec (recs, 0), "file"), f->two);
@@ -449,6 +536,7 @@ test_jobs_same_output (void **state)
   run_clear (&r1);
   run_clear (&r2);
   run_clear (&r4);
+  run_clear (&r0);
   run_clear (&t1);
   run_clear (&t2);
   g_free (mbox);
@@ -658,6 +746,9 @@ main (void)
     cmocka_unit_test_setup_teardown (test_stdin, setup, teardown),
     cmocka_unit_test_setup_teardown (test_mbox, setup, teardown),
     cmocka_unit_test_setup_teardown (test_maildir, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_mbox_from_in_body, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_control_bytes_in_output, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_not_a_bounce_text, setup, teardown),
     cmocka_unit_test_setup_teardown (test_jobs_same_output, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rules_override, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rules_broken, setup, teardown),

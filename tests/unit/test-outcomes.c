@@ -138,6 +138,32 @@ test_autoreply (void **state)
 }
 
 static void
+test_auto_generated_is_no_vacation (void **state)
+{
+  /* machine mail that is no reply to anything: not an auto-reply */
+  static const char *const variants[] = {
+    "From: billing@example.net\n"
+    "To: customer@example.com\n"
+    "Subject: Your invoice\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "Invoice attached.\n",
+    "From: news@example.net\n"
+    "To: customer@example.com\n"
+    "Subject: Weekly digest\n"
+    "Precedence: bulk\n"
+    "\n"
+    "News.\n",
+    NULL
+  };
+  for (guint i = 0; variants[i]; i++) {
+    BcReport *r = tc_classify (tc_classifier (), variants[i]);
+    assert_int_equal (r->recipients->len, 0);
+    bc_report_free (r);
+  }
+}
+
+static void
 test_bounce_with_auto_submitted_is_no_vacation (void **state)
 {
   /* a bounce carries Auto-Submitted: auto-replied too */
@@ -415,6 +441,7 @@ main (void)
     cmocka_unit_test (test_arf),
     cmocka_unit_test (test_arf_recipient_from_original),
     cmocka_unit_test (test_autoreply),
+    cmocka_unit_test (test_auto_generated_is_no_vacation),
     cmocka_unit_test (test_bounce_with_auto_submitted_is_no_vacation),
     cmocka_unit_test (test_delivered),
     cmocka_unit_test (test_mixed_delivered_and_failed),

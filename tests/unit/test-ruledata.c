@@ -141,6 +141,10 @@ test_command_conventions (void **state)
     { "5.2.1", "550", NULL, "550 5.2.1 <user@example.org>... User Unknown", NULL, NULL, NULL, "suspend" },
     { "5.2.1", "550", "RCPT", "550 5.2.1 <user@example.org>... User Unknown", NULL, NULL, NULL, "userunknown" },
     { NULL, "550", "DATA", "550 : User unknown", NULL, NULL, NULL, "filtered" },
+    /* without a command a "user unknown" keeps its meaning */
+    { "5.0.0", "550", NULL, "550 kijitora@example.org... No such user", NULL, NULL, NULL, "userunknown" },
+    { "5.0.0", "550", NULL, "550 <kijitora@example.org>: User unknown", NULL, NULL, NULL, "userunknown" },
+    { "5.0.0", NULL, NULL, "mail.local: unknown user: kijitora", NULL, NULL, NULL, "userunknown" },
     { "5.7.1", "550", "MAIL", "550 5.7.1 Access denied", NULL, NULL, NULL, "rejected" },
     { NULL, "550", "HELO", "550 Rejected", NULL, NULL, NULL, "blocked" },
     { "5.0.0", "554", "MAIL", "554 Transaction failed", NULL, NULL, NULL, "systemerror" },
@@ -197,7 +201,7 @@ static void
 test_every_reason (void **state)
 {
   static const Case cases[] = {
-    { NULL, "550", NULL, "550 5.1.1 <a@example.org>: Recipient address rejected: User unknown in local recipient table", NULL, NULL, NULL, "userunknown" },
+    { "5.1.1", "550", NULL, "550 5.1.1 <a@example.org>: Recipient address rejected: User unknown in local recipient table", NULL, NULL, NULL, "userunknown" },
     { NULL, NULL, NULL, "Host or domain name not found. Name service error for name=example.net type=A: Host not found", NULL, NULL, NULL, "hostunknown" },
     { NULL, "550", NULL, "550 User has moved; no forwarding address", NULL, NULL, NULL, "hasmoved" },
     { NULL, "556", NULL, "556 5.1.10 Domain example.net does not accept mail (nullMX)", NULL, NULL, NULL, "notaccept" },
@@ -232,6 +236,9 @@ test_every_reason (void **state)
     { "5.7.1", "550", NULL, "550 5.7.1 Email rejected per DMARC policy for example.com", NULL, NULL, NULL, "authfailure" },
     { "5.7.606", "550", NULL, "550 5.7.606 Access denied, banned sending IP [192.0.2.1]", NULL, NULL, NULL, "blocked" },
     { NULL, "550", NULL, "550 Unrouteable address", NULL, NULL, NULL, "hostunknown" },
+    { "5.1.1", "550", "MAIL", "550 5.1.1 <s@example.com>: Sender address rejected: User unknown in local recipient table", NULL, NULL, NULL, "rejected" },
+    { NULL, "450", NULL, "450 4.7.1 <host>: Helo command rejected: Host not found", NULL, NULL, NULL, "blocked" },
+    { NULL, "553", NULL, "553 Sender domain has no MX record", NULL, NULL, NULL, "rejected" },
   };
   RUN (cases);
 }

@@ -619,6 +619,19 @@ test_builtin_4xx_never_hard (void **state)
 }
 
 static void
+test_builtin_8bit_diagnostic (void **state)
+{
+  /* an undeclared 8-bit byte in the DSN part must not stop the text rules
+   * (a regex on invalid UTF-8 matches nothing) */
+  BcClassifier *cls = tc_classifier ();
+  BcReport *r = classify_dsn (cls, NULL, "550 Empf\xe4nger unbekannt: user unknown", NULL);
+
+  assert_true (g_utf8_validate (only (r)->diagnostic, -1, NULL));
+  assert_string_equal (only (r)->reason, "userunknown");
+  bc_report_free (r);
+}
+
+static void
 test_builtin_rule_and_evidence (void **state)
 {
   BcClassifier *cls = tc_classifier ();
@@ -739,6 +752,7 @@ main (void)
     cmocka_unit_test (test_builtin_text_beats_generic_code),
     cmocka_unit_test (test_builtin_code_beats_vague_text),
     cmocka_unit_test (test_builtin_4xx_never_hard),
+    cmocka_unit_test (test_builtin_8bit_diagnostic),
     cmocka_unit_test (test_builtin_rule_and_evidence),
     cmocka_unit_test (test_user_rules_beat_builtin),
     cmocka_unit_test (test_rules_file),

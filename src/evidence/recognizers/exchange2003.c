@@ -10,7 +10,7 @@ static gboolean
 detect (const BcMime *m)
 {
   static const char *const headers[] = { "X-Mailer: Internet Mail Service", "X-MS-Embedded-Report", "X-MimeOLE: Produced By Microsoft Exchange", NULL };
-  static const char *const body[] = { "did not reach the following recipient", "MSEXCH:", "could not be reached:", NULL };
+  static const char *const body[] = { "did not reach the following recipient", "MSEXCH:", "could not be reached:", "cannot be reached:", NULL };
   static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
 
   return _bc_rec_spec_match (m, &spec);
@@ -19,7 +19,7 @@ detect (const BcMime *m)
 static void
 scan (BcScan *s)
 {
-  static const char *const starts[] = { "could not be reached", "did not reach the following recipient", NULL };
+  static const char *const starts[] = { "could not be reached", "cannot be reached", "did not reach the following recipient", NULL };
   _bc_scan_first_section (s, starts, NULL);
 }
 

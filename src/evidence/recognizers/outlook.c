@@ -20,7 +20,7 @@ static void
 scan (BcScan *s)
 {
   static const char *const starts[] = { "following recipients failed", "Delivery has failed to these recipients", "following recipient", NULL };
-  _bc_scan_first_section (s, starts, "Diagnostic information for administrators");
+  _bc_scan_first_section (s, starts, NULL);
 }
 
 const BcRecognizer _bc_rec_outlook = { "outlook", detect, scan };

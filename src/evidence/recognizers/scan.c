@@ -117,6 +117,11 @@ block_address (const BcScan *s, const char *line, gsize len)
           word = FALSE;
       }
       if (!has_at) {
+        static const char *const not_rcpt[] = { "sender", "from", "reply", "return", "originator",
+                                                "author", "postmaster", "contact", "owner", NULL };
+        for (guint i = 0; not_rcpt[i]; i++)
+          if (_bc_strcasestr_len (p, colon - p, not_rcpt[i]))
+            return NULL;
         if (is_rcpt_label (p, colon - p)) {
           /* fine: "Recipient: <a@b>" */
         } else if (word) {
