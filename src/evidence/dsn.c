@@ -117,9 +117,20 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
     gsize n = strcspn (value, " \t;(");
     if (r->status[0] == '\0' && _bc_status_valid (value, n))
       memcpy (r->status, value, n), r->status[n] = '\0';
+    /* "Status: 4.0.0 (example.net: host name lookup failure)": the
+     * comment is the only diagnostic some MTAs give; a Diagnostic-Code
+     * replaces it */
+    {
+      const char *c = strchr (value + n, '(');
+      if (c && !r->diagnostic && strlen (c) > 2)
+        r->diagnostic = g_strdup (c);
+    }
   } else if (g_ascii_strcasecmp (name, "Diagnostic-Code") == 0) {
     const char *v = strip_type (value);
-    if (!r->diagnostic && *v)
+    if (r->diagnostic && r->diagnostic[0] == '(' && *v) {
+      g_free (r->diagnostic);                 /* only the Status comment */
+      r->diagnostic = g_strdup (v);
+    } else if (!r->diagnostic && *v)
       r->diagnostic = g_strdup (v);
     else if (r->diagnostic && *v && strlen (r->diagnostic) < 4000 && !strstr (r->diagnostic, v)) {
       char *n = g_strconcat (r->diagnostic, " ", v, NULL);

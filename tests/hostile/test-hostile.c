@@ -517,6 +517,25 @@ test_text_error_line (void **state)
   g_free (p);
 }
 
+/* a path that is not UTF-8 and holds a newline: the record stays clean */
+static void
+test_hostile_file_name (void **state)
+{
+  char *p = write_gstring ("bad\xff\x01\nname.eml", dsn_simple ("user@example.org"));
+  Run *r = RUN (0, 1, 2, p);
+  const char *f = rec_str (r->rec[0], "file");
+  assert_non_null (strstr (f, "\xef\xbf\xbd"));          /* U+FFFD */
+  assert_non_null (strstr (f, "\x01\nname.eml"));         /* escaped in the JSON */
+  assert_answer (r->rec[0], 0, "user@example.org", "5.1.1", "userunknown");
+  run_free (r);
+  r = run_bc ((const char *const[]) { p, NULL }, NULL, 0);
+  assert_int_equal (r->status, 0);
+  check_output (r);
+  assert_ptr_equal (strchr (r->out, '\n'), r->out + r->out_len - 1);
+  run_free (r);
+  g_free (p);
+}
+
 /* ---- 2. broken mailboxes and bytes ---------------------------------------- */
 
 static void
@@ -1201,6 +1220,7 @@ main (void)
     cmocka_unit_test (test_empty_stdin),
     cmocka_unit_test (test_usage_error),
     cmocka_unit_test (test_text_error_line),
+    cmocka_unit_test (test_hostile_file_name),
     cmocka_unit_test (test_truncated_mbox),
     cmocka_unit_test (test_binary_garbage),
     cmocka_unit_test (test_mbox_garbage_stdin),

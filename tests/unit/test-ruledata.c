@@ -255,6 +255,10 @@ test_providers (void **state)
     { "5.2.1", "550", NULL, "550-5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages", NULL, NULL, NULL, "speeding" },
     { "5.4.1", "550", NULL, "550 5.4.1 Recipient address rejected: Access denied", NULL, NULL, "mail.protection.outlook.com", "userunknown" },
     { "5.1.10", "550", NULL, "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", NULL, NULL, NULL, "userunknown" },
+    /* 5.1.10 is null MX (RFC 7505) unless Microsoft says it */
+    { "5.1.10", "556", NULL, "556 5.1.10 Domain example.net does not accept mail (nullMX)", NULL, NULL, "mx.example.net", "notaccept" },
+    { "5.7.1", "550", NULL, "550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized", NULL, NULL, NULL, "filtered" },
+    { "5.7.1", "530", NULL, "#530 5.7.1 Client was not authenticated ##", NULL, NULL, NULL, "securityerror" },
     { "4.7.0", "421", NULL, "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", NULL, NULL, "mta5.am0.yahoodns.net", "badreputation" },
     { NULL, "550", NULL, "550 SC-001 Unfortunately, messages from 192.0.2.1 weren't sent. Please contact your Internet service provider since part of their network is on our block list.", NULL, NULL, NULL, "blocked" },
     { NULL, "550", NULL, "550 Connection frequency limited. http://service.mail.qq.com/", NULL, NULL, NULL, "toomanyconn" },
