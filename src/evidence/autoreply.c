@@ -23,6 +23,7 @@ static const char *const bounce_subjects[] = {
   "nondeliverable", "non-deliverable", "non delivery", "non-delivery", "unzustellbar",
   "nicht zustellbar", "delivery report", "mail could not be delivered", "could not send message",
   "returned message", "rejected:", "delivery has failed", "failed delivery", "mail failure",
+  "message undeliverable", "mail undeliverable", "message not deliverable",
   "message not delivered", "message you sent", "warning: could not send", "delayed mail",
   "delivery delayed", "delivery problem", "notice of delivery", "bounced mail", "permanent error",
   "unable to deliver", "error sending", "système de distribution", "no se puede entregar",

@@ -104,6 +104,22 @@ _bc_find_status (const char *text, char out[16])
   return FALSE;
 }
 
+/* after_code_label - TRUE when @p follows "code:" or "code :" (Zoho's
+ * "ERROR CODE :550 - ..."): a labelled reply code, not a time or a port. */
+static gboolean
+after_code_label (const char *text, const char *p)
+{
+  const char *q = p;
+
+  if (q == text || q[-1] != ':')
+    return FALSE;
+  q--;
+  while (q > text && q[-1] == ' ' && p - q < 4)
+    q--;
+  return q - text >= 4 && g_ascii_strncasecmp (q - 4, "code", 4) == 0 &&
+         (q - 4 == text || !g_ascii_isalnum (q[-5]));
+}
+
 static gsize
 reply_at (const char *text, const char *p)
 {
@@ -115,7 +131,8 @@ reply_at (const char *text, const char *p)
     return 0;
   if (p[3] == ':' && p[4] != ' ' && p[4] != '\0')
     return 0;                               /* a time or a port, not "550: ..." */
-  if (p > text && (p[-1] == '+' || p[-1] == '/' || p[-1] == ':' || p[-1] == '='))
+  if (p > text && (p[-1] == '+' || p[-1] == '/' || p[-1] == '=' ||
+                   (p[-1] == ':' && !after_code_label (text, p))))
     return 0;
   return 3;
 }

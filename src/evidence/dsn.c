@@ -127,6 +127,14 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
     }
   } else if (g_ascii_strcasecmp (name, "Diagnostic-Code") == 0) {
     const char *v = strip_type (value);
+    char *typed = NULL;
+    /* "X-Unix; 75" or "x-unix; temporary failure": the type says a local
+     * mailer program failed, which the text alone often does not; keep it
+     * as the prefix "x-unix; " so rules can read it (30-text.rules). */
+    if (v != value && g_ascii_strncasecmp (value, "x-unix", 6) == 0 && *v) {
+      typed = g_strconcat ("x-unix; ", v, NULL);
+      v = typed;
+    }
     if (r->diagnostic && r->diagnostic[0] == '(' && *v) {
       g_free (r->diagnostic);                 /* only the Status comment */
       r->diagnostic = g_strdup (v);
@@ -137,6 +145,7 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
       g_free (r->diagnostic);
       r->diagnostic = n;
     }
+    g_free (typed);
   } else if (g_ascii_strcasecmp (name, "Remote-MTA") == 0) {
     set_str (&r->remote_mta, strip_type (value));
   } else if (g_ascii_strcasecmp (name, "Last-Attempt-Date") == 0) {

@@ -153,6 +153,18 @@ _bc_squeeze (const char *s, gssize len)
     space = FALSE;
     g_string_append_c (out, *s);
   }
+  {
+    /* callers cut @len by bytes: drop a character left incomplete */
+    gsize k = out->len, cont = 0;
+    while (k > 0 && cont < 3 && ((guchar) out->str[k - 1] & 0xc0) == 0x80)
+      k--, cont++;
+    if (k > 0 && (guchar) out->str[k - 1] >= 0xc0) {
+      guchar lead = out->str[k - 1];
+      gsize need = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : 1;
+      if (cont < need)
+        g_string_truncate (out, k - 1);
+    }
+  }
   return g_string_free (out, FALSE);
 }
 

@@ -1,7 +1,8 @@
 /* fuzz-text.c - the free-text recognizers and the generic block scanner.
  *
  * Input: the first line is the bounce's From, the second its Subject, the
- * rest its report text. Every recognizer's detect() and scan() runs on it
+ * rest its report text (the body of a text/plain message). Every
+ * recognizer's detect() and scan() runs on it
  * (not only the one detect() would pick), then the generic scanner and the
  * auto-reply tests. Recipients must be addresses, at most the limit.
  */
@@ -26,6 +27,8 @@ check_scan (BcScan *s)
   for (guint i = 0; i < s->recipients->len; i++) {
     BcRecipient *r = g_ptr_array_index (s->recipients, i);
     FUZZ_CHECK (r->address && strchr (r->address, '@'));
+    if (r->diagnostic && !g_utf8_validate (r->diagnostic, -1, NULL) && g_getenv ("FUZZ_DEBUG"))
+      fprintf (stderr, "diag [%s] addr [%s]\n", r->diagnostic, r->address);
     if (r->diagnostic)
       FUZZ_CHECK (g_utf8_validate (r->diagnostic, -1, NULL));
     _bc_recipient_fill_codes (r);
@@ -43,7 +46,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   GString *head;
   GMimeMessage *msg;
   BcMime *m;
-  char *text;
 
   if (!inited) {
     g_mime_init ();
@@ -53,24 +55,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
   if (!l1 || !l2)
     return 0;
+  /* the text goes in as the body of a text/plain message, so that the
+   * BcMime (body, its folded copy, ndr_len) is built as for real mail */
   head = g_string_new ("From: ");
   g_string_append_len (head, p, MIN (l1 - p, 300));
   g_string_append (head, "\nSubject: ");
   g_string_append_len (head, l1 + 1, MIN (l2 - l1 - 1, 300));
-  g_string_append (head, "\n\n");
+  g_string_append (head, "\nContent-Type: text/plain; charset=utf-8\n\n");
+  g_string_append_len (head, l2 + 1, end - l2 - 1);
   msg = _bc_mime_parse_bytes (head->str, head->len, NULL);
   g_string_free (head, TRUE);
   if (!msg)
     return 0;
   m = _bc_mime_new (msg, &limits);
   g_object_unref (msg);
-  text = _bc_text_decode (l2 + 1, end - l2 - 1, "utf-8");
-  g_string_assign (m->body, text);
-  g_free (text);
-  _bc_text_normalize_eol (m->body);
-  m->ndr_len = m->body->len;
 
   for (guint i = 0; table[i]; i++) {
+    if (g_getenv ("FUZZ_DEBUG"))
+      fprintf (stderr, "recognizer %s\n", table[i]->name);
     BcScan s = { .mime = m, .max_rcpts = MAX_RCPTS };
     table[i]->detect (m);
     s.recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) _bc_recipient_free);

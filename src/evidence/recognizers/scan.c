@@ -174,6 +174,25 @@ indent_of (const char *p, const char *le)
   return n;
 }
 
+/* reason_follows - does the next non-blank line after @p open with a
+ * label for the cause ("Reason: 554 ...", "Diagnostic: ...", "Error: ...")?
+ * Such a paragraph explains the address above it, blank line or not
+ * ("Your message to a@b was not delivered.\n\nReason: 554 5.7.1 ..."). */
+static gboolean
+reason_follows (const char *p, const char *end)
+{
+  static const char *const labels[] = { "reason:", "reason for failure:", "diagnostic:",
+                                        "diagnostic-code:", "error:", "details:", NULL };
+  while (p < end && (*p == '\n' || *p == ' ' || *p == '\t' || *p == '\r'))
+    p++;
+  for (guint i = 0; labels[i]; i++) {
+    gsize n = strlen (labels[i]);
+    if ((gsize) (end - p) >= n && g_ascii_strncasecmp (p, labels[i], n) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 void
 _bc_scan_blocks (BcScan *s, const char *text, gsize len)
 {
@@ -210,6 +229,8 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
       if (cur_addr && (diag->len == 0 || diag->str[diag->len - 1] == ':')) {
         /* "addr\n\n  reason" or "addr\nFor the following reason:\n\n
          * reason": a blank line after the address or a lead-in */
+      } else if (cur_addr && diag->len < 200 && reason_follows (le, end)) {
+        /* "addr was not delivered.\n\nReason: 554 ..." */
       } else {
         FLUSH ();
       }
