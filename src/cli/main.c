@@ -6,7 +6,8 @@
  * bounded however large the mailbox.
  *
  * Exit status: 0 every message was read, 1 some input could not be read
- * (its record carries "error"), 2 usage error or unreadable rules file.
+ * (its record carries "error"), 2 usage error or unreadable rules file,
+ * 75 under --pipe or --sweep when a result could not be written.
  */
 #include <bounceclass/bounceclass.h>
 #include "bc-config.h"
@@ -212,7 +213,8 @@ main (int argc, char **argv)
     "file, an mbox or a Maildir; with no PATH, or '-', standard input is read.");
   g_option_context_set_description (ctx,
     "Exit status: 0 every message was read; 1 some input could not be read (its\n"
-    "record carries an error); 2 usage error or bad rules file.\n"
+    "record carries an error); 2 usage error or bad rules file; 75 (EX_TEMPFAIL)\n"
+    "under --pipe or --sweep when the result could not be written.\n"
     "See bounceclass(1) and bounceclass-rules(5).");
   group = g_option_group_new (NULL, NULL, NULL, &format, NULL);
   g_option_group_add_entries (group, entries);

@@ -99,6 +99,9 @@ test_reply_found (void **state)
   check_reply ("(421) try later", "421");
   check_reply ("remote said 550", "550");
   check_reply ("250 2.0.0 Ok", "250");
+  /* a labelled code: "ERROR CODE :550 - ..." (Zoho), "code: 554" */
+  check_reply ("user@example.com, ERROR CODE :550 - mailbox unavailable", "550");
+  check_reply ("Error code:554 relaying denied", "554");
 }
 
 static void
@@ -116,6 +119,7 @@ test_reply_not_in_ip_date_number (void **state)
   check_reply ("code x550 y", NULL);
   check_reply ("mail 550@example.com", NULL);
   check_reply ("port :550 and path /550", NULL);
+  check_reply ("barcode:550 and zipcode :450", NULL);
   check_reply ("version 5.5.0", NULL);
   check_reply ("code 560 and 580 and 6xx", NULL);
   check_reply ("code 5.1.1 only", NULL);
