@@ -2,7 +2,9 @@
  *
  * Messages are read in input order and written in input order. With
  * --jobs N > 1 a GThreadPool classifies and formats them while this thread
- * reads; at most WINDOW messages per worker are in flight, so memory stays
+ * reads. Messages go to the pool in batches of up to BATCH messages (or
+ * BATCH_BYTES), so that threads synchronise once per batch rather than once
+ * per message; at most WINDOW batches per worker are in flight, so memory stays
  * bounded however large the mailbox.
  *
  * Exit status: 0 every message was read, 1 some input could not be read
@@ -18,7 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define WINDOW 16
+#define WINDOW 4
+#define BATCH 32
+#define BATCH_BYTES (1u << 20)
 
 /* Format (text, json, tsv, csv) is declared in adopt.h */
 
@@ -33,14 +37,16 @@ typedef struct {
   GThreadPool *pool;
   GMutex lock;
   GCond cond;
-  guint64 next_seq;         /* sequence number of the next message read */
-  guint64 next_out;         /* sequence number of the next message written */
+  guint64 next_seq;         /* sequence number of the next batch sent */
+  guint64 next_out;         /* sequence number of the next batch written */
   GHashTable *done;         /* seq -> GString * (formatted output) */
+  struct _Job *pending;     /* the batch being filled */
+  gsize pending_bytes;
 } App;
 
-typedef struct {
+typedef struct _Job {
   guint64 seq;
-  BcInputMsg *msg;
+  GPtrArray *msgs;          /* (BcInputMsg *) in input order */
 } Job;
 
 /* classify_one - the formatted record(s) for one input message. Errors go
@@ -87,22 +93,54 @@ write_out (GString *s)
   g_string_free (s, TRUE);
 }
 
+static void drain (App *app, guint64 upto, gboolean wait);
+
 static void
 worker (gpointer data, gpointer user_data)
 {
   Job *job = data;
   App *app = user_data;
   gboolean err = FALSE;
-  GString *out = classify_one (app, job->msg, &err);
+  GString *out = NULL;
 
+  for (guint i = 0; i < job->msgs->len; i++) {
+    GString *one = classify_one (app, g_ptr_array_index (job->msgs, i), &err);
+    if (!out)
+      out = one;
+    else {
+      g_string_append_len (out, one->str, one->len);
+      g_string_free (one, TRUE);
+    }
+  }
+  if (!out)
+    out = g_string_new (NULL);
   g_mutex_lock (&app->lock);
   if (err)
     app->any_error = TRUE;
   g_hash_table_insert (app->done, GUINT_TO_POINTER ((guint) job->seq), out);
   g_cond_broadcast (&app->cond);
   g_mutex_unlock (&app->lock);
-  bc_input_msg_free (job->msg);
+  g_ptr_array_unref (job->msgs);
   g_free (job);
+}
+
+/* flush_pending - hand the batch being filled to the pool, then write what
+ * is done and wait while WINDOW batches per worker are in flight. */
+static void
+flush_pending (App *app)
+{
+  Job *job = app->pending;
+
+  if (!job)
+    return;
+  app->pending = NULL;
+  app->pending_bytes = 0;
+  job->seq = app->next_seq++;
+  g_thread_pool_push (app->pool, job, NULL);
+  g_mutex_lock (&app->lock);
+  drain (app, app->next_seq > (guint64) WINDOW * app->jobs
+                  ? app->next_seq - (guint64) WINDOW * app->jobs : 0, TRUE);
+  g_mutex_unlock (&app->lock);
 }
 
 /* drain - write every finished record that is next in order; with @wait,
@@ -139,16 +177,14 @@ on_message (BcInputMsg *msg, gpointer user_data)
     bc_input_msg_free (msg);
     return;
   }
-  {
-    Job *job = g_new0 (Job, 1);
-    job->seq = app->next_seq++;
-    job->msg = msg;
-    g_thread_pool_push (app->pool, job, NULL);
-    g_mutex_lock (&app->lock);
-    drain (app, app->next_seq > (guint64) WINDOW * app->jobs
-                    ? app->next_seq - (guint64) WINDOW * app->jobs : 0, TRUE);
-    g_mutex_unlock (&app->lock);
+  if (!app->pending) {
+    app->pending = g_new0 (Job, 1);
+    app->pending->msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) bc_input_msg_free);
   }
+  g_ptr_array_add (app->pending->msgs, msg);
+  app->pending_bytes += msg->data ? g_bytes_get_size (msg->data) : 0;
+  if (app->pending->msgs->len >= BATCH || app->pending_bytes >= BATCH_BYTES)
+    flush_pending (app);
 }
 
 static gboolean
@@ -290,6 +326,7 @@ main (int argc, char **argv)
       bc_input_read (paths[i], limits.max_message, on_message, &app);
 
   if (app.pool) {
+    flush_pending (&app);
     g_mutex_lock (&app.lock);
     drain (&app, app.next_seq, TRUE);
     g_mutex_unlock (&app.lock);
