@@ -22,18 +22,9 @@ static void
 scan (BcScan *s)
 {
   const BcMime *m = s->mime;
-  const char *xf = _bc_mime_header (m, "X-Failed-Recipients");
   char *diag = _bc_squeeze (m->body->str, MIN (m->ndr_len, 1500));
-  if (xf) {
-    char **parts = g_strsplit (xf, ",", 16);
-    for (guint i = 0; parts[i]; i++) {
-      char *a = _bc_address_normalize (parts[i]);
-      if (a)
-        _bc_scan_add (s, a, diag);
-      g_free (a);
-    }
-    g_strfreev (parts);
-  }
+
+  _bc_scan_failed_header (s, diag);
   if (!s->recipients->len)
     _bc_scan_section (s, NULL, NULL);
   g_free (diag);

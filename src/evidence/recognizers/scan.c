@@ -578,3 +578,23 @@ _bc_scan_labelled (BcScan *s, const char *label, const char *diag)
     p = le;
   }
 }
+
+/* _bc_scan_failed_header - each address X-Failed-Recipients names becomes
+ * a recipient with @diag; at most 16 are read. */
+void
+_bc_scan_failed_header (BcScan *s, const char *diag)
+{
+  const char *xf = _bc_mime_header (s->mime, "X-Failed-Recipients");
+  char **parts;
+
+  if (!xf)
+    return;
+  parts = g_strsplit (xf, ",", 16);
+  for (guint i = 0; parts[i]; i++) {
+    char *a = _bc_address_normalize (parts[i]);
+    if (a)
+      _bc_scan_add (s, a, diag);
+    g_free (a);
+  }
+  g_strfreev (parts);
+}
