@@ -17,8 +17,7 @@ detect (const BcMime *m)
 static void
 scan (BcScan *s)
 {
-  static const char *const starts[] = { "following recipient", "following address", "could not be delivered", NULL };
-  _bc_scan_first_section (s, starts, NULL);
+  _bc_scan_listed (s);
   {
     char *diag = _bc_scan_paragraph (s, "Reason:", TRUE);
     _bc_scan_give_diag (s, diag, FALSE);

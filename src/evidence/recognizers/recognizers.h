@@ -40,6 +40,9 @@ G_GNUC_INTERNAL void _bc_scan_range (const BcScan *s, const char *start_marker,
 G_GNUC_INTERNAL void _bc_scan_sentences (BcScan *s, const char *text, gsize len);
 G_GNUC_INTERNAL char *_bc_scan_paragraph (const BcScan *s, const char *marker, gboolean same_line);
 G_GNUC_INTERNAL void _bc_scan_give_diag (BcScan *s, const char *diag, gboolean all);
+/* scans from the first "following recipient", "following address" or "could
+ * not be delivered" line: the list shape most small servers write */
+G_GNUC_INTERNAL void _bc_scan_listed (BcScan *s);
 /* adds each address of X-Failed-Recipients (at most 16) with @diag */
 G_GNUC_INTERNAL void _bc_scan_failed_header (BcScan *s, const char *diag);
 G_GNUC_INTERNAL void _bc_scan_labelled (BcScan *s, const char *label, const char *diag);

@@ -598,3 +598,13 @@ _bc_scan_failed_header (BcScan *s, const char *diag)
   }
   g_strfreev (parts);
 }
+
+/* _bc_scan_listed - the scan of servers that introduce the failed addresses
+ * with "the following recipient(s)/address(es)" or "could not be delivered". */
+void
+_bc_scan_listed (BcScan *s)
+{
+  static const char *const starts[] = { "following recipient", "following address",
+                                        "could not be delivered", NULL };
+  _bc_scan_first_section (s, starts, NULL);
+}

@@ -12,11 +12,4 @@ detect (const BcMime *m)
   return _bc_rec_spec_match (m, &spec);
 }
 
-static void
-scan (BcScan *s)
-{
-  static const char *const starts[] = { "following recipient", "following address", "could not be delivered", NULL };
-  _bc_scan_first_section (s, starts, NULL);
-}
-
-const BcRecognizer _bc_rec_winmail = { "winmail", detect, scan };
+const BcRecognizer _bc_rec_winmail = { "winmail", detect, _bc_scan_listed };
