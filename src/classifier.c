@@ -264,7 +264,7 @@ unsubscribe_request (const BcMime *m, BcReport *report)
 }
 
 static void
-gather (const BcMime *m, BcReport *report)
+gather (const BcMime *m, BcReport *report, gint64 deadline)
 {
   BcDsn dsn = { 0 };
   BcScan scan = { 0 };
@@ -287,11 +287,20 @@ gather (const BcMime *m, BcReport *report)
   scan.recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) _bc_recipient_free);
   scan.max_rcpts = m->limits->max_recipients;
 
-  rec = _bc_recognizer_detect (m);
-  if (rec)
-    rec->scan (&scan);
-  else if (_bc_looks_like_bounce (m))
-    _bc_scan_generic (&scan, m->body->str, m->ndr_len);
+  if (g_get_monotonic_time () > deadline) {
+    /* parsing took the whole budget: the DSN fields (bounded, already
+     * read) still count; the free text is not scanned */
+    rec = NULL;
+    report->truncated = TRUE;
+    _bc_report_warn (report, "time budget of %u ms spent before the report text was read",
+                     m->limits->max_msec);
+  } else {
+    rec = _bc_recognizer_detect (m);
+    if (rec)
+      rec->scan (&scan);
+    else if (_bc_looks_like_bounce (m))
+      _bc_scan_generic (&scan, m->body->str, m->ndr_len);
+  }
 
   if (dsn.recipients && dsn.recipients->len) {
     for (guint i = 0; i < dsn.recipients->len; i++) {
@@ -448,19 +457,21 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
   }
 }
 
-BcReport *
-bc_classifier_classify_message (BcClassifier *cls, GMimeMessage *message, GError **error)
+/* classify - the report for @message; @deadline (monotonic microseconds)
+ * is when the time budget, counted from the first byte read, runs out.
+ * Every stage is bounded by the size limits; the budget is checked between
+ * stages and per recipient, so a message that is slow in any stage stops at
+ * the next check with what it has, flagged truncated. */
+static BcReport *
+classify (BcClassifier *cls, GMimeMessage *message, gint64 deadline)
 {
   BcReport *report;
   BcMime *m;
-  gint64 deadline;
 
-  g_return_val_if_fail (cls != NULL && GMIME_IS_MESSAGE (message), NULL);
-  deadline = g_get_monotonic_time () + (gint64) cls->limits.max_msec * 1000;
   report = _bc_report_new ();
   m = _bc_mime_new (message, &cls->limits);
-  gather (m, report);
-  {
+  gather (m, report, deadline);
+  if (g_get_monotonic_time () <= deadline) {
     /* a bounce that only wraps the real one (a relay returning a bounce
      * it could not deliver): read the inner one instead */
     GMimeMessage *inner = wrapped_bounce (m, report);
@@ -470,7 +481,7 @@ bc_classifier_classify_message (BcClassifier *cls, GMimeMessage *message, GError
       g_clear_pointer (&report->recognizer, g_free);
       g_clear_pointer (&report->reporting_mta, g_free);
       _bc_original_clear (&report->original);
-      gather (im, report);
+      gather (im, report, deadline);
       for (guint i = 0; i < im->warnings->len; i++)
         g_ptr_array_add (m->warnings, g_strdup (g_ptr_array_index (im->warnings, i)));
       m->truncated |= im->truncated;
@@ -489,14 +500,23 @@ bc_classifier_classify_message (BcClassifier *cls, GMimeMessage *message, GError
 }
 
 BcReport *
+bc_classifier_classify_message (BcClassifier *cls, GMimeMessage *message, GError **error)
+{
+  g_return_val_if_fail (cls != NULL && GMIME_IS_MESSAGE (message), NULL);
+  return classify (cls, message, g_get_monotonic_time () + (gint64) cls->limits.max_msec * 1000);
+}
+
+BcReport *
 bc_classifier_classify_bytes (BcClassifier *cls, const char *data, gsize len, GError **error)
 {
   GMimeMessage *msg;
   BcReport *report;
   GPtrArray *guard_warnings;
   gboolean cut = FALSE;
+  gint64 deadline;
 
   g_return_val_if_fail (cls != NULL, NULL);
+  deadline = g_get_monotonic_time () + (gint64) cls->limits.max_msec * 1000;
   if (len > cls->limits.max_message) {
     len = cls->limits.max_message;
     cut = TRUE;
@@ -507,7 +527,7 @@ bc_classifier_classify_bytes (BcClassifier *cls, const char *data, gsize len, GE
     g_ptr_array_unref (guard_warnings);
     return NULL;
   }
-  report = bc_classifier_classify_message (cls, msg, error);
+  report = classify (cls, msg, deadline);
   g_object_unref (msg);
   if (report && guard_warnings->len) {
     report->truncated = TRUE;

@@ -47,8 +47,10 @@ G_BEGIN_DECLS
  * @max_text: bytes of decoded text scanned per part
  * @max_line: bytes of one line handed to a regular expression
  * @max_recipients: recipients reported per message
- * @max_msec: wall-clock budget per message in milliseconds; past it the
- *   remaining recipients get reason "undefined" and a warning
+ * @max_msec: wall-clock budget per message in milliseconds, counted from
+ *   its first byte and checked between stages and per recipient; past it
+ *   the report text is no longer scanned, the remaining recipients get
+ *   reason "undefined", and the report is flagged with a warning
  *
  * Plain data; initialise with bc_limits_init() and change what you need.
  */
