@@ -8,15 +8,13 @@
 
 #include <string.h>
 
+/* clean - @raw (a header value, folded or not) decoded from RFC 2047,
+ * white space squeezed, valid UTF-8. */
 static char *
-decoded (GMimeObject *obj, const char *name)
+clean (const char *raw)
 {
-  const char *raw = g_mime_object_get_header (obj, name);
-  char *v, *out;
+  char *v = g_mime_utils_header_decode_text (_bc_parser_options (), raw), *out;
 
-  if (!raw)
-    return NULL;
-  v = g_mime_utils_header_decode_text (_bc_parser_options (), raw);
   out = _bc_squeeze (v, -1);
   g_free (v);
   if (!g_utf8_validate (out, -1, NULL)) {
@@ -25,6 +23,14 @@ decoded (GMimeObject *obj, const char *name)
     out = valid;
   }
   return out;
+}
+
+static char *
+decoded (GMimeObject *obj, const char *name)
+{
+  const char *raw = g_mime_object_get_header (obj, name);
+
+  return raw ? clean (raw) : NULL;
 }
 
 static void
@@ -37,27 +43,62 @@ from_object (GMimeObject *obj, BcOriginal *out)
   out->list_id = decoded (obj, "List-Id");
 }
 
+#define MAX_HEADER_BLOCK (64 * 1024)
+
+/* _bc_original_from_text - the wanted fields of the header block that
+ * starts @text (after any blank lines) and ends at the first empty line, at
+ * most MAX_HEADER_BLOCK bytes. A plain scan: building a GMimeMessage for a
+ * header block cost thirty times as much. The first field of each name
+ * counts; continuation lines are unfolded; a line that is neither a field
+ * nor a continuation is skipped, as GMime skips it. */
 void
 _bc_original_from_text (const char *text, BcOriginal *out)
 {
-  GString *s;
-  GMimeMessage *msg;
-  const char *p = text;
+  static const char *const names[] = { "message-id", "from", "to", "subject", "list-id" };
+  char **slots[] = { &out->message_id, &out->from, &out->to, &out->subject, &out->list_id };
+  const char *p = text, *end;
+  GString *v = g_string_new (NULL);
 
   while (*p == '\n' || *p == ' ')
     p++;
-  {
-    /* only the header block is read, so the returned body is not parsed */
-    const char *blank = strstr (p, "\n\n");
-    s = blank ? g_string_new_len (p, blank + 1 - p) : g_string_new (p);
+  end = p + strnlen (p, MAX_HEADER_BLOCK);
+  while (p < end && *p != '\n') {
+    const char *eol = memchr (p, '\n', end - p), *colon;
+    int slot = -1;
+
+    if (!eol)
+      eol = end;
+    colon = memchr (p, ':', eol - p);
+    if (colon && *p != ' ' && *p != '\t') {
+      const char *ne = colon;
+      while (ne > p && (ne[-1] == ' ' || ne[-1] == '\t'))
+        ne--;
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        if ((gsize) (ne - p) == strlen (names[i]) && g_ascii_strncasecmp (p, names[i], ne - p) == 0 &&
+            !*slots[i]) {
+          slot = (int) i;
+          break;
+        }
+    }
+    if (slot < 0) {
+      p = eol < end ? eol + 1 : end;
+      continue;
+    }
+    /* the value, with its continuation lines */
+    g_string_truncate (v, 0);
+    g_string_append_len (v, colon + 1, eol - colon - 1);
+    p = eol < end ? eol + 1 : end;
+    while (p < end && (*p == ' ' || *p == '\t')) {
+      eol = memchr (p, '\n', end - p);
+      if (!eol)
+        eol = end;
+      g_string_append_c (v, ' ');
+      g_string_append_len (v, p, eol - p);
+      p = eol < end ? eol + 1 : end;
+    }
+    *slots[slot] = clean (v->str);
   }
-  g_string_append (s, "\n\n");
-  msg = _bc_mime_parse_bytes (s->str, s->len, NULL);
-  g_string_free (s, TRUE);
-  if (msg) {
-    from_object (GMIME_OBJECT (msg), out);
-    g_object_unref (msg);
-  }
+  g_string_free (v, TRUE);
 }
 
 void
