@@ -155,6 +155,10 @@ typedef struct {
   const char *dsn_action;   /* may be NULL */
   const char *source;       /* "dsn", "text", ... */
   const char *command;      /* SMTP command refused (command.c), may be NULL */
+  /* when set, finds the command (into command) the first time a rule asks
+   * for it, so that text rules that decide first never pay for it */
+  const char *(*command_fn) (gpointer data);
+  gpointer command_data;
   gsize max_line;
 } BcRuleInput;
 

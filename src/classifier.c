@@ -411,6 +411,19 @@ wrapped_bounce (const BcMime *m, const BcReport *report)
 
 /* ---- decision ------------------------------------------------------------ */
 
+typedef struct {
+  const BcMime *m;
+  const BcRecipient *r;
+  gboolean only_one;
+} CommandQuery;
+
+static const char *
+command_of (gpointer data)
+{
+  const CommandQuery *q = data;
+  return _bc_smtp_command_for (q->m, q->r, q->only_one);
+}
+
 static void
 decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
 {
@@ -420,6 +433,7 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
     BcRecipient *r = g_ptr_array_index (report->recipients, i);
     BcRuleInput in = { 0 };
     BcRuleMatch match = { 0 };
+    CommandQuery cq;
     guint h = 0;
 
     _bc_recipient_fill_codes (r);
@@ -445,7 +459,11 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
     in.recognizer = report->recognizer;
     in.dsn_action = r->dsn_action;
     in.source = bc_source_to_string (r->source);
-    in.command = _bc_smtp_command_for (m, r, report->recipients->len == 1);
+    cq.m = m;
+    cq.r = r;
+    cq.only_one = report->recipients->len == 1;
+    in.command_fn = command_of;
+    in.command_data = &cq;
     in.max_line = cls->limits.max_line;
     if (_bc_rules_match (cls->rules, &in, &match)) {
       _bc_decide (r, match.reason);

@@ -561,6 +561,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
   char *diag = NULL;
   gboolean found = FALSE;
   guint8 seen_buf[128], *seen = NULL;      /* prefilter bits, made on demand */
+  const char *command = in->command;
+  gboolean command_known = in->command_fn == NULL;
   gboolean filter = rs->prefilter && _bc_prefilter_rules (rs->prefilter) == rs->rules->len;
   Prepared pp;
 
@@ -585,7 +587,11 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       continue;
     if (r->recognizers && !in_list (r->recognizers, in->recognizer))
       continue;
-    if (r->commands && !in_list (r->commands, in->command))
+    if (r->commands && !command_known) {
+      command = in->command_fn (in->command_data);
+      command_known = TRUE;
+    }
+    if (r->commands && !in_list (r->commands, command))
       continue;
     if (r->status && !status_match (r->status, in->status, &pp))
       continue;
@@ -637,7 +643,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       if (r->sources)
         g_string_append_printf (ev, "source %s; ", in->source);
       if (r->commands)
-        g_string_append_printf (ev, "command %s; ", in->command);
+        g_string_append_printf (ev, "command %s; ", command);
       if (ev->len >= 2)
         g_string_truncate (ev, ev->len - 2);
       out->evidence = g_string_free (ev, FALSE);
