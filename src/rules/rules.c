@@ -42,10 +42,14 @@ typedef struct {
   char *origin;
   GArray *status;           /* StatusPat, NULL when no condition */
   GArray *reply;            /* ReplyPat */
-  GRegex *text;
+  GRegex *text;             /* checked at parse time, not JIT-compiled */
+  GRegex *text_jit;         /* the same, JIT-compiled on first use */
+  gsize text_once;
   char *text_src;
   char **text_need;         /* necessary literals of text (prefilter.c) */
   GRegex *not_text;
+  GRegex *not_jit;
+  gsize not_once;
   char **hosts;             /* lower-case; "*" globs or domain suffixes */
   GPatternSpec **host_globs;
   char **recognizers;
@@ -70,10 +74,10 @@ rule_free (Rule *r)
     g_array_unref (r->status);
   if (r->reply)
     g_array_unref (r->reply);
-  if (r->text)
-    g_regex_unref (r->text);
-  if (r->not_text)
-    g_regex_unref (r->not_text);
+  g_clear_pointer (&r->text, g_regex_unref);
+  g_clear_pointer (&r->text_jit, g_regex_unref);
+  g_clear_pointer (&r->not_text, g_regex_unref);
+  g_clear_pointer (&r->not_jit, g_regex_unref);
   g_free (r->text_src);
   g_strfreev (r->text_need);
   if (r->host_globs) {
@@ -220,13 +224,29 @@ parse_list (const char *v)
   return items;
 }
 
+/* compile - @src checked and compiled, without JIT: most rules never run
+ * in a process (the prefilter rules them out), and JIT-compiling all of
+ * them took half the start-up time. jit() does it on first use. */
 static GRegex *
 compile (const char *src, GError **error)
 {
   char *pat = g_strconcat (REGEX_LIMIT, src, NULL);
-  GRegex *re = g_regex_new (pat, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, error);
+  GRegex *re = g_regex_new (pat, G_REGEX_CASELESS, 0, error);
   g_free (pat);
   return re;
+}
+
+/* jit - @plain's JIT-compiled twin in *@slot, made once (thread-safe: rules
+ * are matched from several threads); @plain itself if that fails. */
+static GRegex *
+jit (GRegex *plain, GRegex **slot, gsize *once)
+{
+  if (g_once_init_enter (once)) {
+    *slot = g_regex_new (g_regex_get_pattern (plain), G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0,
+                         NULL);
+    g_once_init_leave (once, 1);
+  }
+  return *slot ? *slot : plain;
 }
 
 #define FAIL(...)                                                            \
@@ -610,12 +630,16 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       if (!(seen[i >> 3] & (1u << (i & 7))))
         continue;
     }
-    if (r->text && !(diag && g_regex_match (r->text, diag, 0, &mi))) {
+    if (r->text && !(diag && g_regex_match (jit (r->text, (GRegex **) &r->text_jit,
+                                                 (gsize *) &r->text_once),
+                                            diag, 0, &mi))) {
       if (mi)
         g_match_info_free (mi);
       continue;
     }
-    if (r->not_text && diag && g_regex_match (r->not_text, diag, 0, NULL)) {
+    if (r->not_text && diag &&
+        g_regex_match (jit (r->not_text, (GRegex **) &r->not_jit, (gsize *) &r->not_once), diag,
+                       0, NULL)) {
       if (mi)
         g_match_info_free (mi);
       continue;
