@@ -2,14 +2,17 @@
  *
  * Subject "DELIVERY FAILURE: ..." or "Delivery Status Notification";
  * "Your message ... was not delivered to: addr because: reason" and
- * "Delivery Failure Report"; X-Mailer "Lotus Domino" / "IBM Notes". */
+ * "Delivery Failure Report"; X-Mailer "Lotus Domino" / "IBM Notes". The
+ * older Notes layout puts the cause above the address under "-------
+ * Failure Reasons --------" (Subject "Undeliverable message"). */
 #include "recognizers.h"
 
 static gboolean
 detect (const BcMime *m)
 {
   static const char *const headers[] = { "X-Mailer: Lotus Domino", "X-Mailer: IBM Domino", "X-Mailer: HCL Domino", NULL };
-  static const char *const body[] = { "was not delivered to:", "Delivery Failure Report", NULL };
+  static const char *const body[] = { "was not delivered to:", "Delivery Failure Report",
+                                      "------- Failure Reasons", NULL };
   static const char *const from[] = { "@", NULL };
   static const char *const subjects[] = { "DELIVERY FAILURE:", "DELIVERY_FAILURE:", NULL };
   static const BcRecSpec spec = { headers, body, from, NULL, subjects };

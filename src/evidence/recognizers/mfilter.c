@@ -5,6 +5,8 @@
  * "-------original message". */
 #include "recognizers.h"
 
+#include <string.h>
+
 static gboolean
 detect (const BcMime *m)
 {
@@ -24,6 +26,27 @@ scan (BcScan *s)
   _bc_scan_blocks (s, b, e - b);
   if (!s->recipients->len)
     _bc_scan_section (s, NULL, "-------original message");
+  {
+    /* "-------SMTP command" names the command the reply answered: keep it
+     * in the form command.c reads ("[DATA]", "[RCPT_TO]") */
+    char *cmd = _bc_scan_paragraph (s, "-------SMTP command", FALSE);
+    if (diag && cmd && strlen (cmd) <= 12) {
+      gboolean word = TRUE;
+      for (char *c = cmd; *c; c++) {
+        if (*c == ' ')
+          *c = '_';
+        else if (!g_ascii_isalpha (*c))
+          word = FALSE;
+        *c = g_ascii_toupper (*c);
+      }
+      if (word) {
+        char *n = g_strdup_printf ("%s [%s]", diag, cmd);
+        g_free (diag);
+        diag = n;
+      }
+    }
+    g_free (cmd);
+  }
   if (diag) {
     for (guint i = 0; i < s->recipients->len; i++) {
       BcRecipient *r = g_ptr_array_index (s->recipients, i);

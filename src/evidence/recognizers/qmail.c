@@ -11,6 +11,8 @@ detect (const BcMime *m)
 {
   return _bc_body_find (m, "This is the qmail-send program") != NULL ||
          _bc_body_find (m, "qmail-send program at") != NULL ||
+         /* qmail's wording kept by clones that rename the program */
+         _bc_body_find (m, "I'm afraid I wasn't able to deliver your message to the following") != NULL ||
          (_bc_has_prefix_ci (m->subject, "failure notice") &&
           _bc_body_find (m, "I wasn't able to deliver your message") != NULL);
 }

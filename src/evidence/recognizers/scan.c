@@ -6,7 +6,9 @@
  * that holds the blocks and hand it over. When no line opens a block,
  * _bc_scan_sentences() takes the addresses that sentences name ("could not
  * deliver your message to <a@b>") with the paragraph around them.
- * _bc_scan_generic() is both, for bounces from MTAs no recognizer knows.
+ * _bc_scan_generic() is both, for bounces from MTAs no recognizer knows;
+ * a block whose text names no code (a quoted "To:" header) also takes the
+ * sentences that name its address.
  *
  * Limits: one pass over the text per scanner, at most MAX_DIAG bytes of
  * diagnostic per recipient and s->max_rcpts recipients.
@@ -362,7 +364,7 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
          * the address stands alone; it ends before a line naming
          * another address */
         const char *de = _bc_next_line (le, end), *x = de;
-        gboolean any = FALSE, skipping = TRUE;
+        gboolean any = FALSE, skipping = TRUE, colon_end = FALSE, extended = FALSE;
         while (x < end && x - p < MAX_DIAG) {
           const char *xn = memchr (x, '\n', end - x);
           const char *xe = xn ? xn : end;
@@ -373,10 +375,19 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
               break;
             }
           if (blank) {
-            if (any || !skipping)
-              break;
+            /* a paragraph ending in ':' introduces the next one ("The
+             * server answered:\n\n    452 4.2.2 Over quota") */
+            if (any || !skipping) {
+              if (!colon_end || extended)
+                break;
+              extended = TRUE;
+            }
           } else {
             const char *xa = memchr (x, '@', xe - x);
+            const char *xl = xe;
+            while (xl > x && (xl[-1] == ' ' || xl[-1] == '\t'))
+              xl--;
+            colon_end = xl > x && xl[-1] == ':';
             if (xa) {
               char *other = _bc_address_find (x, xe - x, NULL);
               gboolean differs = other && g_ascii_strcasecmp (other, a) != 0;
@@ -429,6 +440,51 @@ drop_senders (BcScan *s, guint from)
   g_free (to_addr);
 }
 
+/* weak_diag - a diagnostic with no reply code and no status: a block
+ * that only quoted a header ("To: a@b" under "The original message was
+ * sent to:"), which says nothing of the cause. An empty one is not weak:
+ * _bc_scan_generic() gives it the whole text. */
+static gboolean
+weak_diag (const char *d)
+{
+  char st[16], rc[4];
+  return d && *d && !_bc_find_status (d, st) && !_bc_find_reply (d, rc);
+}
+
+/* enrich_weak - recipients the block scan found with a weak diagnostic
+ * also get the sentences that name them ("We were unable to deliver your
+ * message to a@b because ..."); no recipient is added. */
+static void
+enrich_weak (BcScan *s, guint from, const char *text, gsize len)
+{
+  BcScan tmp = *s;
+  gboolean any = FALSE;
+
+  for (guint i = from; i < s->recipients->len && !any; i++) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    any = weak_diag (r->diagnostic);
+  }
+  if (!any)
+    return;
+  tmp.recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) _bc_recipient_free);
+  tmp.max_rcpts = MIN (s->max_rcpts, 200);     /* bounds the pairing below */
+  _bc_scan_sentences (&tmp, text, len);
+  for (guint j = 0; j < tmp.recipients->len; j++) {
+    BcRecipient *t = g_ptr_array_index (tmp.recipients, j);
+    for (guint i = from; i < s->recipients->len; i++) {
+      BcRecipient *r = g_ptr_array_index (s->recipients, i);
+      if (g_ascii_strcasecmp (r->address, t->address) == 0 && weak_diag (r->diagnostic) &&
+          t->diagnostic && !strstr (r->diagnostic, t->diagnostic)) {
+        char *n = g_strconcat (t->diagnostic, " ", r->diagnostic, NULL);
+        g_free (r->diagnostic);
+        r->diagnostic = n;
+        break;
+      }
+    }
+  }
+  g_ptr_array_unref (tmp.recipients);
+}
+
 /* _bc_scan_generic - blocks, else sentences, over @text. */
 void
 _bc_scan_generic (BcScan *s, const char *text, gsize len)
@@ -438,6 +494,8 @@ _bc_scan_generic (BcScan *s, const char *text, gsize len)
   _bc_scan_blocks (s, text, len);
   if (s->recipients->len == before)
     _bc_scan_sentences (s, text, len);
+  else
+    enrich_weak (s, before, text, len);
   drop_senders (s, before);
   /* an address standing alone, its reason elsewhere in the text ("The
    * account is disabled.\n\n<a@b>"): the text is the diagnostic */

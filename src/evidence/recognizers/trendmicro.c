@@ -2,14 +2,17 @@
  *
  * "Message from InterScan Messaging Security Suite" framed by rows of
  * asterisks, "Unable to deliver message to <addr> (and other recipients
- * in the same domain)." and sometimes "Reason: ...". */
+ * in the same domain)." and sometimes "Reason: ...". InterScan MSS also
+ * writes the SMTP dialogue under that line as "Sent <<< RCPT TO:<addr>"
+ * and "Received >>> 550 ...". */
 #include "recognizers.h"
 
 static gboolean
 detect (const BcMime *m)
 {
   static const char *const headers[] = { "X-Mailer: InterScan", NULL };
-  static const char *const body[] = { "Message from InterScan", "InterScan Messaging Security", NULL };
+  static const char *const body[] = { "Message from InterScan", "InterScan Messaging Security",
+                                      "Sent <<< RCPT TO:", NULL };
   static const char *const from[] = { "InterScan", NULL };
   static const BcRecSpec spec = { headers, body, from, NULL, NULL };
 
@@ -19,7 +22,18 @@ detect (const BcMime *m)
 static void
 scan (BcScan *s)
 {
-  _bc_scan_labelled (s, "deliver message to", NULL);
+  if (_bc_body_find (s->mime, "Received >>> ")) {
+    /* the dialogue: the block scanner pairs the reply with the address */
+    _bc_scan_section (s, NULL, NULL);
+    if (s->recipients->len)
+      return;
+  }
+  {
+    /* the cause is the paragraph under "Unable to deliver message to" */
+    char *cause = _bc_scan_paragraph (s, "deliver message to", FALSE);
+    _bc_scan_labelled (s, "deliver message to", cause);
+    g_free (cause);
+  }
   if (!s->recipients->len)
     _bc_scan_section (s, NULL, NULL);
   {

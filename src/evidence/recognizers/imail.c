@@ -1,0 +1,99 @@
+/* imail.c - Ipswitch (Progress) IMail Server failure notices.
+ *
+ * Subject "Undeliverable Mail" (no colon), X-Mailer "<IMail vX.YY>" or
+ * "<SMTP32 vX.YY>", a short text that names each failed address after a
+ * label ("Unknown user: addr", "Mailbox full: addr", or the address on a
+ * line of its own with the remote reply under it), then "Original message
+ * follows." and the returned message inline.
+ *
+ * Limits: reads only the report text before the returned copy, at most
+ * 200 lines and 2000 bytes of diagnostic per address; the label is kept
+ * as the diagnostic because it is the cause.
+ */
+#include "recognizers.h"
+
+#include <string.h>
+
+/* closing_line - IMail's "Original message follows." right where the
+ * returned copy starts (which is where the report text ends) */
+static gboolean
+closing_line (const BcMime *m)
+{
+  static const char marker[] = "Original message follows";
+  const char *b = m->body->str + m->ndr_len;
+  gsize left = m->body->len > m->ndr_len ? m->body->len - m->ndr_len : 0;
+
+  return _bc_body_find (m, marker) != NULL ||
+         _bc_strcasestr_len (b, MIN (left, 200), marker) != NULL;
+}
+
+static gboolean
+detect (const BcMime *m)
+{
+  static const char *const headers[] = { "X-Mailer: <IMail", "X-Mailer: <SMTP32", NULL };
+  static const char *const subjects[] = { "Undeliverable Mail", NULL };
+  static const BcRecSpec by_header = { headers, NULL, NULL, NULL, NULL };
+
+  /* IMail puts its X-Mailer on ordinary mail too: it counts on a bounce */
+  if (_bc_rec_spec_match (m, &by_header))
+    return _bc_looks_like_bounce (m);
+  /* "Undeliverable Mail" is also other servers' subject: take it only with
+   * IMail's closing line */
+  return _bc_subject_starts (m, subjects) && _bc_looks_like_bounce (m) && closing_line (m);
+}
+
+/* label_line - "Label words: addr" where the label is two or more words
+ * without an address: the whole line names the cause. One word ("To:",
+ * "From:") is a quoted header, not a cause. */
+static gboolean
+label_line (const char *p, const char *le)
+{
+  const char *colon = memchr (p, ':', le - p);
+  gboolean words = FALSE;
+
+  if (!colon || colon == p || colon - p > 48 || !memchr (colon, '@', le - colon))
+    return FALSE;
+  for (const char *q = p; q < colon; q++) {
+    if (*q == '@' || *q == '<' || *q == '>')
+      return FALSE;
+    if (*q == ' ' && q > p && q[-1] != ' ')
+      words = TRUE;
+  }
+  return words;
+}
+
+static void
+scan (BcScan *s)
+{
+  const BcMime *m = s->mime;
+  const char *p = m->body->str, *e = m->body->str + m->ndr_len;
+  guint before = s->recipients->len, lines = 0;
+
+  while (p < e && lines++ < 200) {
+    const char *nl = memchr (p, '\n', e - p);
+    const char *le = nl ? nl : e;
+    if (label_line (p, le)) {
+      const char *colon = memchr (p, ':', le - p);
+      char *a = _bc_address_find (colon + 1, le - colon - 1, NULL);
+      if (a) {
+        /* the line and what is indented under it */
+        const char *x = _bc_next_line (le, e);
+        while (x < e && x - p < 2000 && (*x == ' ' || *x == '\t')) {
+          const char *xn = memchr (x, '\n', e - x);
+          x = xn ? xn + 1 : e;
+        }
+        {
+          char *d = _bc_squeeze (p, MIN (x - p, 2000));
+          _bc_scan_add (s, a, d);
+          g_free (d);
+        }
+        g_free (a);
+      }
+    }
+    p = nl ? nl + 1 : e;
+  }
+  if (s->recipients->len == before)
+    _bc_scan_section (s, NULL, NULL);
+}
+
+const BcRecognizer _bc_rec_imail = { "imail", detect, scan };
