@@ -10,9 +10,13 @@ typedef struct {
   GBytes *data;             /* the message, NULL when @error is set */
   char *error;              /* why it could not be read */
   gboolean truncated;       /* the message was longer than max_message */
+  guint64 remote_id;        /* from a remote mailbox (src/fetch): its id there,
+                             * to hand back to bc_fetch_write(); 0 otherwise */
 } BcInputMsg;
 
-/* Called once per message, in input order; takes ownership of @msg. */
+/* Called once per message, in input order; takes ownership of @msg. A
+ * remote source (src/fetch) also calls it with NULL, meaning "write out
+ * every record read so far" (before it waits for new mail). */
 typedef void (*BcInputFunc) (BcInputMsg *msg, gpointer user_data);
 
 void bc_input_msg_free (BcInputMsg *msg);

@@ -9,12 +9,24 @@
  *
  * Exit status: 0 every message was read, 1 some input could not be read
  * (its record carries "error"), 2 usage error or unreadable rules file,
- * 75 under --pipe or --sweep when a result could not be written.
+ * 3 the --ledger could not be opened or written (src/ledger/cli.c),
+ * 75 under --pipe or --sweep when a result could not be written; 4, 5, 6
+ * and 75 for a remote mailbox (src/fetch/fetch.h).
+ *
+ * A remote mailbox (imaps://...) is read by src/fetch: its messages carry a
+ * remote_id, and their records go out through bc_fetch_write(), which marks
+ * them on the server once written. It calls on_message (NULL) when all read
+ * so far must be written out.
+ *
+ * With --ledger, each message's events are prepared where it is classified
+ * and recorded by the thread that writes output, so in input order.
  */
 #include <bounceclass/bounceclass.h>
 #include "bc-config.h"
 #include "input.h"
 #include "adopt.h"
+#include "ledger/ledger.h"
+#include "fetch/fetch.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,8 +52,11 @@ typedef struct {
   guint64 next_seq;         /* sequence number of the next batch sent */
   guint64 next_out;         /* sequence number of the next batch written */
   GHashTable *done;         /* seq -> GString * (formatted output) */
+  GHashTable *ledger_done;  /* seq -> GPtrArray * (ledger items), with --ledger */
   struct _Job *pending;     /* the batch being filled */
   gsize pending_bytes;
+  GArray *pending_ids;      /* remote_id of the batch's remote messages (src/fetch) */
+  GQueue remote_ids;        /* one GArray * (or NULL) per batch sent, in order */
 } App;
 
 typedef struct _Job {
@@ -52,7 +67,7 @@ typedef struct _Job {
 /* classify_one - the formatted record(s) for one input message. Errors go
  * to stderr too. */
 static GString *
-classify_one (App *app, BcInputMsg *msg, gboolean *had_error)
+classify_one (App *app, BcInputMsg *msg, gboolean *had_error, GPtrArray *ledger)
 {
   GString *out = g_string_sized_new (1024);
   BcRecordInfo info = { msg->file, msg->index, msg->error };
@@ -81,6 +96,8 @@ classify_one (App *app, BcInputMsg *msg, gboolean *had_error)
       g_printerr ("bounceclass: %s: %s\n", msg->file, info.error);
   }
   bc_cli_render (app->format, app->explain, report, &info, out);
+  if (ledger && report && !info.error)
+    g_ptr_array_add (ledger, bc_ledger_cli_prepare (report, msg->data));
   bc_report_free (report);
   g_free (err_text);
   return out;
@@ -102,9 +119,10 @@ worker (gpointer data, gpointer user_data)
   App *app = user_data;
   gboolean err = FALSE;
   GString *out = NULL;
+  GPtrArray *ledger = app->ledger_done ? g_ptr_array_new_with_free_func (bc_ledger_cli_item_free) : NULL;
 
   for (guint i = 0; i < job->msgs->len; i++) {
-    GString *one = classify_one (app, g_ptr_array_index (job->msgs, i), &err);
+    GString *one = classify_one (app, g_ptr_array_index (job->msgs, i), &err, ledger);
     if (!out)
       out = one;
     else {
@@ -118,6 +136,8 @@ worker (gpointer data, gpointer user_data)
   if (err)
     app->any_error = TRUE;
   g_hash_table_insert (app->done, GUINT_TO_POINTER ((guint) job->seq), out);
+  if (ledger)
+    g_hash_table_insert (app->ledger_done, GUINT_TO_POINTER ((guint) job->seq), ledger);
   g_cond_broadcast (&app->cond);
   g_mutex_unlock (&app->lock);
   g_ptr_array_unref (job->msgs);
@@ -136,6 +156,8 @@ flush_pending (App *app)
   app->pending = NULL;
   app->pending_bytes = 0;
   job->seq = app->next_seq++;
+  g_queue_push_tail (&app->remote_ids, app->pending_ids);
+  app->pending_ids = NULL;
   g_thread_pool_push (app->pool, job, NULL);
   g_mutex_lock (&app->lock);
   drain (app, app->next_seq > (guint64) WINDOW * app->jobs
@@ -151,10 +173,24 @@ drain (App *app, guint64 upto, gboolean wait)
   for (;;) {
     GString *s;
     while ((s = g_hash_table_lookup (app->done, GUINT_TO_POINTER ((guint) app->next_out)))) {
+      GPtrArray *ledger = NULL;
       g_hash_table_remove (app->done, GUINT_TO_POINTER ((guint) app->next_out));
+      if (app->ledger_done)
+        g_hash_table_steal_extended (app->ledger_done, GUINT_TO_POINTER ((guint) app->next_out),
+                                     NULL, (gpointer *) &ledger);
       app->next_out++;
       g_mutex_unlock (&app->lock);
-      write_out (s);
+      bc_ledger_cli_record (ledger);
+      {
+        GArray *ids = g_queue_pop_head (&app->remote_ids);
+        /* written (and committed to the --ledger), then the messages are marked */
+        if (ids && bc_ledger_cli_sync ())
+          bc_fetch_write (s, (const guint64 *) (gpointer) ids->data, ids->len);
+        else
+          write_out (s);
+        if (ids)
+          g_array_unref (ids);
+      }
       g_mutex_lock (&app->lock);
     }
     if (!wait || app->next_out >= upto)
@@ -168,10 +204,25 @@ on_message (BcInputMsg *msg, gpointer user_data)
 {
   App *app = user_data;
 
+  if (!msg) {                   /* a remote source waits: write out all read so far */
+    if (app->pool) {
+      flush_pending (app);
+      g_mutex_lock (&app->lock);
+      drain (app, app->next_seq, TRUE);
+      g_mutex_unlock (&app->lock);
+    }
+    return;
+  }
   bc_cli_progress_tick ();
   if (!app->pool) {
     gboolean err = FALSE;
-    write_out (classify_one (app, msg, &err));
+    GPtrArray *ledger = bc_ledger_cli_enabled () ? g_ptr_array_new_with_free_func (bc_ledger_cli_item_free) : NULL;
+    GString *rec = classify_one (app, msg, &err, ledger);
+    bc_ledger_cli_record (ledger);
+    if (msg->remote_id && bc_ledger_cli_sync ())
+      bc_fetch_write (rec, &msg->remote_id, 1);
+    else
+      write_out (rec);
     if (err)
       app->any_error = TRUE;
     bc_input_msg_free (msg);
@@ -182,6 +233,11 @@ on_message (BcInputMsg *msg, gpointer user_data)
     app->pending->msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) bc_input_msg_free);
   }
   g_ptr_array_add (app->pending->msgs, msg);
+  if (msg->remote_id) {
+    if (!app->pending_ids)
+      app->pending_ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+    g_array_append_val (app->pending_ids, msg->remote_id);
+  }
   app->pending_bytes += msg->data ? g_bytes_get_size (msg->data) : 0;
   if (app->pending->msgs->len >= BATCH || app->pending_bytes >= BATCH_BYTES)
     flush_pending (app);
@@ -239,22 +295,36 @@ main (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "[PATH...]" },
     { NULL }
   };
-  int status = 0;
+  int status = 0, fetch_status = 0;
 
+  if (argc > 1 && strcmp (argv[1], "ledger") == 0)
+    return bc_ledger_command_main (argc - 1, argv + 1);
+  bc_ledger_cli_prescan (argc, argv);
   bc_cli_prescan (argc, argv);
   ctx = g_option_context_new ("[PATH...] - classify bounce messages");
   g_option_context_set_summary (ctx,
     "Reads bounces (DSNs, NDRs, feedback reports, auto-replies) and says for each\n"
     "recipient what happened and what the sender should do. A PATH is a message\n"
-    "file, an mbox or a Maildir; with no PATH, or '-', standard input is read.");
+    "file, an mbox or a Maildir; with no PATH, or '-', standard input is read.\n"
+    "A PATH imaps://USER@HOST/FOLDER, imap:// (STARTTLS), pop3s:// or pop3://\n"
+    "(STARTTLS) reads a remote mailbox; see the IMAP/POP3 options and remote.md.");
   g_option_context_set_description (ctx,
     "Exit status: 0 every message was read; 1 some input could not be read (its\n"
-    "record carries an error); 2 usage error or bad rules file; 75 (EX_TEMPFAIL)\n"
+    "record carries an error); 2 usage error or bad rules file; 3 the --ledger\n"
+    "could not be opened or written (corrupt, locked, server gone; what was not\n"
+    "recorded is reported, and a rerun records it once); 75 (EX_TEMPFAIL)\n"
     "under --pipe or --sweep when the result could not be written.\n"
+    "Remote mailboxes: 4 login refused; 5 TLS failed (certificate not trusted or\n"
+    "not for this host, no STARTTLS); 6 the server refused (no such folder); 75\n"
+    "server unreachable, connection lost, or a mark failed: run again, nothing\n"
+    "is lost or processed twice.\n"
+    "'bounceclass ledger --help' lists the commands on the ledger.\n"
     "See bounceclass(1) and bounceclass-rules(5).");
   group = g_option_group_new (NULL, NULL, NULL, &format, NULL);
   g_option_group_add_entries (group, entries);
   g_option_group_add_entries (group, bc_cli_entries ());
+  g_option_group_add_entries (group, bc_fetch_entries ());
+  g_option_group_add_entries (group, bc_ledger_cli_entries ());
   g_option_context_set_main_group (ctx, group);
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     g_printerr ("bounceclass: %s\nTry 'bounceclass --help'.\n", error->message);
@@ -272,6 +342,11 @@ main (int argc, char **argv)
   }
   if (jobs < 0 || max_size < 0 || max_rcpts < 0 || max_msec < 0) {
     g_printerr ("bounceclass: --jobs, --max-size, --max-recipients and --time-limit take a number >= 0\n");
+    g_strfreev (rules);
+    g_strfreev (paths);
+    return bc_cli_fail_status ();
+  }
+  if (!bc_fetch_check_options (paths)) {
     g_strfreev (rules);
     g_strfreev (paths);
     return bc_cli_fail_status ();
@@ -303,6 +378,12 @@ main (int argc, char **argv)
       return bc_cli_fail_status ();
     }
   }
+  if ((status = bc_ledger_cli_start ()) >= 0) {
+    bc_classifier_free (app.cls);
+    g_strfreev (rules);
+    g_strfreev (paths);
+    return status == 2 ? bc_cli_fail_status () : status;
+  }
   if ((status = bc_cli_prepare (app.cls, app.format, app.explain)) >= 0) {
     bc_classifier_free (app.cls);
     g_strfreev (rules);
@@ -316,6 +397,8 @@ main (int argc, char **argv)
     g_mutex_init (&app.lock);
     g_cond_init (&app.cond);
     app.done = g_hash_table_new (g_direct_hash, g_direct_equal);
+    if (bc_ledger_cli_enabled ())
+      app.ledger_done = g_hash_table_new (g_direct_hash, g_direct_equal);
     app.pool = g_thread_pool_new (worker, &app, app.jobs, TRUE, NULL);
   }
 
@@ -323,7 +406,11 @@ main (int argc, char **argv)
     bc_input_read ("-", limits.max_message, on_message, &app);
   else
     for (guint i = 0; paths[i]; i++)
-      bc_input_read (paths[i], limits.max_message, on_message, &app);
+      if (bc_fetch_is_url (paths[i])) {
+        int st = bc_fetch_run (paths[i], limits.max_message, on_message, &app);
+        fetch_status = MAX (fetch_status, st);
+      } else
+        bc_input_read (paths[i], limits.max_message, on_message, &app);
 
   if (app.pool) {
     flush_pending (&app);
@@ -332,6 +419,8 @@ main (int argc, char **argv)
     g_mutex_unlock (&app.lock);
     g_thread_pool_free (app.pool, FALSE, TRUE);
     g_hash_table_unref (app.done);
+    if (app.ledger_done)
+      g_hash_table_unref (app.ledger_done);
     g_mutex_clear (&app.lock);
     g_cond_clear (&app.cond);
   }
@@ -340,6 +429,10 @@ main (int argc, char **argv)
   fflush (stdout);
   if (app.any_error)
     status = 1;
+  if (fetch_status)
+    status = fetch_status;
+  if (bc_ledger_cli_finish () >= 0)
+    status = BC_EXIT_LEDGER;
   bc_classifier_free (app.cls);
   g_strfreev (rules);
   g_strfreev (paths);
