@@ -263,12 +263,83 @@ unsubscribe_request (const BcMime *m, BcReport *report)
   return TRUE;
 }
 
+/* refusal_quoted - the report text (its first 16 KiB) quotes an SMTP
+ * refusal: a 4xx/5xx reply code followed by an enhanced status code of the
+ * same class ("550 5.1.1", "452-4.2.2", "554 #5.7.1"). */
+static gboolean
+refusal_quoted (const BcMime *m)
+{
+  const char *t = m->body->str;
+  gsize n = MIN (m->ndr_len, 16 * 1024);
+
+  for (gsize i = 0; i + 9 <= n; i++) {
+    const char *p = t + i, *q;
+    gsize k = 0;
+    if ((p[0] != '4' && p[0] != '5') || !g_ascii_isdigit (p[1]) || p[1] > '5' ||
+        !g_ascii_isdigit (p[2]) || (p[3] != ' ' && p[3] != '-') ||
+        (i > 0 && g_ascii_isalnum (p[-1])))
+      continue;
+    q = p + 4;
+    if (*q == '#')
+      q++;
+    if (q >= t + n || *q != p[0])
+      continue;
+    while (q + k < t + n && k < 12 && (g_ascii_isdigit (q[k]) || q[k] == '.'))
+      k++;
+    if (_bc_status_valid (q, k))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* bounce_by_content - a bounce no header gives away (From "MDaemon@host" or
+ * "Courier mail server at host", Subject "Permanent Delivery Failure" or
+ * "NOTICE: mail delivery status."): it comes from the null sender or its
+ * subject speaks of a failed delivery, and its text both says a message
+ * was not delivered and quotes an SMTP refusal. A person who writes about
+ * a bounce rarely does all of that; a forward was ruled out before. Costs a
+ * few compares unless the subject or Return-Path already points to a
+ * bounce. */
+static gboolean
+bounce_by_content (const BcMime *m)
+{
+  static const char *const subjects[] = { "undeliver", "not delivered", "delivery fail",
+                                          "delivery status", "delivery error",
+                                          "delivery problem", "delivery notification",
+                                          "delivery report", "failed delivery",
+                                          "non-delivery", "nondelivery", "returned mail",
+                                          "bounced", "mail delivery", NULL };
+  static const char *const phrases[] = { "not be delivered", "not delivered", "undeliverable",
+                                         "delivery failed", "delivery has failed",
+                                         "delivery error", "could not deliver",
+                                         "unable to deliver", "cannot deliver",
+                                         "failed permanently", "permanent error",
+                                         "delivery to the following", "following recipient",
+                                         "following address", "delivery failure", NULL };
+  const char *rp = _bc_mime_header (m, "Return-Path");
+  gboolean lead = FALSE, says = FALSE;
+
+  if (rp) {
+    while (*rp == ' ' || *rp == '\t')
+      rp++;
+    lead = g_str_has_prefix (rp, "<>");
+  }
+  for (guint i = 0; !lead && subjects[i]; i++)
+    lead = _bc_strcasestr (m->subject, subjects[i]) != NULL;
+  if (!lead)
+    return FALSE;
+  for (guint i = 0; !says && phrases[i]; i++)
+    says = _bc_body_find (m, phrases[i]) != NULL;
+  return says && refusal_quoted (m);
+}
+
 static void
 gather (const BcMime *m, BcReport *report, gint64 deadline)
 {
   BcDsn dsn = { 0 };
   BcScan scan = { 0 };
   const BcRecognizer *rec;
+  gboolean bounce;
 
   _bc_original_read (m, &report->original);
   if (_bc_arf_read (m, report)) {
@@ -279,6 +350,7 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
     return;
   if (_bc_is_forward (m))
     return;                       /* a person forwarding a bounce */
+  bounce = _bc_looks_like_bounce (m) || bounce_by_content (m);
   for (guint i = 0; i < m->dsn->len; i++) {
     const char *t = g_ptr_array_index (m->dsn, i);
     _bc_dsn_parse (t, strlen (t), &dsn, m->limits->max_recipients);
@@ -298,7 +370,9 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
     rec = _bc_recognizer_detect (m);
     if (rec)
       rec->scan (&scan);
-    else if (_bc_looks_like_bounce (m))
+    /* no recognizer, or one that claimed the message but read nobody out
+     * of it (its phrases matched, its layout did not): the generic scan */
+    if ((!rec && bounce) || (rec && scan.recipients->len == 0 && bounce && m->dsn->len == 0))
       _bc_scan_generic (&scan, m->body->str, m->ndr_len);
   }
 
@@ -337,7 +411,7 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
       scan.recipients->pdata[i] = NULL;
     }
     report->recognizer = g_strdup (rec ? rec->name : "generic");
-  } else if (rec || _bc_looks_like_bounce (m)) {
+  } else if (rec || bounce) {
     fallback_recipients (m, report, &scan);
     report->recognizer = g_strdup (rec ? rec->name : "generic");
   } else if (_bc_autoreply_detect (m)) {

@@ -8,10 +8,14 @@
  * deliver your message to <a@b>") with the paragraph around them.
  * _bc_scan_generic() is both, for bounces from MTAs no recognizer knows;
  * a block whose text names no code (a quoted "To:" header) also takes the
- * sentences that name its address.
+ * sentences that name its address, and a recipient whose text still names
+ * no code takes the cause the NDR states once for all, before the list or
+ * after it. An address that "A message sent by", "from" or "please try"
+ * introduces is not a recipient; "a@b, c@d failed: ..." names two.
  *
  * Limits: one pass over the text per scanner, at most MAX_DIAG bytes of
- * diagnostic per recipient and s->max_rcpts recipients.
+ * diagnostic per recipient and s->max_rcpts recipients; the shared cause
+ * is looked up for at most 50 recipients in at most 64 KiB, 200 lines.
  */
 #include "recognizers.h"
 
@@ -86,6 +90,8 @@ is_sender (const BcScan *s, const char *addr)
   return _bc_has_prefix_ci (addr, "mailer-daemon@") || _bc_has_prefix_ci (addr, "postmaster@") ||
          _bc_has_prefix_ci (addr, "mailer_daemon@");
 }
+
+static gboolean sender_context (const char *line, const char *addr_pos);
 
 /* block_address - does this line open a recipient block? It does when an
  * address stands near its start and the line is not a header, an SMTP
@@ -164,7 +170,87 @@ block_address (const BcScan *s, const char *line, gsize len)
       return NULL;
     }
   }
+  /* "Your message from a@b to c@d ...": words before the address that
+   * make it the sender (or a hint) do not open a block */
+  {
+    const char *at = memchr (p, '@', end - p), *b = at;
+    while (b && b > p && b[-1] != ' ' && b[-1] != '<' && b[-1] != '\t' && b[-1] != ':')
+      b--;
+    if (b && b > p && sender_context (p, b)) {
+      g_free (addr);
+      return NULL;
+    }
+  }
   return addr;
+}
+
+/* sender_lead_in - does the line @p..@le end with words that introduce the
+ * message's author ("A message sent by", "Original sender:", "from")? The
+ * address on the next line is then the sender, not a failed recipient. */
+static gboolean
+sender_lead_in (const char *p, const char *le)
+{
+  static const char *const tails[] = { "sent by", "sent by:", "sender", "sender:", "from",
+                                       "from:", "originator", "originator:", "sent from",
+                                       "submitted by", "written by", NULL };
+  while (le > p && (le[-1] == ' ' || le[-1] == '\t' || le[-1] == '\r'))
+    le--;
+  for (guint i = 0; tails[i]; i++) {
+    gsize n = strlen (tails[i]);
+    if ((gsize) (le - p) >= n && g_ascii_strncasecmp (le - n, tails[i], n) == 0 &&
+        ((gsize) (le - p) == n || !g_ascii_isalnum (le[-(gssize) n - 1])))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* quoted_header_line - "To: a@b, c@d" or "Cc: ..." quoted from the
+ * returned message: it lists every addressee, failed or not. */
+static gboolean
+quoted_header_line (const char *p, const char *le)
+{
+  while (p < le && (*p == ' ' || *p == '\t'))
+    p++;
+  return (le - p >= 3 && g_ascii_strncasecmp (p, "to:", 3) == 0) ||
+         (le - p >= 3 && g_ascii_strncasecmp (p, "cc:", 3) == 0) ||
+         (le - p >= 4 && g_ascii_strncasecmp (p, "bcc:", 4) == 0);
+}
+
+/* list_on_line - the addresses that follow the one opening a block on its
+ * line, separated by commas, semicolons or "and" ("a@b, c@d and e@f
+ * failed: ..."), go to @extra (at most 16; senders are skipped). Returns
+ * where the text after the list starts. */
+static const char *
+list_on_line (const BcScan *s, const char *p, const char *le, GPtrArray *extra)
+{
+  while (p < le && extra->len < 16) {
+    const char *t = p, *te, *aend = NULL;
+    char *a;
+    while (t < le && (*t == ' ' || *t == '\t' || *t == ',' || *t == ';'))
+      t++;
+    if (le - t >= 4 && g_ascii_strncasecmp (t, "and ", 4) == 0)
+      t += 4;
+    while (t < le && (*t == ' ' || *t == '\t'))
+      t++;
+    te = t;
+    while (te < le && *te != ' ' && *te != '\t')
+      te++;
+    if (!memchr (t, '@', te - t))
+      break;
+    a = _bc_address_find (t, te - t, &aend);
+    if (!a)
+      break;
+    if (!is_sender (s, a))
+      g_ptr_array_add (extra, a);
+    else
+      g_free (a);
+    p = te;
+    if (te == t || (te[-1] != ',' && te[-1] != ';' &&
+                    !(le - te >= 5 && g_ascii_strncasecmp (te, " and ", 5) == 0) &&
+                    !(te + 1 < le && (te[1] == ',' || te[1] == ';'))))
+      break;
+  }
+  return p;
 }
 
 static gsize
@@ -202,12 +288,17 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
   GString *diag = g_string_new (NULL);
   char *cur_addr = NULL;
   gsize cur_indent = 0;
+  const char *prev = NULL, *prev_end = NULL;   /* the last non-blank line */
+  GPtrArray *extra = g_ptr_array_new_with_free_func (g_free); /* list_on_line */
 
 #define FLUSH()                                                          \
   do {                                                                   \
     if (cur_addr) {                                                      \
       char *d = _bc_squeeze (diag->str, MIN (diag->len, MAX_DIAG));      \
       _bc_scan_add (s, cur_addr, d);                                     \
+      for (guint x_ = 0; x_ < extra->len; x_++)                          \
+        _bc_scan_add (s, g_ptr_array_index (extra, x_), d);              \
+      g_ptr_array_set_size (extra, 0);                                   \
       g_free (d);                                                        \
       g_clear_pointer (&cur_addr, g_free);                               \
     }                                                                    \
@@ -242,7 +333,16 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
         g_string_append_c (diag, ' ');
         g_string_append_len (diag, p, ll);
       }
-    } else if ((addr = block_address (s, p, ll)) != NULL) {
+    } else if ((addr = block_address (s, p, ll)) != NULL &&
+               prev && sender_lead_in (prev, prev_end)) {
+      /* "A message sent by\n\n  <a@b>\n\ncould not be delivered": the
+       * author, not a recipient; the line is ordinary text */
+      g_clear_pointer (&addr, g_free);
+      if (cur_addr && diag->len < MAX_DIAG) {
+        g_string_append_c (diag, ' ');
+        g_string_append_len (diag, p, ll);
+      }
+    } else if (addr) {
       if (cur_addr && g_ascii_strcasecmp (cur_addr, addr) == 0) {
         g_string_append_c (diag, ' ');
         g_string_append_len (diag, p, ll);
@@ -256,6 +356,10 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
         rest = memchr (p, '@', ll);
         while (rest && rest < le && *rest != ' ' && *rest != '\t')
           rest++;
+        /* "a@b, c@d failed: ...": a list on the line shares the text */
+        if (rest && rest < le && (rest[-1] == ',' || rest[-1] == ';') &&
+            !quoted_header_line (p, le))
+          rest = list_on_line (s, rest, le, extra);
         if (rest && rest < le)
           g_string_append_len (diag, rest, le - rest);
       }
@@ -281,10 +385,15 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
         g_free (a);
       }
     }
+    if (!blank) {
+      prev = p;
+      prev_end = le;
+    }
     p = nl ? nl + 1 : end;
   }
   FLUSH ();
   g_free (cur_addr);
+  g_ptr_array_unref (extra);
   g_string_free (diag, TRUE);
 #undef FLUSH
 }
@@ -295,7 +404,10 @@ sender_context (const char *line, const char *addr_pos)
 {
   static const char *const words[] = {
     "from", "sender", "sent by", "by", "envelope-from", "reply-to", "postmaster", "contact",
-    "mail from", "owner", "return-path", "generated from", "expanded from", "forwarded", NULL
+    "mail from", "owner", "return-path", "generated from", "expanded from", "forwarded",
+    /* a hint for the sender, not a failed address: "User has moved;
+     * please try <new@x>", "new address is", "now at" */
+    "try", "moved to", "new address", "now at", "forward to", "use", NULL
   };
   const char *b = addr_pos;
   gsize n;
@@ -389,8 +501,16 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
               xl--;
             colon_end = xl > x && xl[-1] == ':';
             if (xa) {
-              char *other = _bc_address_find (x, xe - x, NULL);
-              gboolean differs = other && g_ascii_strcasecmp (other, a) != 0;
+              /* a line naming another address ends the paragraph, unless
+               * that address is a sender or a hint ("please try <x>") */
+              const char *xb = xa;
+              char *other;
+              gboolean differs;
+              while (xb > x && xb[-1] != ' ' && xb[-1] != '<' && xb[-1] != '(' &&
+                     xb[-1] != '"' && xb[-1] != '\'' && xb[-1] != ':' && xb[-1] != '\t')
+                xb--;
+              other = _bc_address_find (xb, xe - xb, NULL);
+              differs = other && g_ascii_strcasecmp (other, a) != 0 && !sender_context (x, xb);
               g_free (other);
               if (differs)
                 break;
@@ -485,7 +605,182 @@ enrich_weak (BcScan *s, guint from, const char *text, gsize len)
   g_ptr_array_unref (tmp.recipients);
 }
 
-/* _bc_scan_generic - blocks, else sentences, over @text. */
+/* named_in - which recipient of the scan @b..@e names: its index, -1 for
+ * none, -2 for more than one (at most 50 recipients are compared). */
+static gint
+named_in (const BcScan *s, guint from, const char *b, const char *e)
+{
+  gint found = -1;
+
+  if (!memchr (b, '@', e - b))
+    return -1;
+  for (guint i = from; i < s->recipients->len && i < from + 50; i++) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    if (_bc_strcasestr_len (b, e - b, r->address)) {
+      if (found != -1)
+        return -2;
+      found = (gint) i;
+    }
+  }
+  return found;
+}
+
+/* give_postamble - the cause written after the list ("    a@b\n\nMessage
+ * will be retried for 2 more days\n\nTechnical details of temporary
+ * failure:\n421 4.7.28 ..."): the first paragraph from @b on that holds a
+ * reply or status code and names no other recipient goes to each recipient
+ * flagged in @needs whose diagnostic is still weak. Reads at most 200
+ * lines, takes at most 600 bytes. */
+static void
+give_postamble (BcScan *s, guint from, const char *b, const char *end, const gboolean *needs)
+{
+  const char *p = b, *para = NULL;
+  guint lines = 0;
+  gint named;
+
+  while (p < end && lines++ < 200) {
+    const char *nl = memchr (p, '\n', end - p);
+    const char *le = nl ? nl : end;
+    gboolean blank = TRUE;
+    for (const char *c = p; c < le; c++)
+      if (*c != ' ' && *c != '\t' && *c != '\r') {
+        blank = FALSE;
+        break;
+      }
+    if (blank) {
+      para = NULL;
+    } else {
+      char *line = g_strndup (p, MIN ((gsize) (le - p), 1000));
+      char st[16], rc[4];
+      gboolean code = _bc_find_status (line, st) || _bc_find_reply (line, rc);
+      g_free (line);
+      if (!para)
+        para = p;
+      if (code) {
+        /* the whole paragraph around the code line */
+        const char *pe = le;
+        while (pe + 1 < end && pe - para < 600) {
+          const char *l2 = pe + 1;
+          const char *n2 = memchr (l2, '\n', end - l2);
+          const char *e2 = n2 ? n2 : end;
+          gboolean bl = TRUE;
+          for (const char *c = l2; c < e2; c++)
+            if (*c != ' ' && *c != '\t' && *c != '\r') {
+              bl = FALSE;
+              break;
+            }
+          if (bl)
+            break;
+          pe = e2;
+        }
+        pe = MIN (pe, para + 600);
+        named = named_in (s, from, para, pe);
+        for (guint i = from; i < s->recipients->len && named != -2; i++) {
+          BcRecipient *r = g_ptr_array_index (s->recipients, i);
+          if (needs[i - from] && weak_diag (r->diagnostic) &&
+              (named == -1 || named == (gint) i)) {
+            char *d = _bc_squeeze (para, pe - para);
+            char *n = g_strconcat (r->diagnostic, " ", d, NULL);
+            g_free (d);
+            g_free (r->diagnostic);
+            r->diagnostic = n;
+          }
+        }
+        return;
+      }
+    }
+    p = nl ? nl + 1 : end;
+  }
+}
+
+/* bare_mention - does the first line (in @span bytes of @text) naming
+ * @addr say nothing else after it? A bare list entry ("    a@b") or a
+ * quoted "To: a@b, c@d" carries no cause of its own; "a@b ... unknown
+ * host" does, and keeps it alone. */
+static gboolean
+bare_mention (const char *text, gsize span, const char *addr)
+{
+  const char *at = _bc_strcasestr_len (text, span, addr), *e = text + span, *p;
+
+  if (!at)
+    return TRUE;
+  p = at + strlen (addr);
+  while (p < e && *p != '\n') {
+    const char *w;
+    if (strchr (" \t\r,;:>)]\"'", *p)) {
+      p++;
+      continue;
+    }
+    /* another address of a list is not a cause */
+    for (w = p; w < e && *w != ' ' && *w != '\t' && *w != '\n'; w++)
+      ;
+    if (!memchr (p, '@', w - p))
+      return FALSE;
+    p = w;
+  }
+  return TRUE;
+}
+
+/* give_preamble - a recipient whose diagnostic still names no code (only
+ * the quoted "To:" of the returned message, or a list entry under "The
+ * following recipients were affected:") takes the text before the first
+ * line that names any recipient: an NDR that states one cause for all its
+ * recipients states it there ("Could not be delivered because of\n\n550
+ * 5.1.1 User unknown\n\nThe following recipients were affected:"). At most
+ * PREAMBLE bytes, the ones nearest the list; the search for addresses reads
+ * at most 64 KiB of text. */
+#define PREAMBLE 800
+static void
+give_preamble (BcScan *s, guint from, const char *text, gsize len)
+{
+  const char *first = NULL, *b;
+  gsize span = MIN (len, 64 * 1024);
+  gboolean any = FALSE;
+  gboolean *needs;
+  char *pre;
+
+  if (s->recipients->len <= from)
+    return;
+  needs = g_new0 (gboolean, s->recipients->len - from);
+  for (guint i = from; i < s->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    needs[i - from] = weak_diag (r->diagnostic) &&
+                      (i >= from + 50 || bare_mention (text, span, r->address));
+    any |= needs[i - from];
+  }
+  if (!any) {
+    g_free (needs);
+    return;
+  }
+  for (guint i = from; i < s->recipients->len && i < from + 50; i++) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    const char *at = _bc_strcasestr_len (text, first ? (gsize) (first - text) : span, r->address);
+    if (at)
+      first = at;
+  }
+  if (!first) {
+    g_free (needs);
+    return;
+  }
+  while (first > text && first[-1] != '\n')
+    first--;
+  b = first - MIN ((gsize) (first - text), PREAMBLE);
+  pre = first > text ? _bc_squeeze (b, first - b) : NULL;
+  for (guint i = from; pre && *pre && i < s->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    if (needs[i - from] && !strstr (r->diagnostic, pre)) {
+      char *n = g_strconcat (pre, " ", r->diagnostic, NULL);
+      g_free (r->diagnostic);
+      r->diagnostic = n;
+    }
+  }
+  g_free (pre);
+  give_postamble (s, from, first, text + len, needs);
+  g_free (needs);
+}
+
+/* _bc_scan_generic - blocks, else sentences, over @text; recipients whose
+ * text names no code then take the cause stated before or after the list. */
 void
 _bc_scan_generic (BcScan *s, const char *text, gsize len)
 {
@@ -497,6 +792,7 @@ _bc_scan_generic (BcScan *s, const char *text, gsize len)
   else
     enrich_weak (s, before, text, len);
   drop_senders (s, before);
+  give_preamble (s, before, text, len);
   /* an address standing alone, its reason elsewhere in the text ("The
    * account is disabled.\n\n<a@b>"): the text is the diagnostic */
   for (guint i = before; i < s->recipients->len; i++) {
