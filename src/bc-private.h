@@ -160,6 +160,7 @@ typedef struct {
   const char *(*command_fn) (gpointer data);
   gpointer command_data;
   gsize max_line;
+  gint64 deadline;          /* monotonic time past which no regex runs; 0: none */
 } BcRuleInput;
 
 typedef struct {

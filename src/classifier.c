@@ -539,12 +539,20 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
     in.command_fn = command_of;
     in.command_data = &cq;
     in.max_line = cls->limits.max_line;
+    in.deadline = deadline;
     if (_bc_rules_match (cls->rules, &in, &match)) {
       _bc_decide (r, match.reason);
       r->rule = g_strdup (match.origin);
       r->evidence = match.evidence;
     } else {
       _bc_decide (r, "undefined");
+      if (g_get_monotonic_time () > deadline) {
+        /* the budget ran out inside the rules: the later recipients are
+         * cut by the check above, this one is said here */
+        report->truncated = TRUE;
+        _bc_report_warn (report, "time budget of %u ms spent while deciding %s", cls->limits.max_msec,
+                         r->address ? r->address : "a recipient");
+      }
     }
   }
 }

@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #define REGEX_LIMIT "(*LIMIT_MATCH=200000)"
+#define MAX_REPEAT 255           /* largest count of a bounded repeat in a rule */
 
 typedef struct {
   char cls;                 /* '2', '4', '5' or 0 for any */
@@ -227,11 +228,63 @@ parse_list (const char *v)
 /* compile - @src checked and compiled, without JIT: most rules never run
  * in a process (the prefilter rules them out), and JIT-compiling all of
  * them took half the start-up time. jit() does it on first use. */
+/* repeat_over - the first bounded repeat ({n}, {n,}, {n,m}) in @src whose
+ * count is over MAX_REPEAT, or 0. The match limit counts backtracking
+ * points, but a fixed repeat such as .{3000} runs its count between two of
+ * them: a* followed by .{3000} on 4,000 bytes took 24 seconds within the
+ * limit. With counts capped the work stays bounded by limit x MAX_REPEAT. */
+static gulong
+repeat_over (const char *src)
+{
+  gboolean in_class = FALSE;
+
+  for (const char *p = src; *p; p++) {
+    if (*p == '\\') {
+      if (!*++p)
+        break;
+      continue;
+    }
+    if (in_class) {
+      in_class = *p != ']';
+      continue;
+    }
+    if (*p == '[') {
+      in_class = TRUE;
+      if (p[1] == '^')
+        p++;
+      if (p[1] == ']')            /* a ']' first in a class is literal */
+        p++;
+      continue;
+    }
+    if (*p == '{' && g_ascii_isdigit (p[1])) {
+      char *e;
+      gulong lo = strtoul (p + 1, &e, 10), hi = 0;
+      if (*e == ',' && g_ascii_isdigit (e[1]))
+        hi = strtoul (e + 1, &e, 10);
+      else if (*e == ',')
+        e++;
+      if (*e == '}' && MAX (lo, hi) > MAX_REPEAT)
+        return MAX (lo, hi);
+    }
+  }
+  return 0;
+}
+
 static GRegex *
 compile (const char *src, GError **error)
 {
-  char *pat = g_strconcat (REGEX_LIMIT, src, NULL);
-  GRegex *re = g_regex_new (pat, G_REGEX_CASELESS, 0, error);
+  gulong over = repeat_over (src);
+  char *pat;
+  GRegex *re;
+
+  if (over) {
+    g_set_error (error, BC_ERROR, BC_ERROR_RULES,
+                 "a bounded repeat of %lu is over the limit of %u (large counts make matching slow)",
+                 over, MAX_REPEAT);
+    return NULL;
+  }
+  pat = g_strconcat (REGEX_LIMIT, src, NULL);
+  re = g_regex_new (pat, G_REGEX_CASELESS, 0, error);
   g_free (pat);
   return re;
 }
@@ -630,6 +683,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       if (!(seen[i >> 3] & (1u << (i & 7))))
         continue;
     }
+    if (r->text && in->deadline && g_get_monotonic_time () > in->deadline)
+      break;                      /* the message's time budget is spent */
     if (r->text && !(diag && g_regex_match (jit (r->text, (GRegex **) &r->text_jit,
                                                  (gsize *) &r->text_once),
                                             diag, 0, &mi))) {

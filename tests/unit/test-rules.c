@@ -255,6 +255,26 @@ test_errors (void **state)
   expect_error ("blocked text=x\nuserunknown\n  colour=red\n", "bad.rules:2:", "colour");
   /* not UTF-8 */
   expect_error ("userunknown text='\xff'\n", "bad.rules", "UTF-8");
+  /* bounded repeats over 255, in any form; braces that are not a repeat
+   * (escaped, in a class, not digits) are left alone */
+  expect_error ("blocked text='a*.{3210}x|b'\n", "bad.rules:1:", "3210");
+  expect_error ("blocked text='x{256,}'\n", "bad.rules:1:", "256");
+  expect_error ("blocked text='x{2,1000}'\n", "bad.rules:1:", "1000");
+  expect_error ("blocked text='(?:ab){300}'\n", "bad.rules:1:", "300");
+  {
+    const char *ok[] = { "blocked text='x{255}'\n", "blocked text='x{0,255}'\n",
+                         "blocked text='\\{9999}'\n", "blocked text='[{]9999}'\n",
+                         "blocked text='[]{]9999}'\n", "blocked text='a{x9999}'\n", NULL };
+    for (guint i = 0; ok[i]; i++) {
+      BcRuleSet *rs = _bc_rules_new ();
+      GError *error = NULL;
+      if (!_bc_rules_parse (rs, "ok.rules", ok[i], strlen (ok[i]), 0, &error)) {
+        print_error ("%s: %s\n", ok[i], error->message);
+        fail ();
+      }
+      _bc_rules_free (rs);
+    }
+  }
 }
 
 static void
