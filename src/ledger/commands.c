@@ -6,18 +6,117 @@
  * (policy.c) and prints text, JSON Lines or CSV. Decisions are made when a
  * command runs, not when bounces are recorded, so a new policy applies to
  * the whole history. --now evaluates as of an earlier time (events after it
- * are left out). Output strings come from the ledger, i.e. from bounces:
- * control characters were replaced when recorded, JSON and CSV are quoted.
+ * are left out). Each kind of row lists its fields once (a column table and
+ * a function filling values); JSON is written with json-glib, CSV and text
+ * from the same values. Output strings come from the ledger, i.e. from
+ * bounces: control characters were replaced when recorded, JSON and CSV
+ * are quoted.
  *
  * Exit status: 0 done, 2 usage error or bad policy file, 3 the ledger could
  * not be opened or read (BC_EXIT_LEDGER), 1 the output could not be written.
  */
 #include "ledger.h"
 
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } OutFormat;
+
+/* ---- rows ------------------------------------------------------------------
+ * Every kind of output row lists its fields once: a static table of columns
+ * (name and type) and a function filling an array of values in that order.
+ * The JSON (json-glib), CSV and text writers below are driven by the table;
+ * the text layouts of show and sender-problems pick values by index. */
+
+typedef enum { COL_STR, COL_INT, COL_NUM, COL_BOOL } ColType;
+
+typedef struct {
+  const char *name;
+  ColType type;
+} Col;
+
+/* one value; strings are borrowed. omit: left out of the JSON object (an
+ * optional member) */
+typedef struct {
+  const char *s;
+  gint64 i;
+  double d;
+  gboolean omit;
+} Val;
+
+#define VSTR(x) ((Val) { .s = (x) ? (x) : "" })
+#define VINT(x) ((Val) { .i = (gint64) (x) })
+#define VNUM(x) ((Val) { .d = (x) })
+#define VBOOL(x) ((Val) { .i = (x) ? 1 : 0 })
+
+/* suppress: one row per suppressed (address, list) */
+enum { SU_ADDRESS, SU_LIST, SU_SINCE, SU_WHY, SU_N };
+static const Col suppress_cols[SU_N] = {
+  { "address", COL_STR }, { "list_id", COL_STR }, { "since", COL_STR }, { "why", COL_STR },
+};
+
+/* show: one row per event; the JSON objects (inside the group's "events")
+ * leave out the first SHOW_EVENT_KEY columns, which CSV repeats per row */
+enum { EV_ADDRESS, EV_LIST, EV_AT, EV_CLASS, EV_REASON, EV_STATUS, EV_RULE, EV_HOST, EV_EFFECT,
+       EV_NOTE, EV_N };
+#define SHOW_EVENT_KEY 2
+static const Col event_cols[EV_N] = {
+  { "address", COL_STR }, { "list_id", COL_STR }, { "at", COL_STR }, { "class", COL_STR },
+  { "reason", COL_STR }, { "status", COL_STR }, { "rule", COL_STR }, { "host", COL_STR },
+  { "effect", COL_STR }, { "note", COL_STR },
+};
+
+/* show: one JSON object per (address, list) group, "events" appended */
+enum { GR_ADDRESS, GR_LIST, GR_SUPPRESSED, GR_SINCE, GR_SCORE, GR_THRESHOLD, GR_WHY, GR_N };
+static const Col group_cols[GR_N] = {
+  { "address", COL_STR }, { "list_id", COL_STR }, { "suppressed", COL_BOOL },
+  { "since", COL_STR }, { "score", COL_NUM }, { "threshold", COL_NUM }, { "why", COL_STR },
+};
+
+/* sender-problems: one row per (host, reason) */
+enum { PR_HOST, PR_REASON, PR_BOUNCES, PR_ADDRESSES, PR_FIRST, PR_LAST, PR_STATUS,
+       PR_DIAGNOSTIC, PR_N };
+static const Col problem_cols[PR_N] = {
+  { "host", COL_STR }, { "reason", COL_STR }, { "bounces", COL_INT }, { "addresses", COL_INT },
+  { "first", COL_STR }, { "last", COL_STR }, { "status", COL_STR }, { "diagnostic", COL_STR },
+};
+
+/* forget: one row */
+enum { FO_ADDRESS, FO_FORGOTTEN, FO_N };
+static const Col forget_cols[FO_N] = { { "address", COL_STR }, { "forgotten", COL_INT } };
+
+/* export: one row per recorded event */
+enum { EX_KEY, EX_ADDRESS, EX_AT, EX_CLASS, EX_REASON, EX_STATUS, EX_RULE, EX_LIST, EX_HOST,
+       EX_DIAGNOSTIC, EX_RECORDED, EX_FORGOTTEN, EX_N };
+static const Col export_cols[EX_N] = {
+  { "key", COL_STR }, { "address", COL_STR }, { "at", COL_STR }, { "class", COL_STR },
+  { "reason", COL_STR }, { "status", COL_STR }, { "rule", COL_STR }, { "list_id", COL_STR },
+  { "host", COL_STR }, { "diagnostic", COL_STR }, { "recorded", COL_STR },
+  { "forgotten", COL_BOOL },
+};
+
+/* the event fields that show and export both write, by their index in
+ * each one's columns */
+typedef struct {
+  guint address, list, klass, reason, status, rule, host;
+} EventIdx;
+static const EventIdx show_event_idx = { EV_ADDRESS, EV_LIST, EV_CLASS, EV_REASON, EV_STATUS,
+                                         EV_RULE, EV_HOST };
+static const EventIdx export_idx = { EX_ADDRESS, EX_LIST, EX_CLASS, EX_REASON, EX_STATUS,
+                                     EX_RULE, EX_HOST };
+
+static void
+event_vals (Val *v, const EventIdx *ix, const BcLedgerEvent *ev)
+{
+  v[ix->address] = VSTR (ev->address);
+  v[ix->list] = VSTR (ev->list_id);
+  v[ix->klass] = VSTR (ev->klass);
+  v[ix->reason] = VSTR (ev->reason);
+  v[ix->status] = VSTR (ev->status);
+  v[ix->rule] = VSTR (ev->rule);
+  v[ix->host] = VSTR (ev->host);
+}
 
 typedef struct _Fold Fold;
 typedef void (*EventCb) (Fold *f, const BcLedgerEvent *ev, BcEffect effect, const char *note);
@@ -28,6 +127,7 @@ struct _Fold {
   gint64 now;
   OutFormat fmt;
   GString *out;
+  JsonGenerator *gen;       /* --format json */
   EventCb on_event;
   GroupCb on_group;
   /* the current (address, list) group */
@@ -39,26 +139,75 @@ struct _Fold {
   guint sender;
   /* per command */
   guint rows;
-  GString *events;          /* show: the group's events, formatted */
+  GString *events;          /* show, text: the group's events, formatted */
+  JsonArray *jevents;       /* show, json: the group's events */
   GHashTable *problems;     /* sender-problems: "host\treason" -> Problem */
 };
 
 /* ---- output helpers ------------------------------------------------------ */
 
-static void
-json_str (GString *s, const char *v)
+/* val_text - a non-string value as CSV/text shows it, in buf */
+static const char *
+val_text (const Col *c, const Val *v, char *buf, gsize size)
 {
-  g_string_append_c (s, '"');
-  for (const char *p = v ? v : ""; *p; p++) {
-    guchar c = (guchar) *p;
-    if (c == '"' || c == '\\')
-      g_string_append_printf (s, "\\%c", c);
-    else if (c < 0x20)
-      g_string_append_printf (s, "\\u%04x", c);
-    else
-      g_string_append_c (s, (char) c);
+  switch (c->type) {
+  case COL_STR:
+    return v->s ? v->s : "";
+  case COL_INT:
+    g_snprintf (buf, size, "%" G_GINT64_FORMAT, v->i);
+    return buf;
+  case COL_NUM:
+    g_snprintf (buf, size, "%g", v->d);
+    return buf;
+  case COL_BOOL:
+    return v->i ? "1" : "0";
   }
-  g_string_append_c (s, '"');
+  return "";
+}
+
+/* json_row - a JSON object of columns [from, n); caller owns it */
+static JsonObject *
+json_row (const Col *cols, const Val *vals, guint from, guint n)
+{
+  JsonObject *o = json_object_new ();
+
+  for (guint i = from; i < n; i++) {
+    if (vals[i].omit)
+      continue;
+    switch (cols[i].type) {
+    case COL_STR:
+      json_object_set_string_member (o, cols[i].name, vals[i].s ? vals[i].s : "");
+      break;
+    case COL_INT:
+      json_object_set_int_member (o, cols[i].name, vals[i].i);
+      break;
+    case COL_NUM:
+      /* whole numbers stay integers ("score":3, not 3.0) */
+      if (vals[i].d == (double) (gint64) vals[i].d && vals[i].d > -1e15 && vals[i].d < 1e15)
+        json_object_set_int_member (o, cols[i].name, (gint64) vals[i].d);
+      else
+        json_object_set_double_member (o, cols[i].name, vals[i].d);
+      break;
+    case COL_BOOL:
+      json_object_set_boolean_member (o, cols[i].name, vals[i].i != 0);
+      break;
+    }
+  }
+  return o;
+}
+
+/* json_line - write o as one line of JSON Lines; takes o */
+static void
+json_line (Fold *f, JsonObject *o)
+{
+  JsonNode *node = json_node_init_object (json_node_alloc (), o);
+
+  json_generator_set_root (f->gen, node);
+  json_generator_to_gstring (f->gen, f->out);
+  g_string_append_c (f->out, '\n');
+  json_generator_set_root (f->gen, NULL);
+  json_node_unref (node);
+  json_object_unref (o);
 }
 
 static void
@@ -77,6 +226,48 @@ csv_str (GString *s, const char *v)
     g_string_append_c (s, *p);
   }
   g_string_append_c (s, '"');
+}
+
+/* sep_row - a CSV (quoted, CRLF) or text (tab-separated, empty as "-", LF)
+ * line; header: the column names instead of the values */
+static void
+sep_row (GString *s, OutFormat fmt, const Col *cols, const Val *vals, guint n, gboolean header)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint i = 0; i < n; i++) {
+    const char *t = header ? cols[i].name : val_text (&cols[i], &vals[i], buf, sizeof buf);
+    if (i)
+      g_string_append_c (s, fmt == OUT_CSV ? ',' : '\t');
+    if (header)
+      g_string_append (s, t);
+    else if (fmt == OUT_CSV)
+      csv_str (s, t);
+    else
+      g_string_append (s, *t ? t : "-");
+  }
+  g_string_append (s, fmt == OUT_CSV ? "\r\n" : "\n");
+}
+
+/* write_row - one row in f's format, a CSV header before the first; text
+ * rows as sep_row (commands with their own text layout do not call this) */
+static void
+write_row (Fold *f, const Col *cols, const Val *vals, guint n)
+{
+  switch (f->fmt) {
+  case OUT_JSON:
+    json_line (f, json_row (cols, vals, 0, n));
+    break;
+  case OUT_CSV:
+    if (f->rows == 0)
+      sep_row (f->out, OUT_CSV, cols, NULL, n, TRUE);
+    sep_row (f->out, OUT_CSV, cols, vals, n, FALSE);
+    break;
+  case OUT_TEXT:
+    sep_row (f->out, OUT_TEXT, cols, vals, n, FALSE);
+    break;
+  }
+  f->rows++;
 }
 
 static char *
@@ -177,40 +368,16 @@ static void
 suppress_group (Fold *f)
 {
   char *since;
+  Val v[SU_N];
 
   if (!f->v.suppressed)
     return;
   since = iso_time (f->v.since);
-  switch (f->fmt) {
-  case OUT_JSON:
-    g_string_append (f->out, "{\"address\":");
-    json_str (f->out, f->address);
-    g_string_append (f->out, ",\"list_id\":");
-    json_str (f->out, f->list);
-    g_string_append (f->out, ",\"since\":");
-    json_str (f->out, since);
-    g_string_append (f->out, ",\"why\":");
-    json_str (f->out, f->v.why);
-    g_string_append (f->out, "}\n");
-    break;
-  case OUT_CSV:
-    if (f->rows == 0)
-      g_string_append (f->out, "address,list_id,since,why\r\n");
-    csv_str (f->out, f->address);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, f->list);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, since);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, f->v.why);
-    g_string_append (f->out, "\r\n");
-    break;
-  case OUT_TEXT:
-    g_string_append_printf (f->out, "%s\t%s\t%s\t%s\n", f->address, *f->list ? f->list : "-",
-                            since, f->v.why);
-    break;
-  }
-  f->rows++;
+  v[SU_ADDRESS] = VSTR (f->address);
+  v[SU_LIST] = VSTR (f->list);
+  v[SU_SINCE] = VSTR (since);
+  v[SU_WHY] = VSTR (f->v.why);
+  write_row (f, suppress_cols, v, SU_N);
   g_free (since);
 }
 
@@ -220,60 +387,38 @@ static void
 show_event (Fold *f, const BcLedgerEvent *ev, BcEffect effect, const char *note)
 {
   char *at = iso_time (ev->at);
+  Val v[EV_N];
+
+  event_vals (v, &show_event_idx, ev);
+  v[EV_AT] = VSTR (at);
+  v[EV_EFFECT] = VSTR (ev->forgotten ? "forgotten" : _bc_effect_to_string (effect));
+  v[EV_NOTE] = VSTR (note);
 
   switch (f->fmt) {
   case OUT_JSON:
-    if (f->events->len)
-      g_string_append_c (f->events, ',');
-    g_string_append (f->events, "{\"at\":");
-    json_str (f->events, at);
-    g_string_append (f->events, ",\"class\":");
-    json_str (f->events, ev->klass);
-    g_string_append (f->events, ",\"reason\":");
-    json_str (f->events, ev->reason);
-    g_string_append (f->events, ",\"status\":");
-    json_str (f->events, ev->status);
-    g_string_append (f->events, ",\"rule\":");
-    json_str (f->events, ev->rule);
-    g_string_append (f->events, ",\"host\":");
-    json_str (f->events, ev->host);
-    g_string_append (f->events, ",\"effect\":");
-    json_str (f->events, ev->forgotten ? "forgotten" : _bc_effect_to_string (effect));
-    g_string_append (f->events, ",\"note\":");
-    json_str (f->events, note);
-    g_string_append (f->events, "}");
+    json_array_add_object_element (f->jevents, json_row (event_cols, v, SHOW_EVENT_KEY, EV_N));
     break;
   case OUT_CSV:
-    if (f->rows++ == 0)
-      g_string_append (f->out, "address,list_id,at,class,reason,status,rule,host,effect,note\r\n");
-    csv_str (f->out, ev->address);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, ev->list_id);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, at);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, ev->klass);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, ev->reason);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, ev->status);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, ev->rule);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, ev->host);
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, ev->forgotten ? "forgotten" : _bc_effect_to_string (effect));
-    g_string_append_c (f->out, ',');
-    csv_str (f->out, note);
-    g_string_append (f->out, "\r\n");
+    write_row (f, event_cols, v, EV_N);
     break;
   case OUT_TEXT:
-    g_string_append_printf (f->events, "  %s  %-12s %-15s %-6s %s\n      -> %s\n", at, ev->klass,
-                            ev->reason, *ev->status ? ev->status : "-",
-                            *ev->rule ? ev->rule : "", note);
+    g_string_append_printf (f->events, "  %s  %-12s %-15s %-6s %s\n      -> %s\n", v[EV_AT].s,
+                            v[EV_CLASS].s, v[EV_REASON].s,
+                            *v[EV_STATUS].s ? v[EV_STATUS].s : "-", v[EV_RULE].s, v[EV_NOTE].s);
     break;
   }
   g_free (at);
+}
+
+/* show_json_group - one show object: the group columns, then "events";
+ * takes events */
+static void
+show_json_group (Fold *f, const Val *v, JsonArray *events)
+{
+  JsonObject *o = json_row (group_cols, v, 0, GR_N);
+
+  json_object_set_array_member (o, "events", events);
+  json_line (f, o);
 }
 
 static void
@@ -281,41 +426,62 @@ show_group (Fold *f)
 {
   char *since = f->v.suppressed ? iso_time (f->v.since) : NULL;
   char *why = f->v.suppressed ? g_strdup (f->v.why) : not_why (f);
+  Val v[GR_N];
+
+  v[GR_ADDRESS] = VSTR (f->address);
+  v[GR_LIST] = VSTR (f->list);
+  v[GR_SUPPRESSED] = VBOOL (f->v.suppressed);
+  v[GR_SINCE] = VSTR (since);
+  v[GR_SINCE].omit = since == NULL;
+  v[GR_SCORE] = VNUM (_bc_verdict_score_at (&f->v, f->rules, f->now));
+  v[GR_THRESHOLD] = VNUM (f->rules->threshold);
+  v[GR_WHY] = VSTR (why);
 
   switch (f->fmt) {
   case OUT_JSON:
-    g_string_append (f->out, "{\"address\":");
-    json_str (f->out, f->address);
-    g_string_append (f->out, ",\"list_id\":");
-    json_str (f->out, f->list);
-    g_string_append_printf (f->out, ",\"suppressed\":%s", f->v.suppressed ? "true" : "false");
-    if (since) {
-      g_string_append (f->out, ",\"since\":");
-      json_str (f->out, since);
-    }
-    g_string_append_printf (f->out, ",\"score\":%g,\"threshold\":%g,\"why\":",
-                            _bc_verdict_score_at (&f->v, f->rules, f->now), f->rules->threshold);
-    json_str (f->out, why);
-    g_string_append (f->out, ",\"events\":[");
-    g_string_append_len (f->out, f->events->str, (gssize) f->events->len);
-    g_string_append (f->out, "]}\n");
+    show_json_group (f, v, f->jevents);
+    f->jevents = json_array_new ();
     break;
   case OUT_CSV:
     break;      /* one row per event, written as they come */
   case OUT_TEXT:
-    g_string_append_printf (f->out, "%s%s%s\n", f->address,
-                            *f->list ? "  list " : "  (no list)", f->list);
+    g_string_append_printf (f->out, "%s%s%s\n", v[GR_ADDRESS].s,
+                            *v[GR_LIST].s ? "  list " : "  (no list)", v[GR_LIST].s);
     g_string_append_len (f->out, f->events->str, (gssize) f->events->len);
-    if (f->v.suppressed)
-      g_string_append_printf (f->out, "  SUPPRESSED since %s: %s\n", since, why);
+    if (v[GR_SUPPRESSED].i)
+      g_string_append_printf (f->out, "  SUPPRESSED since %s: %s\n", v[GR_SINCE].s, v[GR_WHY].s);
     else
-      g_string_append_printf (f->out, "  not suppressed: %s\n", why);
+      g_string_append_printf (f->out, "  not suppressed: %s\n", v[GR_WHY].s);
+    g_string_truncate (f->events, 0);
     break;
   }
-  g_string_truncate (f->events, 0);
   f->rows++;
   g_free (since);
   g_free (why);
+}
+
+/* show_nothing - show for an address without events */
+static void
+show_nothing (Fold *f, const char *address)
+{
+  Val v[GR_N];
+
+  if (f->fmt == OUT_TEXT) {
+    g_string_append_printf (f->out, "%s: no events recorded; not suppressed\n", address);
+    return;
+  }
+  if (f->fmt != OUT_JSON)
+    return;
+  v[GR_ADDRESS] = VSTR (address);
+  v[GR_LIST] = VSTR ("");
+  v[GR_SUPPRESSED] = VBOOL (FALSE);
+  v[GR_SINCE] = VSTR (NULL);
+  v[GR_SINCE].omit = TRUE;
+  v[GR_SCORE] = VNUM (0);
+  v[GR_THRESHOLD] = VNUM (0);
+  v[GR_THRESHOLD].omit = TRUE;
+  v[GR_WHY] = VSTR ("no events recorded");
+  show_json_group (f, v, json_array_new ());
 }
 
 /* ---- sender-problems ----------------------------------------------------- */
@@ -389,52 +555,43 @@ problems_print (Fold *f)
 {
   GPtrArray *all = g_ptr_array_new ();
   GHashTableIter it;
-  gpointer v;
+  gpointer p_;
 
   g_hash_table_iter_init (&it, f->problems);
-  while (g_hash_table_iter_next (&it, NULL, &v))
-    g_ptr_array_add (all, v);
+  while (g_hash_table_iter_next (&it, NULL, &p_))
+    g_ptr_array_add (all, p_);
 
   g_ptr_array_sort (all, problem_cmp);
-  if (f->fmt == OUT_CSV)
-    g_string_append (f->out, "host,reason,bounces,addresses,first,last,status,diagnostic\r\n");
+  if (f->fmt == OUT_CSV)  /* a header even when there is no row */
+    sep_row (f->out, OUT_CSV, problem_cols, NULL, PR_N, TRUE);
   for (guint i = 0; i < all->len; i++) {
     Problem *p = g_ptr_array_index (all, i);
     char *first = iso_time (p->first), *last = iso_time (p->last);
     guint naddr = g_hash_table_size (p->addresses);
+    Val v[PR_N];
+
+    v[PR_HOST] = VSTR (p->host);
+    v[PR_REASON] = VSTR (p->reason);
+    v[PR_BOUNCES] = VINT (MIN (p->count, (guint64) G_MAXINT64));
+    v[PR_ADDRESSES] = VINT (naddr);
+    v[PR_FIRST] = VSTR (first);
+    v[PR_LAST] = VSTR (last);
+    v[PR_STATUS] = VSTR (p->status);
+    v[PR_DIAGNOSTIC] = VSTR (p->diagnostic);
     switch (f->fmt) {
     case OUT_JSON:
-      g_string_append (f->out, "{\"host\":");
-      json_str (f->out, p->host);
-      g_string_append (f->out, ",\"reason\":");
-      json_str (f->out, p->reason);
-      g_string_append_printf (f->out, ",\"bounces\":%" G_GUINT64_FORMAT ",\"addresses\":%u,\"first\":",
-                              p->count, naddr);
-      json_str (f->out, first);
-      g_string_append (f->out, ",\"last\":");
-      json_str (f->out, last);
-      g_string_append (f->out, ",\"status\":");
-      json_str (f->out, p->status);
-      g_string_append (f->out, ",\"diagnostic\":");
-      json_str (f->out, p->diagnostic);
-      g_string_append (f->out, "}\n");
+      json_line (f, json_row (problem_cols, v, 0, PR_N));
       break;
     case OUT_CSV:
-      csv_str (f->out, p->host);
-      g_string_append_c (f->out, ',');
-      csv_str (f->out, p->reason);
-      g_string_append_printf (f->out, ",%" G_GUINT64_FORMAT ",%u,%s,%s,", p->count, naddr, first, last);
-      csv_str (f->out, p->status);
-      g_string_append_c (f->out, ',');
-      csv_str (f->out, p->diagnostic);
-      g_string_append (f->out, "\r\n");
+      sep_row (f->out, OUT_CSV, problem_cols, v, PR_N, FALSE);
       break;
     case OUT_TEXT:
-      g_string_append_printf (f->out, "%s  %s  %" G_GUINT64_FORMAT " bounce%s, %u address%s, %s .. %s\n"
+      g_string_append_printf (f->out, "%s  %s  %" G_GINT64_FORMAT " bounce%s, %u address%s, %s .. %s\n"
                               "    last: %s %s\n",
-                              *p->host ? p->host : "(unknown host)", p->reason, p->count,
-                              p->count == 1 ? "" : "s", naddr, naddr == 1 ? "" : "es", first, last,
-                              *p->status ? p->status : "-", p->diagnostic);
+                              *v[PR_HOST].s ? v[PR_HOST].s : "(unknown host)", v[PR_REASON].s,
+                              v[PR_BOUNCES].i, v[PR_BOUNCES].i == 1 ? "" : "s", naddr,
+                              naddr == 1 ? "" : "es", v[PR_FIRST].s, v[PR_LAST].s,
+                              *v[PR_STATUS].s ? v[PR_STATUS].s : "-", v[PR_DIAGNOSTIC].s);
       break;
     }
     g_free (first);
@@ -445,6 +602,22 @@ problems_print (Fold *f)
   g_ptr_array_unref (all);
 }
 
+/* ---- forget -------------------------------------------------------------- */
+
+static void
+forget_print (Fold *f, const char *address, guint64 n)
+{
+  Val v[FO_N];
+
+  v[FO_ADDRESS] = VSTR (address);
+  v[FO_FORGOTTEN] = VINT (MIN (n, (guint64) G_MAXINT64));
+  if (f->fmt == OUT_TEXT)
+    g_string_append_printf (f->out, "%s: %" G_GINT64_FORMAT " event%s forgotten\n",
+                            v[FO_ADDRESS].s, v[FO_FORGOTTEN].i, v[FO_FORGOTTEN].i == 1 ? "" : "s");
+  else
+    write_row (f, forget_cols, v, FO_N);
+}
+
 /* ---- export -------------------------------------------------------------- */
 
 static gboolean
@@ -452,49 +625,18 @@ export_event (const BcLedgerEvent *ev, gpointer user_data)
 {
   Fold *f = user_data;
   char *at = iso_time (ev->at), *rec = iso_time (ev->recorded);
-  const char *names[] = { "key", "address", "at", "class", "reason", "status", "rule", "list_id",
-                          "host", "diagnostic", "recorded", "forgotten" };
-  const char *vals[] = { ev->key, ev->address, at, ev->klass, ev->reason, ev->status, ev->rule,
-                         ev->list_id, ev->host, ev->diagnostic, rec,
-                         ev->forgotten ? "1" : "0" };
+  Val v[EX_N];
 
-  switch (f->fmt) {
-  case OUT_JSON:
-    g_string_append_c (f->out, '{');
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
-      if (i)
-        g_string_append_c (f->out, ',');
-      json_str (f->out, names[i]);
-      g_string_append_c (f->out, ':');
-      if (i == G_N_ELEMENTS (names) - 1)
-        g_string_append (f->out, ev->forgotten ? "true" : "false");
-      else
-        json_str (f->out, vals[i]);
-    }
-    g_string_append (f->out, "}\n");
-    break;
-  case OUT_CSV:
-  case OUT_TEXT:
-    if (f->rows == 0) {
-      for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
-        if (i)
-          g_string_append_c (f->out, f->fmt == OUT_CSV ? ',' : '\t');
-        g_string_append (f->out, names[i]);
-      }
-      g_string_append (f->out, f->fmt == OUT_CSV ? "\r\n" : "\n");
-    }
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
-      if (i)
-        g_string_append_c (f->out, f->fmt == OUT_CSV ? ',' : '\t');
-      if (f->fmt == OUT_CSV)
-        csv_str (f->out, vals[i]);
-      else
-        g_string_append (f->out, *vals[i] ? vals[i] : "-");
-    }
-    g_string_append (f->out, f->fmt == OUT_CSV ? "\r\n" : "\n");
-    break;
-  }
-  f->rows++;
+  event_vals (v, &export_idx, ev);
+  v[EX_KEY] = VSTR (ev->key);
+  v[EX_AT] = VSTR (at);
+  v[EX_DIAGNOSTIC] = VSTR (ev->diagnostic);
+  v[EX_RECORDED] = VSTR (rec);
+  v[EX_FORGOTTEN] = VBOOL (ev->forgotten);
+  /* text has a header line too */
+  if (f->fmt == OUT_TEXT && f->rows == 0)
+    sep_row (f->out, OUT_TEXT, export_cols, NULL, EX_N, TRUE);
+  write_row (f, export_cols, v, EX_N);
   g_free (at);
   g_free (rec);
   /* stream large exports */
@@ -660,24 +802,21 @@ bc_ledger_command_main (int argc, char **argv)
   f.policy = policy;
   f.fmt = fmt;
   f.out = g_string_new (NULL);
+  if (fmt == OUT_JSON)
+    f.gen = json_generator_new ();
   if (strcmp (cmd, "suppress") == 0) {
     f.on_group = suppress_group;
     if (!run_fold (&f, st, NULL, &error))
       goto ledger_error;
   } else if (strcmp (cmd, "show") == 0) {
     f.events = g_string_new (NULL);
+    f.jevents = json_array_new ();
     f.on_event = show_event;
     f.on_group = show_group;
     if (!run_fold (&f, st, address, &error))
       goto ledger_error;
-    if (f.rows == 0 && fmt == OUT_TEXT)
-      g_string_append_printf (f.out, "%s: no events recorded; not suppressed\n", address);
-    else if (f.rows == 0 && fmt == OUT_JSON) {
-      g_string_append (f.out, "{\"address\":");
-      json_str (f.out, address);
-      g_string_append (f.out, ",\"list_id\":\"\",\"suppressed\":false,\"score\":0,\"why\":"
-                       "\"no events recorded\",\"events\":[]}\n");
-    }
+    if (f.rows == 0)
+      show_nothing (&f, address);
   } else if (strcmp (cmd, "sender-problems") == 0) {
     f.problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) problem_free);
@@ -689,17 +828,7 @@ bc_ledger_command_main (int argc, char **argv)
     guint64 n = 0;
     if (!st->be->forget (st, address, &n, &error))
       goto ledger_error;
-    if (fmt == OUT_JSON) {
-      g_string_append (f.out, "{\"address\":");
-      json_str (f.out, address);
-      g_string_append_printf (f.out, ",\"forgotten\":%" G_GUINT64_FORMAT "}\n", n);
-    } else if (fmt == OUT_CSV) {
-      g_string_append (f.out, "address,forgotten\r\n");
-      csv_str (f.out, address);
-      g_string_append_printf (f.out, ",%" G_GUINT64_FORMAT "\r\n", n);
-    } else
-      g_string_append_printf (f.out, "%s: %" G_GUINT64_FORMAT " event%s forgotten\n", address, n,
-                              n == 1 ? "" : "s");
+    forget_print (&f, address, n);
   } else {
     if (!st->be->query (st, NULL, export_event, &f, &error))
       goto ledger_error;
@@ -720,6 +849,9 @@ out:
     g_string_free (f.out, TRUE);
   if (f.events)
     g_string_free (f.events, TRUE);
+  if (f.jevents)
+    json_array_unref (f.jevents);
+  g_clear_object (&f.gen);
   if (f.problems)
     g_hash_table_unref (f.problems);
   _bc_ledger_store_close (st);
