@@ -625,6 +625,34 @@ named_in (const BcScan *s, guint from, const char *b, const char *e)
   return found;
 }
 
+/* utf8_from - @p moved forward past continuation bytes, so that a text
+ * cut at a byte count starts on a character (the body is UTF-8). */
+static const char *
+utf8_from (const char *p, const char *end)
+{
+  while (p < end && ((guchar) *p & 0xC0) == 0x80)
+    p++;
+  return p;
+}
+
+/* utf8_upto - @p moved back so that [@lo, @p) does not end inside a
+ * character. */
+static const char *
+utf8_upto (const char *lo, const char *p)
+{
+  const char *q = p;
+
+  while (q > lo && p - q < 4 && ((guchar) q[-1] & 0xC0) == 0x80)
+    q--;
+  if (q > lo && (guchar) q[-1] >= 0xC0) {
+    guchar lead = (guchar) q[-1];
+    int need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (p - (q - 1) < need)
+      return q - 1;
+  }
+  return p;
+}
+
 /* give_postamble - the cause written after the list ("    a@b\n\nMessage
  * will be retried for 2 more days\n\nTechnical details of temporary
  * failure:\n421 4.7.28 ..."): the first paragraph from @b on that holds a
@@ -673,7 +701,7 @@ give_postamble (BcScan *s, guint from, const char *b, const char *end, const gbo
             break;
           pe = e2;
         }
-        pe = MIN (pe, para + 600);
+        pe = utf8_upto (para, MIN (pe, para + 600));
         named = named_in (s, from, para, pe);
         for (guint i = from; i < s->recipients->len && named != -2; i++) {
           BcRecipient *r = g_ptr_array_index (s->recipients, i);
@@ -764,7 +792,7 @@ give_preamble (BcScan *s, guint from, const char *text, gsize len)
   }
   while (first > text && first[-1] != '\n')
     first--;
-  b = first - MIN ((gsize) (first - text), PREAMBLE);
+  b = utf8_from (first - MIN ((gsize) (first - text), PREAMBLE), first);
   pre = first > text ? _bc_squeeze (b, first - b) : NULL;
   for (guint i = from; pre && *pre && i < s->recipients->len; i++) {
     BcRecipient *r = g_ptr_array_index (s->recipients, i);
