@@ -68,4 +68,14 @@ fi
 bin=$(find "$tmp/root" -type f -name bounceclass -perm -u+x | head -n 1)
 [ -n "$bin" ] || fail "bounceclass not installed"
 LD_LIBRARY_PATH="$libdir" "$bin" --version | grep -q "^bounceclass " || fail "installed bounceclass --version"
+# the ledger and remote mailboxes are modules: a plain run loads none of
+# their libraries, and --ledger finds the installed module
+if LD_LIBRARY_PATH="$libdir" ldd "$bin" | grep -Eq 'libcurl|libpq|libsqlite3'; then
+  fail "bounceclass is linked with the ledger's or the fetch module's libraries"
+fi
+find "$tmp/root" -name bounceclass-ledger.so | grep -q . || fail "bounceclass-ledger.so not installed"
+find "$tmp/root" -name bounceclass-fetch.so | grep -q . || fail "bounceclass-fetch.so not installed"
+LD_LIBRARY_PATH="$libdir" "$bin" --ledger "$tmp/ledger.db" "$BC_SOURCE_ROOT/tests/adoption/data/dsn-verp.eml" \
+  >/dev/null || fail "installed bounceclass --ledger did not run"
+[ -s "$tmp/ledger.db" ] || fail "installed bounceclass --ledger wrote no ledger"
 echo "ok: installed to $prefix, built and ran the example with pkg-config"
