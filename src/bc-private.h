@@ -114,13 +114,19 @@ typedef struct {
   guint max_rcpts;
 } BcScan;
 
+typedef struct _BcRecSpec BcRecSpec;     /* recognizers/recognizers.h */
+typedef struct _BcRecProbe BcRecProbe;   /* recognizers/recognizers.h */
+
 typedef struct {
   const char *name;
-  /* says from headers, From and Subject (and at most a glance at the body)
-   * whether the message is this MTA's */
-  gboolean (*detect) (const BcMime *m);
+  /* says from headers, From, Subject and phrases of the report (asked
+   * through @p, spec.c) whether the message is this MTA's; NULL: @spec
+   * alone decides */
+  gboolean (*detect) (BcRecProbe *p);
   /* reads recipient blocks from the free text into s->recipients */
   void (*scan) (BcScan *s);
+  /* the table-driven part of detection (recognizers.h), or NULL */
+  const BcRecSpec *spec;
 } BcRecognizer;
 
 G_GNUC_INTERNAL const BcRecognizer *_bc_recognizer_detect (const BcMime *m);

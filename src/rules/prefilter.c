@@ -20,6 +20,8 @@
  * matches U+017F LONG S. The scan folds those the same way, so the filter
  * never rejects a diagnostic the regex would accept. Literals are ASCII
  * only; a non-ASCII character in a pattern ends the literal run.
+ * _bc_prefilter_scan_ascii() folds A-Z only, for callers that want a plain
+ * ASCII-caseless byte search (the recognizers' phrase table, spec.c).
  *
  * Limits: a pattern longer than 64 KiB, nested deeper than 64 groups or
  * yielding more than 4096 literals gets no filter. The automaton is built
@@ -572,5 +574,29 @@ _bc_prefilter_scan (const BcPrefilter *pf, const char *text, gsize len, guint8 *
     s = pf->next[s * nclass + pf->cls[c]];
     if (pf->out_len[s] || pf->dict[s])
       mark (pf, s, seen);
+  }
+}
+
+/* mark_cold - mark(), kept out of the scan loop below */
+static G_GNUC_NO_INLINE void
+mark_cold (const BcPrefilter *pf, guint32 s, guint8 *seen)
+{
+  mark (pf, s, seen);
+}
+
+void
+_bc_prefilter_scan_ascii (const BcPrefilter *pf, const char *text, gsize len, guint8 *seen)
+{
+  const guchar *p = (const guchar *) text, *end = p + len;
+  /* in locals: the stores to @seen (bytes) may alias anything */
+  const guint32 *next = pf->next, *out_len = pf->out_len, *dict = pf->dict;
+  const guint8 *cls = pf->cls;
+  const guint nclass = pf->nclass;
+  guint32 s = 0;
+
+  while (p < end) {
+    s = next[s * nclass + cls[*p++]];
+    if (G_UNLIKELY (out_len[s] | dict[s]))
+      mark_cold (pf, s, seen);
   }
 }

@@ -23,6 +23,11 @@ G_GNUC_INTERNAL guint _bc_prefilter_rules (const BcPrefilter *pf);
  * caller) for every rule r one of whose literals occurs in @text. */
 G_GNUC_INTERNAL void _bc_prefilter_scan (const BcPrefilter *pf, const char *text, gsize len,
                                          guint8 *seen);
+/* _bc_prefilter_scan_ascii - as _bc_prefilter_scan(), but only the ASCII
+ * letters A-Z fold (to a-z): the caseless byte search of _bc_body_find(),
+ * with no Unicode letters read as ASCII. */
+G_GNUC_INTERNAL void _bc_prefilter_scan_ascii (const BcPrefilter *pf, const char *text,
+                                               gsize len, guint8 *seen);
 
 G_END_DECLS
 

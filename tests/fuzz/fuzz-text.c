@@ -2,8 +2,8 @@
  *
  * Input: the first line is the bounce's From, the second its Subject, the
  * rest its report text (the body of a text/plain message). The first byte
- * of the From line picks which scanner runs: one recognizer's detect() and
- * scan() (not only the one detect() would pick), or the generic block
+ * of the From line picks which scanner runs: one recognizer's detection
+ * and scan() (not only the one detection would pick), or the generic block
  * scanner. Running one scanner per input rather than all of them keeps an
  * execution cheap, so a long run reaches every scanner many million times;
  * libFuzzer learns the selector like any other byte. Recognizer selection
@@ -81,7 +81,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     if (pick < n) {
       if (g_getenv ("FUZZ_DEBUG"))
         fprintf (stderr, "recognizer %s\n", table[pick]->name);
-      table[pick]->detect (m);
+      _bc_recognizer_claims (table[pick], m);
       table[pick]->scan (&s);
     } else
       _bc_scan_blocks (&s, m->body->str, m->body->len);

@@ -4,16 +4,10 @@
  * address precedes "||" with the reason after "pattern". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-AHMailid", "X-AHMailID", NULL };
-  static const char *const body[] = { "ActiveHunter", NULL };
-  static const char *const from[] = { "ActiveHunter", NULL };
-  static const BcRecSpec spec = { headers, body, from, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-AHMailid", "X-AHMailID", NULL };
+static const char *const body[] = { "ActiveHunter", NULL };
+static const char *const from[] = { "ActiveHunter", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from };
 
 static void
 scan (BcScan *s)
@@ -22,4 +16,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_activehunter = { "activehunter", detect, scan };
+const BcRecognizer _bc_rec_activehunter = { "activehunter", NULL, scan, &spec };

@@ -6,14 +6,8 @@
  * DSN part naming the recipients. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "amavisd-new at", "the amavis program", "by the program amavisd", NULL };
-  static const BcRecSpec spec = { NULL, body, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "amavisd-new at", "the amavis program", "by the program amavisd", NULL };
+static const BcRecSpec spec = { .body = body };
 
 static void
 scan (BcScan *s)
@@ -22,4 +16,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_amavis = { "amavis", detect, scan };
+const BcRecognizer _bc_rec_amavis = { "amavis", NULL, scan, &spec };

@@ -16,17 +16,17 @@
 
 #define MAX_JSON 65536
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-SES-Outgoing", "X-Amz-Sns-Message-Type", NULL };
-  static const char *const body[] = { "{\"notificationType\":", "\"notificationType\" :", NULL };
-  static const char *const domains[] = { "amazonses.com", "sns.amazonaws.com", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, domains, NULL };
+static const char *const headers[] = { "X-SES-Outgoing", "X-Amz-Sns-Message-Type", NULL };
+static const char *const body[] = { "{\"notificationType\":", "\"notificationType\" :", NULL };
+static const char *const domains[] = { "amazonses.com", "sns.amazonaws.com", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .domains = domains };
 
-  if (_bc_header_contains (m, "X-Mailer", "Amazon WorkMail"))
+static gboolean
+detect (BcRecProbe *p)
+{
+  if (_bc_header_contains (p->m, "X-Mailer", "Amazon WorkMail"))
     return FALSE;
-  return _bc_rec_spec_match (m, &spec);
+  return _bc_rec_spec_match (p);
 }
 
 static const char *
@@ -196,4 +196,4 @@ scan (BcScan *s)
   _bc_scan_section (s, NULL, NULL);
 }
 
-const BcRecognizer _bc_rec_amazonses = { "amazonses", detect, scan };
+const BcRecognizer _bc_rec_amazonses = { "amazonses", detect, scan, &spec };

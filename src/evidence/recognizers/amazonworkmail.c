@@ -5,14 +5,8 @@
  * fields, which the MIME stage reads as a DSN. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: Amazon WorkMail", NULL };
-  static const BcRecSpec spec = { headers, NULL, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: Amazon WorkMail", NULL };
+static const BcRecSpec spec = { .headers = headers };
 
 static void
 scan (BcScan *s)
@@ -21,4 +15,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, "Technical report");
 }
 
-const BcRecognizer _bc_rec_amazonworkmail = { "amazonworkmail", detect, scan };
+const BcRecognizer _bc_rec_amazonworkmail = { "amazonworkmail", NULL, scan, &spec };

@@ -4,14 +4,8 @@
  * or Yahoo-shaped report, read by the generic block scanner. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "aol.com", "aol.net", "aim.com", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "aol.com", "aol.net", "aim.com", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -20,4 +14,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_aol = { "aol", detect, scan };
+const BcRecognizer _bc_rec_aol = { "aol", NULL, scan, &spec };

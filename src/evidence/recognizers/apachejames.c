@@ -5,15 +5,9 @@
  * "Re:" before it, so detection reads the body phrases. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: Apache James", NULL };
-  static const char *const body[] = { "Error message below:", "Apache James", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: Apache James", NULL };
+static const char *const body[] = { "Error message below:", "Apache James", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
 scan (BcScan *s)
@@ -26,4 +20,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_apachejames = { "apachejames", detect, scan };
+const BcRecognizer _bc_rec_apachejames = { "apachejames", NULL, scan, &spec };

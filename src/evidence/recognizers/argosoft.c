@@ -4,14 +4,8 @@
  * the reason. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: ArGoSoft", NULL };
-  static const char *const body[] = { "ArGoSoft", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+static const char *const headers[] = { "X-Mailer: ArGoSoft", NULL };
+static const char *const body[] = { "ArGoSoft", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
-  return _bc_rec_spec_match (m, &spec);
-}
-
-const BcRecognizer _bc_rec_argosoft = { "argosoft", detect, _bc_scan_listed };
+const BcRecognizer _bc_rec_argosoft = { "argosoft", NULL, _bc_scan_listed, &spec };

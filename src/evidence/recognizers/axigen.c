@@ -4,14 +4,8 @@
  * the text names AXIGEN), the failed addresses listed with the reason. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: Axigen", "X-AxigenSpam-Level", NULL };
-  static const char *const body[] = { "Axigen", "AXIGEN", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+static const char *const headers[] = { "X-Mailer: Axigen", "X-AxigenSpam-Level", NULL };
+static const char *const body[] = { "Axigen", "AXIGEN", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
-  return _bc_rec_spec_match (m, &spec);
-}
-
-const BcRecognizer _bc_rec_axigen = { "axigen", detect, _bc_scan_listed };
+const BcRecognizer _bc_rec_axigen = { "axigen", NULL, _bc_scan_listed, &spec };

@@ -6,16 +6,10 @@
  * filter**". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "blocked by our Spam Firewall", "Barracuda Networks", NULL };
-  static const char *const from[] = { "@", NULL };
-  static const char *const subjects[] = { "**Message you sent blocked", "Message you sent blocked", NULL };
-  static const BcRecSpec spec = { NULL, body, from, NULL, subjects };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "blocked by our Spam Firewall", "Barracuda Networks", NULL };
+static const char *const from[] = { "@", NULL };
+static const char *const subjects[] = { "**Message you sent blocked", "Message you sent blocked", NULL };
+static const BcRecSpec spec = { .body = body, .from = from, .subjects = subjects };
 
 static void
 scan (BcScan *s)
@@ -28,4 +22,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_barracuda = { "barracuda", detect, scan };
+const BcRecognizer _bc_rec_barracuda = { "barracuda", NULL, scan, &spec };

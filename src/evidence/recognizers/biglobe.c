@@ -4,15 +4,9 @@
  * address, then "----- Non-delivered information -----" and the reason. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "----- Non-delivered information -----", NULL };
-  static const char *const domains[] = { "biglobe.ne.jp", NULL };
-  static const BcRecSpec spec = { NULL, body, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "----- Non-delivered information -----", NULL };
+static const char *const domains[] = { "biglobe.ne.jp", NULL };
+static const BcRecSpec spec = { .body = body, .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -27,4 +21,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_biglobe = { "biglobe", detect, scan };
+const BcRecognizer _bc_rec_biglobe = { "biglobe", NULL, scan, &spec };

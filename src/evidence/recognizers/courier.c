@@ -14,19 +14,26 @@
  */
 #include "recognizers.h"
 
+enum { RUNNING_COURIER };
+static const char *const phrases[] = {
+  [RUNNING_COURIER] = "running the Courier mail server", NULL
+};
+static const BcRecSpec spec = { .phrases = phrases };
+
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
   static const char *const from[] = { "Courier mail server at", NULL };
   static const char *const subjects[] = { "NOTICE: mail delivery status", "WARNING: delayed mail",
                                           NULL };
+  const BcMime *m = p->m;
 
-  if (!_bc_from_matches (m, from) && !_bc_body_find (m, "running the Courier mail server"))
+  if (!_bc_from_matches (m, from) && !_bc_rec_said (p, RUNNING_COURIER))
     return FALSE;
   /* Courier's bounces may have no usable From address ("<@>"), so
    * _bc_looks_like_bounce() cannot always vouch for them; its Subject or
    * the empty address does. A person quoting one has neither. */
-  return _bc_looks_like_bounce (m) || _bc_subject_starts (m, subjects) || !m->from_addr[0];
+  return _bc_rec_looks_like_bounce (p) || _bc_subject_starts (m, subjects) || !m->from_addr[0];
 }
 
 static void
@@ -37,4 +44,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, "If your message was also sent to additional");
 }
 
-const BcRecognizer _bc_rec_courier = { "courier", detect, scan };
+const BcRecognizer _bc_rec_courier = { "courier", detect, scan, &spec };

@@ -4,15 +4,9 @@
  * cox.com's email error codes page. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "cox.com/residential/support/email-error", NULL };
-  static const char *const domains[] = { "cox.net", "cox.com", "coxmail.com", NULL };
-  static const BcRecSpec spec = { NULL, body, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "cox.com/residential/support/email-error", NULL };
+static const char *const domains[] = { "cox.net", "cox.com", "coxmail.com", NULL };
+static const BcRecSpec spec = { .body = body, .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -21,4 +15,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_cox = { "cox", detect, scan };
+const BcRecognizer _bc_rec_cox = { "cox", NULL, scan, &spec };

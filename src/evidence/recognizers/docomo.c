@@ -4,14 +4,8 @@
  * docomo.ne.jp host; a recipient refusing mail gives "550 Unknown user". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "docomo.ne.jp", "mopera.net", "dwmail.jp", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "docomo.ne.jp", "mopera.net", "dwmail.jp", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -20,4 +14,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_docomo = { "docomo", detect, scan };
+const BcRecognizer _bc_rec_docomo = { "docomo", NULL, scan, &spec };

@@ -7,18 +7,12 @@
  * Failure Reasons --------" (Subject "Undeliverable message"). */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: Lotus Domino", "X-Mailer: IBM Domino", "X-Mailer: HCL Domino", NULL };
-  static const char *const body[] = { "was not delivered to:", "Delivery Failure Report",
-                                      "------- Failure Reasons", NULL };
-  static const char *const from[] = { "@", NULL };
-  static const char *const subjects[] = { "DELIVERY FAILURE:", "DELIVERY_FAILURE:", NULL };
-  static const BcRecSpec spec = { headers, body, from, NULL, subjects };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: Lotus Domino", "X-Mailer: IBM Domino", "X-Mailer: HCL Domino", NULL };
+static const char *const body[] = { "was not delivered to:", "Delivery Failure Report",
+                                    "------- Failure Reasons", NULL };
+static const char *const from[] = { "@", NULL };
+static const char *const subjects[] = { "DELIVERY FAILURE:", "DELIVERY_FAILURE:", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from, .subjects = subjects };
 
 static void
 scan (BcScan *s)
@@ -31,4 +25,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_domino = { "domino", detect, scan };
+const BcRecognizer _bc_rec_domino = { "domino", NULL, scan, &spec };

@@ -5,15 +5,9 @@
  * then "Message headers follow.". One recipient per report. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "Received: DragonFly Mail Agent", NULL };
-  static const char *const body[] = { "This is the DragonFly Mail Agent", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "Received: DragonFly Mail Agent", NULL };
+static const char *const body[] = { "This is the DragonFly Mail Agent", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
 scan (BcScan *s)
@@ -26,4 +20,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_dragonfly = { "dragonfly", detect, scan };
+const BcRecognizer _bc_rec_dragonfly = { "dragonfly", NULL, scan, &spec };

@@ -6,14 +6,8 @@
  * message is following. ---". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "kundenserver.de", "1and1.com", "1and1.de", "1und1.de", "ionos.com", "ionos.de", "perfora.net", "oneandone.net", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "kundenserver.de", "1and1.com", "1and1.de", "1und1.de", "ionos.com", "ionos.de", "perfora.net", "oneandone.net", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -27,4 +21,4 @@ scan (BcScan *s)
   }
 }
 
-const BcRecognizer _bc_rec_einsundeins = { "einsundeins", detect, scan };
+const BcRecognizer _bc_rec_einsundeins = { "einsundeins", NULL, scan, &spec };

@@ -6,18 +6,21 @@
  */
 #include "recognizers.h"
 
+static const char *const headers[] = { "X-MS-Exchange-Message-Is-Ndr", NULL };
+static const char *const body[] = {
+  "Delivery has failed to these recipients", "Diagnostic information for administrators",
+  "Your message couldn't be delivered", "Your message wasn't delivered", NULL
+};
+static const BcRecSpec spec = { .headers = headers, .body = body };
+
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
   static const char *const subjects[] = { "Undeliverable:", "Undeliverable mail", NULL };
-  if (_bc_mime_header (m, "X-MS-Exchange-Message-Is-Ndr"))
+
+  if (_bc_rec_spec_match (p))
     return TRUE;
-  if (_bc_body_find (m, "Delivery has failed to these recipients") ||
-      _bc_body_find (m, "Diagnostic information for administrators") ||
-      _bc_body_find (m, "Your message couldn't be delivered") ||
-      _bc_body_find (m, "Your message wasn't delivered"))
-    return TRUE;
-  return _bc_subject_starts (m, subjects) && _bc_strcasestr (m->from_addr, "microsoftexchange");
+  return _bc_subject_starts (p->m, subjects) && _bc_strcasestr (p->m->from_addr, "microsoftexchange");
 }
 
 static void
@@ -26,4 +29,4 @@ scan (BcScan *s)
   _bc_scan_section (s, NULL, "Original message headers");
 }
 
-const BcRecognizer _bc_rec_exchange = { "exchange", detect, scan };
+const BcRecognizer _bc_rec_exchange = { "exchange", detect, scan, &spec };

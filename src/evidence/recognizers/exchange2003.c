@@ -6,15 +6,9 @@
  * indented under it. X-Mailer: Internet Mail Service or X-MS-TNEF-Correlator. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: Internet Mail Service", "X-MS-Embedded-Report", "X-MimeOLE: Produced By Microsoft Exchange", NULL };
-  static const char *const body[] = { "did not reach the following recipient", "MSEXCH:", "could not be reached:", "cannot be reached:", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: Internet Mail Service", "X-MS-Embedded-Report", "X-MimeOLE: Produced By Microsoft Exchange", NULL };
+static const char *const body[] = { "did not reach the following recipient", "MSEXCH:", "could not be reached:", "cannot be reached:", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
 scan (BcScan *s)
@@ -23,4 +17,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_exchange2003 = { "exchange2003", detect, scan };
+const BcRecognizer _bc_rec_exchange2003 = { "exchange2003", NULL, scan, &spec };

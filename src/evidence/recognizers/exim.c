@@ -7,18 +7,24 @@
  */
 #include "recognizers.h"
 
+static const char *const body[] = {
+  "This message was created automatically by mail delivery software", NULL
+};
+enum { COULD_NOT };
+static const char *const phrases[] = { [COULD_NOT] = "could not be delivered", NULL };
+static const BcRecSpec spec = { .body = body, .phrases = phrases };
+
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
   static const char *const subjects[] = {
     "Mail delivery failed", "Warning: message", "Mail failure", NULL
   };
-  if (_bc_subject_starts (m, subjects))
+  if (_bc_subject_starts (p->m, subjects))
     return TRUE;
-  if (_bc_body_find (m, "This message was created automatically by mail delivery software"))
+  if (_bc_rec_spec_match (p))
     return TRUE;
-  return _bc_mime_header (m, "X-Failed-Recipients") != NULL &&
-         _bc_body_find (m, "could not be delivered") != NULL;
+  return _bc_rec_said (p, COULD_NOT) && _bc_mime_header (p->m, "X-Failed-Recipients") != NULL;
 }
 
 static void
@@ -36,4 +42,4 @@ scan (BcScan *s)
   _bc_scan_section (s, NULL, NULL);
 }
 
-const BcRecognizer _bc_rec_exim = { "exim", detect, scan };
+const BcRecognizer _bc_rec_exim = { "exim", detect, scan, &spec };

@@ -5,15 +5,9 @@
  * "Recipient: <addr>" and the ">>> / <<<" dialogue under it. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "Each of the following recipients was", NULL };
-  static const char *const domains[] = { "ezweb.ne.jp", "au.com", "kddi.com", NULL };
-  static const BcRecSpec spec = { NULL, body, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "Each of the following recipients was", NULL };
+static const char *const domains[] = { "ezweb.ne.jp", "au.com", "kddi.com", NULL };
+static const BcRecSpec spec = { .body = body, .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -22,4 +16,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_ezweb = { "ezweb", detect, scan };
+const BcRecognizer _bc_rec_ezweb = { "ezweb", NULL, scan, &spec };

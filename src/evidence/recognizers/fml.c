@@ -7,16 +7,10 @@
 #include "recognizers.h"
 #include <string.h>
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-MLServer: fml", "X-ML-Server: fml", NULL };
-  static const char *const from[] = { "-admin@", "-ctl@", "-request@", NULL };
-  static const char *const subjects[] = { "You ", "Loop Alert", "Command error", "Not member", "Rejected", NULL };
-  static const BcRecSpec spec = { headers, NULL, from, NULL, subjects };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-MLServer: fml", "X-ML-Server: fml", NULL };
+static const char *const from[] = { "-admin@", "-ctl@", "-request@", NULL };
+static const char *const subjects[] = { "You ", "Loop Alert", "Command error", "Not member", "Rejected", NULL };
+static const BcRecSpec spec = { .headers = headers, .from = from, .subjects = subjects };
 
 static void
 scan (BcScan *s)
@@ -35,4 +29,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_fml = { "fml", detect, scan };
+const BcRecognizer _bc_rec_fml = { "fml", NULL, scan, &spec };

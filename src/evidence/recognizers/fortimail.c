@@ -4,15 +4,9 @@
  * recipients are listed in the usual blocks. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "FortiMail", "FortiGuard", NULL };
-  static const char *const from[] = { "FortiMail", "FortiGate", NULL };
-  static const BcRecSpec spec = { NULL, body, from, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "FortiMail", "FortiGuard", NULL };
+static const char *const from[] = { "FortiMail", "FortiGate", NULL };
+static const BcRecSpec spec = { .body = body, .from = from };
 
 static void
 scan (BcScan *s)
@@ -21,4 +15,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_fortimail = { "fortimail", detect, scan };
+const BcRecognizer _bc_rec_fortimail = { "fortimail", NULL, scan, &spec };

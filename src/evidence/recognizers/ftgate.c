@@ -4,14 +4,8 @@
  * remote reply. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: FTGate", NULL };
-  static const char *const body[] = { "FTGate", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+static const char *const headers[] = { "X-Mailer: FTGate", NULL };
+static const char *const body[] = { "FTGate", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
-  return _bc_rec_spec_match (m, &spec);
-}
-
-const BcRecognizer _bc_rec_ftgate = { "ftgate", detect, _bc_scan_listed };
+const BcRecognizer _bc_rec_ftgate = { "ftgate", NULL, _bc_scan_listed, &spec };

@@ -10,16 +10,23 @@
 
 #include <string.h>
 
+static const char *const body[] = {
+  "Delivery to the following recipient failed permanently",
+  "Delivery to the following recipient has been delayed",
+  "Technical details of permanent failure", NULL
+};
+static const BcRecSpec spec = { .body = body };
+
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
+  const BcMime *m = p->m;
+
   /* an out-of-office from a Googler is not a bounce */
   if ((_bc_strcasestr (m->from_addr, "@google") || _bc_strcasestr (m->from_addr, "@googlemail")) &&
-      _bc_looks_like_bounce (m))
+      _bc_rec_looks_like_bounce (p))
     return TRUE;
-  return _bc_body_find (m, "Delivery to the following recipient failed permanently") != NULL ||
-         _bc_body_find (m, "Delivery to the following recipient has been delayed") != NULL ||
-         _bc_body_find (m, "Technical details of permanent failure") != NULL;
+  return _bc_rec_spec_match (p);
 }
 
 static void
@@ -47,4 +54,4 @@ scan (BcScan *s)
   }
 }
 
-const BcRecognizer _bc_rec_gmail = { "gmail", detect, scan };
+const BcRecognizer _bc_rec_gmail = { "gmail", detect, scan, &spec };

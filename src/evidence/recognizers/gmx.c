@@ -5,14 +5,8 @@
  * the address on a line of its own and "Reason:" with the answer. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "gmx.net", "gmx.com", "gmx.de", "gmx.at", "gmx.ch", "web.de", "mail.com", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "gmx.net", "gmx.com", "gmx.de", "gmx.at", "gmx.ch", "web.de", "mail.com", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -26,4 +20,4 @@ scan (BcScan *s)
   }
 }
 
-const BcRecognizer _bc_rec_gmx = { "gmx", detect, scan };
+const BcRecognizer _bc_rec_gmx = { "gmx", NULL, scan, &spec };

@@ -5,14 +5,8 @@
  * "IB" codes with x.co/rlbounce links. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "secureserver.net", "godaddy.com", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "secureserver.net", "godaddy.com", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -21,4 +15,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, "This is a copy of the message");
 }
 
-const BcRecognizer _bc_rec_godaddy = { "godaddy", detect, scan };
+const BcRecognizer _bc_rec_godaddy = { "godaddy", NULL, scan, &spec };

@@ -6,16 +6,16 @@
  * report text is the diagnostic. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Failed-Recipients: @googlegroups.com", NULL };
-  static const char *const body[] = { "groups.google.com", "Google Groups", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+static const char *const headers[] = { "X-Failed-Recipients: @googlegroups.com", NULL };
+static const char *const body[] = { "groups.google.com", "Google Groups", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
-  if (!(_bc_from_domain_is (m, "googlemail.com") || _bc_from_domain_is (m, "google.com")))
+static gboolean
+detect (BcRecProbe *p)
+{
+  if (!(_bc_from_domain_is (p->m, "googlemail.com") || _bc_from_domain_is (p->m, "google.com")))
     return FALSE;
-  return _bc_rec_spec_match (m, &spec);
+  return _bc_rec_spec_match (p);
 }
 
 static void
@@ -30,4 +30,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_googlegroups = { "googlegroups", detect, scan };
+const BcRecognizer _bc_rec_googlegroups = { "googlegroups", detect, scan, &spec };

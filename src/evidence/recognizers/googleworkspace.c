@@ -5,15 +5,15 @@
  * X-Failed-Recipients or in the paragraph. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "** Message not delivered **", NULL };
-  static const BcRecSpec spec = { NULL, body, NULL, NULL, NULL };
+static const char *const body[] = { "** Message not delivered **", NULL };
+static const BcRecSpec spec = { .body = body };
 
-  if (!(_bc_from_domain_is (m, "googlemail.com") || _bc_from_domain_is (m, "google.com")))
+static gboolean
+detect (BcRecProbe *p)
+{
+  if (!(_bc_from_domain_is (p->m, "googlemail.com") || _bc_from_domain_is (p->m, "google.com")))
     return FALSE;
-  return _bc_rec_spec_match (m, &spec);
+  return _bc_rec_spec_match (p);
 }
 
 static void
@@ -29,4 +29,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_googleworkspace = { "googleworkspace", detect, scan };
+const BcRecognizer _bc_rec_googleworkspace = { "googleworkspace", detect, scan, &spec };

@@ -10,17 +10,11 @@
 
 #include <string.h>
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: GroupWise", "X-Mailer: Novell GroupWise", NULL };
-  static const char *const body[] = { "was undeliverable to the following:", "GroupWise Internet Agent", NULL };
-  static const char *const from[] = { "@", NULL };
-  static const char *const subjects[] = { "Message status - undeliverable", NULL };
-  static const BcRecSpec spec = { headers, body, from, NULL, subjects };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: GroupWise", "X-Mailer: Novell GroupWise", NULL };
+static const char *const body[] = { "was undeliverable to the following:", "GroupWise Internet Agent", NULL };
+static const char *const from[] = { "@", NULL };
+static const char *const subjects[] = { "Message status - undeliverable", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from, .subjects = subjects };
 
 /* to_address_for - the address in @to whose local part is @name, or NULL;
  * newly allocated. */
@@ -93,4 +87,4 @@ scan (BcScan *s)
     scan_local_names (s, starts);
 }
 
-const BcRecognizer _bc_rec_groupwise = { "groupwise", detect, scan };
+const BcRecognizer _bc_rec_groupwise = { "groupwise", NULL, scan, &spec };

@@ -6,15 +6,9 @@
  * reply; the text names hMailServer. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: hMailServer", NULL };
-  static const char *const body[] = { "hMailServer", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: hMailServer", NULL };
+static const char *const body[] = { "hMailServer", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
 scan (BcScan *s)
@@ -23,4 +17,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_hmailserver = { "hmailserver", detect, scan };
+const BcRecognizer _bc_rec_hmailserver = { "hmailserver", NULL, scan, &spec };

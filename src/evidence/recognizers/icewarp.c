@@ -4,15 +4,9 @@
  * its recipient(s)" with the address and "Reason:". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: IceWarp", "X-Mailer: Merak", NULL };
-  static const char *const body[] = { "IceWarp", "Merak Mail Server", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: IceWarp", "X-Mailer: Merak", NULL };
+static const char *const body[] = { "IceWarp", "Merak Mail Server", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
 scan (BcScan *s)
@@ -25,4 +19,4 @@ scan (BcScan *s)
   }
 }
 
-const BcRecognizer _bc_rec_icewarp = { "icewarp", detect, scan };
+const BcRecognizer _bc_rec_icewarp = { "icewarp", NULL, scan, &spec };

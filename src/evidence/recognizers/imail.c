@@ -14,32 +14,35 @@
 
 #include <string.h>
 
+static const char *const headers[] = { "X-Mailer: <IMail", "X-Mailer: <SMTP32", NULL };
+enum { FOLLOWS };
+static const char *const phrases[] = { [FOLLOWS] = "Original message follows", NULL };
+static const BcRecSpec spec = { .headers = headers, .phrases = phrases };
+
 /* closing_line - IMail's "Original message follows." right where the
  * returned copy starts (which is where the report text ends) */
 static gboolean
-closing_line (const BcMime *m)
+closing_line (BcRecProbe *p)
 {
-  static const char marker[] = "Original message follows";
+  const BcMime *m = p->m;
   const char *b = m->body->str + m->ndr_len;
   gsize left = m->body->len > m->ndr_len ? m->body->len - m->ndr_len : 0;
 
-  return _bc_body_find (m, marker) != NULL ||
-         _bc_strcasestr_len (b, MIN (left, 200), marker) != NULL;
+  return _bc_rec_said (p, FOLLOWS) ||
+         _bc_strcasestr_len (b, MIN (left, 200), phrases[FOLLOWS]) != NULL;
 }
 
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
-  static const char *const headers[] = { "X-Mailer: <IMail", "X-Mailer: <SMTP32", NULL };
   static const char *const subjects[] = { "Undeliverable Mail", NULL };
-  static const BcRecSpec by_header = { headers, NULL, NULL, NULL, NULL };
 
   /* IMail puts its X-Mailer on ordinary mail too: it counts on a bounce */
-  if (_bc_rec_spec_match (m, &by_header))
-    return _bc_looks_like_bounce (m);
+  if (_bc_rec_spec_match (p))
+    return _bc_rec_looks_like_bounce (p);
   /* "Undeliverable Mail" is also other servers' subject: take it only with
    * IMail's closing line */
-  return _bc_subject_starts (m, subjects) && _bc_looks_like_bounce (m) && closing_line (m);
+  return _bc_subject_starts (p->m, subjects) && _bc_rec_looks_like_bounce (p) && closing_line (p);
 }
 
 /* label_line - "Label words: addr" where the label is two or more words
@@ -96,4 +99,4 @@ scan (BcScan *s)
     _bc_scan_section (s, NULL, NULL);
 }
 
-const BcRecognizer _bc_rec_imail = { "imail", detect, scan };
+const BcRecognizer _bc_rec_imail = { "imail", detect, scan, &spec };

@@ -5,16 +5,10 @@
  * the following recipients" or Exchange-like "could not be reached". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: Kerio", NULL };
-  static const char *const body[] = { "Kerio Connect", "Kerio MailServer", NULL };
-  static const char *const from[] = { "Kerio", NULL };
-  static const BcRecSpec spec = { headers, body, from, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: Kerio", NULL };
+static const char *const body[] = { "Kerio Connect", "Kerio MailServer", NULL };
+static const char *const from[] = { "Kerio", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from };
 
 static void
 scan (BcScan *s)
@@ -23,4 +17,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_kerio = { "kerio", detect, scan };
+const BcRecognizer _bc_rec_kerio = { "kerio", NULL, scan, &spec };

@@ -5,16 +5,10 @@
  * remote server's answer. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "Delivery failed for the following reason:", "MAILFOUNDRY", NULL };
-  static const char *const from[] = { "@", NULL };
-  static const char *const subjects[] = { "Message delivery has failed", NULL };
-  static const BcRecSpec spec = { NULL, body, from, NULL, subjects };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "Delivery failed for the following reason:", "MAILFOUNDRY", NULL };
+static const char *const from[] = { "@", NULL };
+static const char *const subjects[] = { "Message delivery has failed", NULL };
+static const BcRecSpec spec = { .body = body, .from = from, .subjects = subjects };
 
 static void
 scan (BcScan *s)
@@ -27,4 +21,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_mailfoundry = { "mailfoundry", detect, scan };
+const BcRecognizer _bc_rec_mailfoundry = { "mailfoundry", NULL, scan, &spec };

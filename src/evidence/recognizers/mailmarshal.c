@@ -5,17 +5,11 @@
  * address per line, then "Additional Information" fields. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: MailMarshal", NULL };
-  static const char *const body[] = { "The following recipients were affected", "MailMarshal", NULL };
-  static const char *const from[] = { "@", NULL };
-  static const char *const subjects[] = { "Undeliverable Mail:", NULL };
-  static const BcRecSpec spec = { headers, body, from, NULL, subjects };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: MailMarshal", NULL };
+static const char *const body[] = { "The following recipients were affected", "MailMarshal", NULL };
+static const char *const from[] = { "@", NULL };
+static const char *const subjects[] = { "Undeliverable Mail:", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from, .subjects = subjects };
 
 static void
 scan (BcScan *s)
@@ -30,4 +24,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_mailmarshal = { "mailmarshal", detect, scan };
+const BcRecognizer _bc_rec_mailmarshal = { "mailmarshal", NULL, scan, &spec };

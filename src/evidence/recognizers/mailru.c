@@ -6,14 +6,8 @@
  * "Mail failure.". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "mail.ru", "corp.mail.ru", "inbox.ru", "bk.ru", "list.ru", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "mail.ru", "corp.mail.ru", "inbox.ru", "bk.ru", "list.ru", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -22,4 +16,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, "This is a copy of the message");
 }
 
-const BcRecognizer _bc_rec_mailru = { "mailru", detect, scan };
+const BcRecognizer _bc_rec_mailru = { "mailru", NULL, scan, &spec };

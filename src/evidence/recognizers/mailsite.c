@@ -4,14 +4,8 @@
  * recipients with the remote reply. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: MailSite", NULL };
-  static const char *const body[] = { "Rockliffe", "MailSite", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+static const char *const headers[] = { "X-Mailer: MailSite", NULL };
+static const char *const body[] = { "Rockliffe", "MailSite", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
-  return _bc_rec_spec_match (m, &spec);
-}
-
-const BcRecognizer _bc_rec_mailsite = { "mailsite", detect, _bc_scan_listed };
+const BcRecognizer _bc_rec_mailsite = { "mailsite", NULL, _bc_scan_listed, &spec };

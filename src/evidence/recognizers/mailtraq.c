@@ -2,14 +2,8 @@
  * recipients in blocks. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: Mailtraq", NULL };
-  static const char *const body[] = { "Mailtraq", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+static const char *const headers[] = { "X-Mailer: Mailtraq", NULL };
+static const char *const body[] = { "Mailtraq", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
-  return _bc_rec_spec_match (m, &spec);
-}
-
-const BcRecognizer _bc_rec_mailtraq = { "mailtraq", detect, _bc_scan_listed };
+const BcRecognizer _bc_rec_mailtraq = { "mailtraq", NULL, _bc_scan_listed, &spec };

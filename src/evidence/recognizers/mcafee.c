@@ -11,16 +11,20 @@
  */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-NAI-Header: McAfee", "X-NAI-Header: IronMail", NULL };
-  static const BcRecSpec by_header = { headers, NULL, NULL, NULL, NULL };
+static const char *const headers[] = { "X-NAI-Header: McAfee", "X-NAI-Header: IronMail", NULL };
+enum { PROBLEMS };
+static const char *const phrases[] = {
+  [PROBLEMS] = "--- The following addresses had delivery problems ---", NULL
+};
+static const BcRecSpec spec = { .headers = headers, .phrases = phrases };
 
-  if (_bc_body_find (m, "--- The following addresses had delivery problems ---"))
+static gboolean
+detect (BcRecProbe *p)
+{
+  if (_bc_rec_said (p, PROBLEMS))
     return TRUE;
   /* the gateway stamps every message it passes, bounce or not */
-  return _bc_rec_spec_match (m, &by_header) && _bc_looks_like_bounce (m);
+  return _bc_rec_spec_match (p) && _bc_rec_looks_like_bounce (p);
 }
 
 static void
@@ -31,4 +35,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_mcafee = { "mcafee", detect, scan };
+const BcRecognizer _bc_rec_mcafee = { "mcafee", detect, scan, &spec };

@@ -6,16 +6,10 @@
  * header X-MDaemon-Deliver-To names the original sender. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-MDaemon-Deliver-To", "X-MDRemoteIP", NULL };
-  static const char *const body[] = { "had PERMANENT fatal delivery errors", "had TEMPORARY delivery errors", NULL };
-  static const char *const from[] = { "MDaemon", NULL };
-  static const BcRecSpec spec = { headers, body, from, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-MDaemon-Deliver-To", "X-MDRemoteIP", NULL };
+static const char *const body[] = { "had PERMANENT fatal delivery errors", "had TEMPORARY delivery errors", NULL };
+static const char *const from[] = { "MDaemon", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from };
 
 static void
 scan (BcScan *s)
@@ -28,4 +22,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_mdaemon = { "mdaemon", detect, scan };
+const BcRecognizer _bc_rec_mdaemon = { "mdaemon", NULL, scan, &spec };

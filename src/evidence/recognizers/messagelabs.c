@@ -5,14 +5,8 @@
  * failed." and the remote answer after "Reason:". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "messagelabs.com", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "messagelabs.com", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -26,4 +20,4 @@ scan (BcScan *s)
   }
 }
 
-const BcRecognizer _bc_rec_messagelabs = { "messagelabs", detect, scan };
+const BcRecognizer _bc_rec_messagelabs = { "messagelabs", NULL, scan, &spec };

@@ -24,14 +24,20 @@
 
 #include <string.h>
 
+enum { RELATES };
+static const char *const phrases[] = {
+  [RELATES] = "This report relates to a message you sent with the following header fields", NULL
+};
+static const BcRecSpec spec = { .phrases = phrases };
+
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
   static const char *const subjects[] = { "Delivery Notification:", NULL };
 
-  if (!_bc_body_find (m, "This report relates to a message you sent with the following header fields"))
+  if (!_bc_rec_said (p, RELATES))
     return FALSE;
-  return _bc_looks_like_bounce (m) || _bc_subject_starts (m, subjects);
+  return _bc_rec_looks_like_bounce (p) || _bc_subject_starts (p->m, subjects);
 }
 
 /* field - the value of "Label:" at the start of @p (after indentation),
@@ -135,4 +141,4 @@ scan (BcScan *s)
     _bc_scan_section (s, "following recipients", NULL);
 }
 
-const BcRecognizer _bc_rec_messagingserver = { "messagingserver", detect, scan };
+const BcRecognizer _bc_rec_messagingserver = { "messagingserver", detect, scan, &spec };

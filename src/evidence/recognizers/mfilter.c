@@ -7,15 +7,9 @@
 
 #include <string.h>
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: m-FILTER", NULL };
-  static const char *const body[] = { "-------server message", "m-FILTER", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: m-FILTER", NULL };
+static const char *const body[] = { "-------server message", "m-FILTER", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
 scan (BcScan *s)
@@ -57,4 +51,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_mfilter = { "mfilter", detect, scan };
+const BcRecognizer _bc_rec_mfilter = { "mfilter", NULL, scan, &spec };

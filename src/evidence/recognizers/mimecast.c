@@ -12,15 +12,9 @@
  * not allowed"). */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "Mimecast Ltd", "Mimecast Services", "The problem appears to be :", NULL };
-  static const char *const domains[] = { "mimecast.com", "mimecast-offshore.com", "mimecast.co.za", NULL };
-  static const BcRecSpec spec = { NULL, body, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "Mimecast Ltd", "Mimecast Services", "The problem appears to be :", NULL };
+static const char *const domains[] = { "mimecast.com", "mimecast-offshore.com", "mimecast.co.za", NULL };
+static const BcRecSpec spec = { .body = body, .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -45,4 +39,4 @@ scan (BcScan *s)
   }
 }
 
-const BcRecognizer _bc_rec_mimecast = { "mimecast", detect, scan };
+const BcRecognizer _bc_rec_mimecast = { "mimecast", NULL, scan, &spec };

@@ -6,15 +6,9 @@
  * X-DSNContext header is the service's own. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-DSNContext", NULL };
-  static const char *const body[] = { "Delivery to the following recipients failed", "Delivery to the following recipients was delayed", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-DSNContext", NULL };
+static const char *const body[] = { "Delivery to the following recipients failed", "Delivery to the following recipients was delayed", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
 scan (BcScan *s)
@@ -23,4 +17,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_mssmtp = { "mssmtp", detect, scan };
+const BcRecognizer _bc_rec_mssmtp = { "mssmtp", NULL, scan, &spec };

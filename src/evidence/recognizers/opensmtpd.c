@@ -8,16 +8,10 @@
  * message:". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "This is the MAILER-DAEMON, please DO NOT REPLY", NULL };
-  static const char *const from[] = { "MAILER-DAEMON", NULL };
-  static const char *const subjects[] = { "Delivery status notification:", NULL };
-  static const BcRecSpec spec = { NULL, body, from, NULL, subjects };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "This is the MAILER-DAEMON, please DO NOT REPLY", NULL };
+static const char *const from[] = { "MAILER-DAEMON", NULL };
+static const char *const subjects[] = { "Delivery status notification:", NULL };
+static const BcRecSpec spec = { .body = body, .from = from, .subjects = subjects };
 
 static void
 scan (BcScan *s)
@@ -26,4 +20,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, "Below is a copy");
 }
 
-const BcRecognizer _bc_rec_opensmtpd = { "opensmtpd", detect, scan };
+const BcRecognizer _bc_rec_opensmtpd = { "opensmtpd", NULL, scan, &spec };

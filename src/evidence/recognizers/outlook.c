@@ -5,16 +5,10 @@
  * failed.") with a DSN part, newer ones Exchange Online's. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Message-Delivery", "X-Message-Info", NULL };
-  static const char *const domains[] = { "hotmail.com", "outlook.com", "live.com", "msn.com", "hotmail.co.uk", "hotmail.co.jp", "hotmail.fr", "live.jp", NULL };
-  static const char *const subjects[] = { "Delivery Status Notification", "Undeliverable", NULL };
-  static const BcRecSpec spec = { headers, NULL, NULL, domains, subjects };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Message-Delivery", "X-Message-Info", NULL };
+static const char *const domains[] = { "hotmail.com", "outlook.com", "live.com", "msn.com", "hotmail.co.uk", "hotmail.co.jp", "hotmail.fr", "live.jp", NULL };
+static const char *const subjects[] = { "Delivery Status Notification", "Undeliverable", NULL };
+static const BcRecSpec spec = { .headers = headers, .domains = domains, .subjects = subjects };
 
 static void
 scan (BcScan *s)
@@ -23,4 +17,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_outlook = { "outlook", detect, scan };
+const BcRecognizer _bc_rec_outlook = { "outlook", NULL, scan, &spec };

@@ -6,17 +6,23 @@
  */
 #include "recognizers.h"
 
+static const char *const body[] = {
+  "This is the mail system at host", "This is the Postfix program at host", NULL
+};
+static const BcRecSpec spec = { .body = body };
+
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
   static const char *const subjects[] = {
     "Undelivered Mail Returned to Sender", "Delayed Mail (still being retried)",
     "Successful Mail Delivery Report", "Mail Delivery Status Report", NULL
   };
+  const BcMime *m = p->m;
+
   if (_bc_subject_starts (m, subjects))
     return TRUE;
-  if (_bc_body_find (m, "This is the mail system at host") ||
-      _bc_body_find (m, "This is the Postfix program at host"))
+  if (_bc_rec_spec_match (p))
     return TRUE;
   for (guint i = 0; i < m->dsn->len; i++)
     if (_bc_strcasestr (g_ptr_array_index (m->dsn, i), "X-Postfix-Queue-ID"))
@@ -33,4 +39,4 @@ scan (BcScan *s)
     _bc_scan_section (s, "The Postfix program", NULL);
 }
 
-const BcRecognizer _bc_rec_postfix = { "postfix", detect, scan };
+const BcRecognizer _bc_rec_postfix = { "postfix", detect, scan, &spec };

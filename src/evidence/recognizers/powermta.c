@@ -6,18 +6,20 @@
 #include "recognizers.h"
 #include <string.h>
 
+static const char *const body[] = { "PowerMTA", NULL };
+static const char *const from[] = { "@", NULL };
+static const char *const subjects[] = { "Delivery report", NULL };
+static const BcRecSpec spec = { .body = body, .from = from, .subjects = subjects };
+
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
-  static const char *const body[] = { "PowerMTA", NULL };
-  static const char *const from[] = { "@", NULL };
-  static const char *const subjects[] = { "Delivery report", NULL };
-  static const BcRecSpec spec = { NULL, body, from, NULL, subjects };
+  const BcMime *m = p->m;
 
   for (guint i = 0; i < m->dsn->len; i++)
     if (strstr (g_ptr_array_index (m->dsn, i), "X-PowerMTA"))
       return TRUE;
-  return _bc_rec_spec_match (m, &spec);
+  return _bc_rec_spec_match (p);
 }
 
 static void
@@ -27,4 +29,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_powermta = { "powermta", detect, scan };
+const BcRecognizer _bc_rec_powermta = { "powermta", detect, scan, &spec };

@@ -5,15 +5,9 @@
  * its headers carry X-Proofpoint-*. Blocks are read generically. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "Proofpoint Essentials", "This message was rejected by Proofpoint", NULL };
-  static const char *const domains[] = { "pphosted.com", NULL };
-  static const BcRecSpec spec = { NULL, body, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "Proofpoint Essentials", "This message was rejected by Proofpoint", NULL };
+static const char *const domains[] = { "pphosted.com", NULL };
+static const BcRecSpec spec = { .body = body, .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -22,4 +16,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_proofpoint = { "proofpoint", detect, scan };
+const BcRecognizer _bc_rec_proofpoint = { "proofpoint", NULL, scan, &spec };

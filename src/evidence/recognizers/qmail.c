@@ -6,15 +6,20 @@
  */
 #include "recognizers.h"
 
+static const char *const body[] = {
+  "This is the qmail-send program", "qmail-send program at",
+  /* qmail's wording kept by clones that rename the program */
+  "I'm afraid I wasn't able to deliver your message to the following", NULL
+};
+enum { NOT_ABLE };
+static const char *const phrases[] = { [NOT_ABLE] = "I wasn't able to deliver your message", NULL };
+static const BcRecSpec spec = { .body = body, .phrases = phrases };
+
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
-  return _bc_body_find (m, "This is the qmail-send program") != NULL ||
-         _bc_body_find (m, "qmail-send program at") != NULL ||
-         /* qmail's wording kept by clones that rename the program */
-         _bc_body_find (m, "I'm afraid I wasn't able to deliver your message to the following") != NULL ||
-         (_bc_has_prefix_ci (m->subject, "failure notice") &&
-          _bc_body_find (m, "I wasn't able to deliver your message") != NULL);
+  return _bc_rec_spec_match (p) ||
+         (_bc_has_prefix_ci (p->m->subject, "failure notice") && _bc_rec_said (p, NOT_ABLE));
 }
 
 static void
@@ -26,4 +31,4 @@ scan (BcScan *s)
     _bc_scan_section (s, "qmail-send program", NULL);
 }
 
-const BcRecognizer _bc_rec_qmail = { "qmail", detect, scan };
+const BcRecognizer _bc_rec_qmail = { "qmail", detect, scan, &spec };

@@ -2,8 +2,20 @@
  *
  * Each recognizer lives in a file of its own and exports one BcRecognizer.
  * To add one: write NAME.c defining `const BcRecognizer _bc_rec_NAME`, list
- * it here and in registry.c (order matters: specific before general), and
- * add the file to src/meson.build.
+ * it in recognizers.def (order matters: specific before general), and add
+ * the file to src/meson.build.
+ *
+ * Detection is declared, not searched for, wherever it can be: a
+ * recognizer gives a BcRecSpec (headers, report phrases, From, domains,
+ * Subject prefixes) and, only when it needs logic the table cannot say, a
+ * detect() that asks the BcRecProbe. Every report phrase of every spec is
+ * known at start-up, so one pass over the report text (spec.c) answers all
+ * of them for a message; detect() never searches the report text for a
+ * phrase itself. Limits: over all specs, at most BC_REC_MAX_PHRASES report
+ * phrases, BC_REC_MAX_FROM From needles and BC_REC_MAX_HEADER_NAMES
+ * distinct header names, and at most BC_REC_MAX_RECOGNIZERS recognizers
+ * (checked once, at the first detection; going over is a programming
+ * error that aborts with a message saying which limit to raise).
  */
 #ifndef BC_RECOGNIZERS_H
 #define BC_RECOGNIZERS_H
@@ -18,16 +30,58 @@
  * of @headers ("Name" or "Name: needle") is present, or the report text
  * holds any of @body, or the From contains any of @from or is in one of
  * @domains and (when @subjects is set) the Subject starts with one of
- * @subjects. Lists are NULL-ended; any may be NULL. */
-typedef struct {
+ * @subjects. @phrases decide nothing by themselves: they are report
+ * phrases a detect() of its own asks about one by one, by their index
+ * (_bc_rec_said). Lists are NULL-ended; any may be NULL. Header names are
+ * compared as written (GMime's lookup ignores case); needles, phrases and
+ * From needles ignore ASCII case. */
+struct _BcRecSpec {
   const char *const *headers;
   const char *const *body;
   const char *const *from;
   const char *const *domains;
   const char *const *subjects;
-} BcRecSpec;
+  const char *const *phrases;
+};
 
-G_GNUC_INTERNAL gboolean _bc_rec_spec_match (const BcMime *m, const BcRecSpec *spec);
+#define BC_REC_MAX_RECOGNIZERS 256
+#define BC_REC_MAX_PHRASES 512
+#define BC_REC_MAX_FROM 128
+#define BC_REC_MAX_HEADER_NAMES 64
+
+/* BcRecProbe - one message being detected, and what has been found out
+ * about it so far. It lives on the stack of _bc_recognizer_detect() for one
+ * message only, so threads never share one; the tables it reads are built
+ * once and only read afterwards. Only @m is for detect() to read directly;
+ * the rest belongs to spec.c. */
+struct _BcRecProbe {
+  const BcMime *m;
+  /* private (spec.c, registry.c) */
+  const BcRecSpec *spec;    /* of the recognizer being asked */
+  guint index;              /* its place in the table */
+  gint8 bounce;             /* _bc_looks_like_bounce(), -1: not asked yet */
+  gboolean scanned;         /* said[] holds the phrases of the report */
+  gboolean from_scanned;    /* from_said[] holds the From needles */
+  gboolean domains_known;   /* in_domain[] is filled */
+  guint8 said[BC_REC_MAX_PHRASES / 8];
+  guint8 from_said[BC_REC_MAX_FROM / 8];
+  guint8 in_domain[BC_REC_MAX_RECOGNIZERS / 8];
+  gboolean headers_read;    /* header[] is filled */
+  GMimeHeader *header[BC_REC_MAX_HEADER_NAMES]; /* first of each name */
+};
+
+/* _bc_recognizer_claims - registry.c: does @rec alone say @m is its own? */
+G_GNUC_INTERNAL gboolean _bc_recognizer_claims (const BcRecognizer *rec, const BcMime *m);
+
+/* set up by registry.c */
+G_GNUC_INTERNAL void _bc_rec_specs_init (const BcRecognizer *const *table, guint n);
+G_GNUC_INTERNAL void _bc_rec_probe_init (BcRecProbe *p, const BcMime *m);
+
+/* for detect(): the asked recognizer's spec as above; phrase @i of its
+ * spec->phrases in the report text; _bc_looks_like_bounce() asked once */
+G_GNUC_INTERNAL gboolean _bc_rec_spec_match (BcRecProbe *p);
+G_GNUC_INTERNAL gboolean _bc_rec_said (BcRecProbe *p, guint i);
+G_GNUC_INTERNAL gboolean _bc_rec_looks_like_bounce (BcRecProbe *p);
 G_GNUC_INTERNAL gboolean _bc_from_domain_is (const BcMime *m, const char *domain);
 
 /* shared helpers for recognizers (scan.c) */

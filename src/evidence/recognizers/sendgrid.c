@@ -5,15 +5,9 @@
  * delivered to one of its intended recipients.", then "addr: reason". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "message from SendGrid", "contact SendGrid support", NULL };
-  static const char *const domains[] = { "sendgrid.net", "sendgrid.com", NULL };
-  static const BcRecSpec spec = { NULL, body, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "message from SendGrid", "contact SendGrid support", NULL };
+static const char *const domains[] = { "sendgrid.net", "sendgrid.com", NULL };
+static const BcRecSpec spec = { .body = body, .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -22,4 +16,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_sendgrid = { "sendgrid", detect, scan };
+const BcRecognizer _bc_rec_sendgrid = { "sendgrid", NULL, scan, &spec };

@@ -6,14 +6,17 @@
  */
 #include "recognizers.h"
 
+static const char *const body[] = {
+  "----- The following addresses had", "----- Transcript of session follows -----", NULL
+};
+static const BcRecSpec spec = { .body = body };
+
 static gboolean
-detect (const BcMime *m)
+detect (BcRecProbe *p)
 {
   static const char *const subjects[] = { "Returned mail:", "Warning: could not send message", NULL };
-  if (_bc_subject_starts (m, subjects))
-    return TRUE;
-  return _bc_body_find (m, "----- The following addresses had") != NULL ||
-         _bc_body_find (m, "----- Transcript of session follows -----") != NULL;
+
+  return _bc_subject_starts (p->m, subjects) || _bc_rec_spec_match (p);
 }
 
 static void
@@ -25,4 +28,4 @@ scan (BcScan *s)
     _bc_scan_section (s, "----- Transcript of session follows", NULL);
 }
 
-const BcRecognizer _bc_rec_sendmail = { "sendmail", detect, scan };
+const BcRecognizer _bc_rec_sendmail = { "sendmail", detect, scan, &spec };

@@ -2,14 +2,8 @@
  * bounces, Japanese text with the address on its own line. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "softbank.ne.jp", "i.softbank.jp", "vodafone.ne.jp", "disney.ne.jp", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "softbank.ne.jp", "i.softbank.jp", "vodafone.ne.jp", "disney.ne.jp", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -18,4 +12,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_softbank = { "softbank", detect, scan };
+const BcRecognizer _bc_rec_softbank = { "softbank", NULL, scan, &spec };

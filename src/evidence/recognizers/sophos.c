@@ -5,15 +5,9 @@
  * to" in the usual block shape. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "Sophos Email Appliance", "PureMessage", "Sophos Central", NULL };
-  static const char *const from[] = { "Sophos", NULL };
-  static const BcRecSpec spec = { NULL, body, from, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "Sophos Email Appliance", "PureMessage", "Sophos Central", NULL };
+static const char *const from[] = { "Sophos", NULL };
+static const BcRecSpec spec = { .body = body, .from = from };
 
 static void
 scan (BcScan *s)
@@ -22,4 +16,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_sophos = { "sophos", detect, scan };
+const BcRecognizer _bc_rec_sophos = { "sophos", NULL, scan, &spec };

@@ -2,14 +2,8 @@
  * twc.com, spectrum.net) bounces, read by the generic block scanner. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "charter.net", "rr.com", "twc.com", "spectrum.net", "brighthouse.com", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "charter.net", "rr.com", "twc.com", "spectrum.net", "brighthouse.com", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -18,4 +12,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_spectrum = { "spectrum", detect, scan };
+const BcRecognizer _bc_rec_spectrum = { "spectrum", NULL, scan, &spec };

@@ -5,15 +5,9 @@
  * X-Mailer names SurfControl. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: SurfControl", NULL };
-  static const char *const body[] = { "A transcript of the attempts to send the message follows", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: SurfControl", NULL };
+static const char *const body[] = { "A transcript of the attempts to send the message follows", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
 scan (BcScan *s)
@@ -26,4 +20,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_surfcontrol = { "surfcontrol", detect, scan };
+const BcRecognizer _bc_rec_surfcontrol = { "surfcontrol", NULL, scan, &spec };

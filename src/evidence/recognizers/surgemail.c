@@ -4,14 +4,8 @@
  * text names SurgeMail / NetWin), address and reason in blocks. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: SurgeMail", NULL };
-  static const char *const body[] = { "SurgeMail", "NetWin", NULL };
-  static const BcRecSpec spec = { headers, body, NULL, NULL, NULL };
+static const char *const headers[] = { "X-Mailer: SurgeMail", NULL };
+static const char *const body[] = { "SurgeMail", "NetWin", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body };
 
-  return _bc_rec_spec_match (m, &spec);
-}
-
-const BcRecognizer _bc_rec_surgemail = { "surgemail", detect, _bc_scan_listed };
+const BcRecognizer _bc_rec_surgemail = { "surgemail", NULL, _bc_scan_listed, &spec };

@@ -7,17 +7,11 @@
  * and "Received >>> 550 ...". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: InterScan", NULL };
-  static const char *const body[] = { "Message from InterScan", "InterScan Messaging Security",
-                                      "Sent <<< RCPT TO:", NULL };
-  static const char *const from[] = { "InterScan", NULL };
-  static const BcRecSpec spec = { headers, body, from, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: InterScan", NULL };
+static const char *const body[] = { "Message from InterScan", "InterScan Messaging Security",
+                                    "Sent <<< RCPT TO:", NULL };
+static const char *const from[] = { "InterScan", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from };
 
 static void
 scan (BcScan *s)
@@ -43,4 +37,4 @@ scan (BcScan *s)
   }
 }
 
-const BcRecognizer _bc_rec_trendmicro = { "trendmicro", detect, scan };
+const BcRecognizer _bc_rec_trendmicro = { "trendmicro", NULL, scan, &spec };

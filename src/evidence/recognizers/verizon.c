@@ -5,15 +5,9 @@
  * failed handset address. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const from[] = { "MMSC NDR", NULL };
-  static const char *const domains[] = { "vzwpix.com", "vtext.com", "vzw.com", "verizon.net", NULL };
-  static const BcRecSpec spec = { NULL, NULL, from, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const from[] = { "MMSC NDR", NULL };
+static const char *const domains[] = { "vzwpix.com", "vtext.com", "vzw.com", "verizon.net", NULL };
+static const BcRecSpec spec = { .from = from, .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -30,4 +24,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_verizon = { "verizon", detect, scan };
+const BcRecognizer _bc_rec_verizon = { "verizon", NULL, scan, &spec };

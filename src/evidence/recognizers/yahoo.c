@@ -5,15 +5,9 @@
  * copy after "--- Below this line is a copy of the message.". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const body[] = { "unable to deliver your message to the following address", NULL };
-  static const char *const domains[] = { "yahoo.com", "yahoo.co.jp", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "yahoodns.net", "ymail.com", "yahooinc.com", NULL };
-  static const BcRecSpec spec = { NULL, body, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const body[] = { "unable to deliver your message to the following address", NULL };
+static const char *const domains[] = { "yahoo.com", "yahoo.co.jp", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "yahoodns.net", "ymail.com", "yahooinc.com", NULL };
+static const BcRecSpec spec = { .body = body, .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -22,4 +16,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, "--- Below this line");
 }
 
-const BcRecognizer _bc_rec_yahoo = { "yahoo", detect, scan };
+const BcRecognizer _bc_rec_yahoo = { "yahoo", NULL, scan, &spec };

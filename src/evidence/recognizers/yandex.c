@@ -5,14 +5,8 @@
  * message was not delivered" with a DSN part naming the recipients. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const domains[] = { "yandex.ru", "yandex.com", "ya.ru", "yandex.net", "yandex.by", "yandex.kz", "yandex.ua", NULL };
-  static const BcRecSpec spec = { NULL, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const domains[] = { "yandex.ru", "yandex.com", "ya.ru", "yandex.net", "yandex.by", "yandex.kz", "yandex.ua", NULL };
+static const BcRecSpec spec = { .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -21,4 +15,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_yandex = { "yandex", detect, scan };
+const BcRecognizer _bc_rec_yandex = { "yandex", NULL, scan, &spec };

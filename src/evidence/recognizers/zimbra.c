@@ -4,16 +4,10 @@
  * "<addr>: reason" blocks; the report names Zimbra in its headers. */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: Zimbra", "X-Zimbra-Received", NULL };
-  static const char *const body[] = { "Zimbra", NULL };
-  static const char *const from[] = { "zimbra", NULL };
-  static const BcRecSpec spec = { headers, body, from, NULL, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: Zimbra", "X-Zimbra-Received", NULL };
+static const char *const body[] = { "Zimbra", NULL };
+static const char *const from[] = { "zimbra", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from };
 
 static void
 scan (BcScan *s)
@@ -22,4 +16,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_zimbra = { "zimbra", detect, scan };
+const BcRecognizer _bc_rec_zimbra = { "zimbra", NULL, scan, &spec };

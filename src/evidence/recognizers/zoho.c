@@ -6,15 +6,9 @@
  * ERROR_CODE :reply". */
 #include "recognizers.h"
 
-static gboolean
-detect (const BcMime *m)
-{
-  static const char *const headers[] = { "X-Mailer: Zoho Mail", NULL };
-  static const char *const domains[] = { "zoho.com", "zohomail.com", "zoho.eu", "zoho.in", NULL };
-  static const BcRecSpec spec = { headers, NULL, NULL, domains, NULL };
-
-  return _bc_rec_spec_match (m, &spec);
-}
+static const char *const headers[] = { "X-Mailer: Zoho Mail", NULL };
+static const char *const domains[] = { "zoho.com", "zohomail.com", "zoho.eu", "zoho.in", NULL };
+static const BcRecSpec spec = { .headers = headers, .domains = domains };
 
 static void
 scan (BcScan *s)
@@ -23,4 +17,4 @@ scan (BcScan *s)
   _bc_scan_first_section (s, starts, NULL);
 }
 
-const BcRecognizer _bc_rec_zoho = { "zoho", detect, scan };
+const BcRecognizer _bc_rec_zoho = { "zoho", NULL, scan, &spec };
