@@ -23,6 +23,12 @@
  * _bc_prefilter_scan_ascii() folds A-Z only, for callers that want a plain
  * ASCII-caseless byte search (the recognizers' phrase table, spec.c).
  *
+ * A second set can be asked for (_bc_prefilter_literals2): the runner-up at
+ * each step of the same reading, so also one that every match contains,
+ * usually from another part of the pattern. A caller that requires both
+ * sets to occur filters far better where the best set is common words
+ * ("error", "not ") and the runner-up is not ("ptr", "reverse").
+ *
  * Limits: a pattern longer than 64 KiB, nested deeper than 64 groups or
  * yielding more than 4096 literals gets no filter. The automaton is built
  * once per rule set (when the rules are finished) and only read afterwards,
@@ -42,6 +48,8 @@ typedef struct {
   const char *p, *end;
   gboolean fail;
   guint depth;
+  GPtrArray *second;        /* parse_seq/parse_alt: the runner-up set of what
+                               they returned (see _bc_prefilter_literals2) */
 } Px;
 
 /* A set of literals, one of which must occur; NULL means "none known". */
@@ -173,17 +181,31 @@ static Need *
 parse_seq (Px *x)
 {
   GString *run = g_string_new (NULL);
-  Need *best = NULL;
+  Need *best = NULL, *second = NULL;
 
+  /* best is chosen as it always was; second, the best of the rest (other
+   * runs and groups, and the groups' own runner-ups), is a set that is
+   * also necessary and usually from another part of the branch. A set
+   * with a literal under 3 bytes ("ed") would filter nothing: none. */
+#define CONSIDER2(n)                                                        \
+  do {                                                                      \
+    Need *m_ = (n);                                                         \
+    if (m_ && need_score (m_) >= 3 && need_better (m_, second)) {           \
+      need_free (second);                                                   \
+      second = m_;                                                          \
+    } else                                                                  \
+      need_free (m_);                                                       \
+  } while (0)
 #define CONSIDER(n)                                                         \
   do {                                                                      \
     Need *n_ = (n);                                                         \
     if (n_ && need_better (n_, best)) {                                     \
-      need_free (best);                                                     \
+      CONSIDER2 (best);                                                     \
       best = n_;                                                            \
     } else                                                                  \
-      need_free (n_);                                                       \
+      CONSIDER2 (n_);                                                       \
   } while (0)
+
 #define FLUSH()                                                             \
   do {                                                                      \
     if (run->len)                                                           \
@@ -195,7 +217,7 @@ parse_seq (Px *x)
     guchar c = (guchar) *x->p;
     int kind;                 /* 0 zero-width, 1 literal, 2 other char, 3 group */
     char lit = 0;
-    Need *group = NULL;
+    Need *group = NULL, *group2 = NULL;
     guint min;
     gboolean single;
 
@@ -256,9 +278,12 @@ parse_seq (Px *x)
         break;
       }
       group = parse_alt (x);
+      group2 = x->second;
+      x->second = NULL;
       x->depth--;
       if (x->fail || x->p >= x->end || *x->p != ')') {
         need_free (group);
+        need_free (group2);
         x->fail = TRUE;
         break;
       }
@@ -267,7 +292,8 @@ parse_seq (Px *x)
       if (look) {
         /* a look-around consumes nothing: what it needs is not needed */
         need_free (group);
-        group = NULL;
+        need_free (group2);
+        group = group2 = NULL;
         kind = 0;
       }
     } else if (c == '*' || c == '+' || c == '?' || c == '{') {
@@ -287,6 +313,7 @@ parse_seq (Px *x)
     if (quantifier (x, &min, &single)) {
       if (x->fail) {
         need_free (group);
+        need_free (group2);
         break;
       }
       if (kind == 0) {
@@ -294,12 +321,14 @@ parse_seq (Px *x)
       } else if (min == 0) {
         FLUSH ();
         need_free (group);
+        need_free (group2);
       } else if (kind == 1) {
         g_string_append_c (run, lit);
         FLUSH ();
       } else if (kind == 3) {
         FLUSH ();
         CONSIDER (group);
+        CONSIDER2 (group2);
       } else {
         FLUSH ();
       }
@@ -317,6 +346,7 @@ parse_seq (Px *x)
     case 3:
       FLUSH ();
       CONSIDER (group);
+      CONSIDER2 (group2);
       break;
     }
   }
@@ -324,34 +354,47 @@ parse_seq (Px *x)
   g_string_free (run, TRUE);
   if (x->fail) {
     need_free (best);
+    need_free (second);
     return NULL;
   }
+  x->second = second;
   return best;
 #undef FLUSH
 #undef CONSIDER
+#undef CONSIDER2
 }
 
 static Need *
 parse_alt (Px *x)
 {
-  Need *all = NULL;
+  Need *all = NULL, *all2 = NULL;
   gboolean unknown = FALSE;
 
   for (;;) {
-    Need *b = parse_seq (x);
+    Need *b = parse_seq (x), *b2 = x->second;
+    x->second = NULL;
     if (x->fail) {
       need_free (b);
+      need_free (b2);
       break;
     }
     if (!b)
       unknown = TRUE;
     else if (!unknown) {
-      if (!all)
+      /* the runner-up of the alternation: each branch's runner-up, or its
+       * best when it has none */
+      Need *o = b2 ? b2 : b;
+      if (!all) {
         all = g_ptr_array_new_with_free_func (g_free);
+        all2 = g_ptr_array_new_with_free_func (g_free);
+      }
       for (guint i = 0; i < b->len; i++)
         g_ptr_array_add (all, g_strdup (g_ptr_array_index (b, i)));
+      for (guint i = 0; i < o->len; i++)
+        g_ptr_array_add (all2, g_strdup (g_ptr_array_index (o, i)));
     }
     need_free (b);
+    need_free (b2);
     if (x->p < x->end && *x->p == '|') {
       x->p++;
       continue;
@@ -360,33 +403,63 @@ parse_alt (Px *x)
   }
   if (x->fail || unknown || (all && all->len > MAX_LITERALS)) {
     need_free (all);
+    need_free (all2);
     return NULL;
   }
+  if (all2 && all2->len > MAX_LITERALS)
+    g_clear_pointer (&all2, need_free);
+  x->second = all2;
   return all;
 }
 
-char **
-_bc_prefilter_literals (const char *pattern)
+/* finish - @n as a NULL-ended vector, or NULL when empty or when it holds
+ * an empty literal (no filter at all); frees @n. */
+static char **
+finish (Need *n)
 {
-  Px x = { pattern, pattern + strlen (pattern), FALSE, 0 };
-  Need *n;
-  char **out;
-
-  if (x.end - x.p > MAX_PATTERN)
-    return NULL;
-  n = parse_alt (&x);
-  if (x.fail || x.p != x.end || !n || n->len == 0) {
+  if (!n || n->len == 0) {
     need_free (n);
     return NULL;
   }
   for (guint i = 0; i < n->len; i++)
     if (!*(char *) g_ptr_array_index (n, i)) {
-      need_free (n);              /* an empty literal: no filter at all */
+      need_free (n);
       return NULL;
     }
   g_ptr_array_add (n, NULL);
-  out = (char **) g_ptr_array_free (n, FALSE);
+  return (char **) g_ptr_array_free (n, FALSE);
+}
+
+char **
+_bc_prefilter_literals2 (const char *pattern, char ***second)
+{
+  Px x = { pattern, pattern + strlen (pattern), FALSE, 0, NULL };
+  Need *n, *n2;
+  char **out;
+
+  if (second)
+    *second = NULL;
+  if (x.end - x.p > MAX_PATTERN)
+    return NULL;
+  n = parse_alt (&x);
+  n2 = x.second;
+  if (x.fail || x.p != x.end || !n) {
+    need_free (n);
+    need_free (n2);
+    return NULL;
+  }
+  out = finish (n);
+  if (out && second)
+    *second = finish (n2);
+  else
+    need_free (n2);
   return out;
+}
+
+char **
+_bc_prefilter_literals (const char *pattern)
+{
+  return _bc_prefilter_literals2 (pattern, NULL);
 }
 
 /* ---- the automaton ------------------------------------------------------ */

@@ -12,6 +12,10 @@ typedef struct _BcPrefilter BcPrefilter;
  * the caseless @pattern contains, NULL-ended; NULL when none can be said
  * (the pattern must then always run). Free with g_strfreev(). */
 G_GNUC_INTERNAL char **_bc_prefilter_literals (const char *pattern);
+/* _bc_prefilter_literals2 - the same, and in *@second another such set, to
+ * be required as well (the runner-up of the same reading; it may share
+ * literals with the first), or NULL. Free both with g_strfreev(). */
+G_GNUC_INTERNAL char **_bc_prefilter_literals2 (const char *pattern, char ***second);
 
 /* _bc_prefilter_new - an automaton over @literals[0 .. nrules-1] (a NULL
  * entry: that rule has no literals). */

@@ -6,8 +6,11 @@
  * of the rules that hold, the one with the highest precedence wins, then
  * the highest weight, then the earliest in its file. Rules are compiled once
  * when loaded and sorted so that matching stops at the first rule that
- * holds. Regular expressions run with a PCRE match limit and on at most
- * max_line bytes of text, so no input can make them backtrack for long.
+ * holds. Cheap conditions are checked first; a text pattern runs only when
+ * the diagnostic holds a literal of each of the two sets that prefilter.c
+ * finds every match contains (need_literals). Regular expressions run with
+ * a PCRE match limit and on at most max_line bytes of text, so no input can
+ * make them backtrack for long.
  *
  * Keys: status, reply, text, not, host, recognizer, dsn-action, source,
  * command, weight. "command" lists SMTP commands (CONN, HELO, STARTTLS,
@@ -47,11 +50,18 @@ typedef struct {
   GRegex *text_jit;         /* the same, JIT-compiled on first use */
   gsize text_once;
   char *text_src;
-  char **text_need;         /* necessary literals of text (prefilter.c) */
+  char **text_need;         /* ASCII literals for the prefilter, or NULL */
+  gboolean text_filter;     /* text can be ruled out: it needs one of
+                               text_need, or (text_high) a non-ASCII byte */
+  gboolean text_high;
+  char **text_need2;        /* the same for a second set that every match */
+  gboolean text_filter2;    /* also holds (_bc_prefilter_literals2) */
+  gboolean text_high2;
   GRegex *not_text;
   GRegex *not_jit;
   gsize not_once;
   char **hosts;             /* lower-case; "*" globs or domain suffixes */
+  gsize *host_lens;         /* their lengths */
   GPatternSpec **host_globs;
   char **recognizers;
   char **dsn_actions;
@@ -81,12 +91,14 @@ rule_free (Rule *r)
   g_clear_pointer (&r->not_jit, g_regex_unref);
   g_free (r->text_src);
   g_strfreev (r->text_need);
+  g_strfreev (r->text_need2);
   if (r->host_globs) {
     for (guint i = 0; r->hosts[i]; i++)
       if (r->host_globs[i])
         g_pattern_spec_free (r->host_globs[i]);
     g_free (r->host_globs);
   }
+  g_free (r->host_lens);
   g_strfreev (r->hosts);
   g_strfreev (r->recognizers);
   g_strfreev (r->dsn_actions);
@@ -302,6 +314,99 @@ jit (GRegex *plain, GRegex **slot, gsize *once)
   return *slot ? *slot : plain;
 }
 
+/* ascii_need - @lits (from the 0x01-marked pattern of need_literals, taken)
+ * as ASCII literals, NULL when none; *@high when one of them stands for a
+ * non-ASCII character; *@known FALSE when @lits is NULL. */
+static char **
+ascii_need (char **lits, gboolean *known, gboolean *high)
+{
+  GPtrArray *out;
+
+  *known = *high = FALSE;
+  if (!lits)
+    return NULL;
+  *known = TRUE;
+  out = g_ptr_array_new ();
+  for (guint i = 0; lits[i]; i++) {
+    const char *l = lits[i], *best = NULL;
+    gsize best_len = 0;
+    if (!strchr (l, '\x01')) {
+      g_ptr_array_add (out, g_strdup (l));
+      continue;
+    }
+    for (const char *q = l; *q;) {
+      gsize n = strcspn (q, "\x01");
+      if (n > best_len) {
+        best = q;
+        best_len = n;
+      }
+      q += n;
+      if (*q)
+        q++;
+    }
+    if (best_len >= 3)
+      g_ptr_array_add (out, g_strndup (best, best_len));
+    else
+      *high = TRUE;
+  }
+  g_strfreev (lits);
+  if (out->len == 0) {
+    g_ptr_array_unref (out);
+    return NULL;
+  }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+/* need_literals - what every match of the text pattern @src contains, for
+ * the prefilter: one of the returned ASCII literals (NULL-ended, or NULL
+ * when none), or, when *@high is set, a non-ASCII character. *@known is
+ * FALSE when nothing can be said (the pattern must always run). The same
+ * for the second set of prefilter.c, which every match holds as well, in
+ * *@need2, *@known2, *@high2.
+ *
+ * prefilter.c reads literals as ASCII and ends a literal run at any other
+ * character, so a pattern written in Japanese or Russian would have none.
+ * Here each non-ASCII character outside an escape is first replaced by the
+ * byte 0x01, which is then a literal character like any other; a literal
+ * that holds it stands for its longest ASCII piece if that is 3 bytes or
+ * more, else for "some non-ASCII character". This is sound because in a
+ * caseless UTF-8 pattern a non-ASCII character matches only non-ASCII
+ * characters, except U+212A KELVIN SIGN and U+017F LONG S, which match k
+ * and s and are read as those letters. */
+static char **
+need_literals (const char *src, gboolean *known, gboolean *high, char ***need2,
+               gboolean *known2, gboolean *high2)
+{
+  GString *t;
+  char **lits, **lits2;
+
+  if (strchr (src, '\x01')) {
+    /* the marker itself in a pattern: say nothing */
+    *need2 = NULL;
+    *known = *high = *known2 = *high2 = FALSE;
+    return NULL;
+  }
+  t = g_string_sized_new (strlen (src));
+  for (const char *p = src; *p;) {
+    if (*p == '\\' && p[1]) {
+      /* an escape stays as it is (prefilter.c gives up on a non-ASCII one) */
+      const char *n = g_utf8_next_char (p + 1);
+      g_string_append_len (t, p, n - p);
+      p = n;
+    } else if ((guchar) *p >= 0x80) {
+      gunichar c = g_utf8_get_char (p);
+      g_string_append_c (t, c == 0x212a ? 'k' : c == 0x17f ? 's' : '\x01');
+      p = g_utf8_next_char (p);
+    } else
+      g_string_append_c (t, *p++);
+  }
+  lits = _bc_prefilter_literals2 (t->str, &lits2);
+  g_string_free (t, TRUE);
+  *need2 = ascii_need (lits2, known2, high2);
+  return ascii_need (lits, known, high);
+}
+
 #define FAIL(...)                                                            \
   do {                                                                       \
     g_set_error (error, BC_ERROR, BC_ERROR_RULES, __VA_ARGS__);              \
@@ -372,16 +477,20 @@ parse_rule (const char *name, guint line, const char *text, int precedence, GErr
       }
       if (IS ("text")) {
         r->text_src = g_strdup (v);
-        r->text_need = _bc_prefilter_literals (v);
+        r->text_need = need_literals (v, &r->text_filter, &r->text_high, &r->text_need2,
+                                      &r->text_filter2, &r->text_high2);
         weight += 50;
       }
     } else if (IS ("host")) {
       ONCE (r->hosts);
       r->hosts = parse_list (v);
       r->host_globs = g_new0 (GPatternSpec *, g_strv_length (r->hosts) + 1);
-      for (guint k = 0; r->hosts[k]; k++)
+      r->host_lens = g_new0 (gsize, g_strv_length (r->hosts) + 1);
+      for (guint k = 0; r->hosts[k]; k++) {
+        r->host_lens[k] = strlen (r->hosts[k]);
         if (strpbrk (r->hosts[k], "*?"))
           r->host_globs[k] = g_pattern_spec_new (r->hosts[k]);
+      }
       weight += 20;
     } else if (IS ("recognizer")) {
       ONCE (r->recognizers);
@@ -520,34 +629,68 @@ _bc_rules_finish (BcRuleSet *rs)
   char ***lits;
 
   g_ptr_array_sort (rs->rules, rule_cmp);
-  /* one automaton over every text rule's literals, indexed by position */
-  lits = g_new0 (char **, rs->rules->len + 1);
-  for (guint i = 0; i < rs->rules->len; i++)
-    lits[i] = ((Rule *) g_ptr_array_index (rs->rules, i))->text_need;
+  /* one automaton over every text rule's literals, indexed by position:
+   * rule i's first set is entry i, its second entry n + i */
+  lits = g_new0 (char **, 2 * rs->rules->len + 1);
+  for (guint i = 0; i < rs->rules->len; i++) {
+    const Rule *r = g_ptr_array_index (rs->rules, i);
+    lits[i] = r->text_need;
+    lits[rs->rules->len + i] = r->text_need2;
+  }
   _bc_prefilter_free (rs->prefilter);
-  rs->prefilter = _bc_prefilter_new ((char **const *) lits, rs->rules->len);
+  rs->prefilter = _bc_prefilter_new ((char **const *) lits, 2 * rs->rules->len);
   g_free (lits);
 }
 
 /* ---- matching ------------------------------------------------------------ */
 
 /* Per-call facts about the input, worked out once instead of per rule. */
+#define HOST_BUF 256
 typedef struct {
   gboolean status_ok;       /* the status has a class, subject and detail */
   int sub, det;
-  char *hosts[5];           /* in->hosts lower-cased, NULL-ended */
+  char *hosts[5];           /* in->hosts lower-cased, NULL-ended: in buf, or
+                               allocated when longer */
   gsize host_len[4];
+  char buf[4][HOST_BUF];
 } Prepared;
+
+/* two_numbers - as sscanf (@s, "%d.%d", @a, @b) == 2, without the cost */
+static gboolean
+two_numbers (const char *s, int *a, int *b)
+{
+  char *e;
+  long x, y;
+
+  x = strtol (s, &e, 10);
+  if (e == s || *e != '.')
+    return FALSE;
+  s = e + 1;
+  y = strtol (s, &e, 10);
+  if (e == s)
+    return FALSE;
+  *a = (int) x;
+  *b = (int) y;
+  return TRUE;
+}
 
 static void
 prepare (const BcRuleInput *in, Prepared *pp)
 {
-  pp->status_ok = in->status[0] && sscanf (in->status + 2, "%d.%d", &pp->sub, &pp->det) == 2;
+  pp->status_ok = in->status[0] && two_numbers (in->status + 2, &pp->sub, &pp->det);
   for (guint h = 0; h < 5; h++)
     pp->hosts[h] = NULL;
   for (guint h = 0; h < 4 && in->hosts[h]; h++) {
-    pp->hosts[h] = g_ascii_strdown (in->hosts[h], -1);
-    pp->host_len[h] = strlen (pp->hosts[h]);
+    gsize n = strlen (in->hosts[h]);
+    if (n < HOST_BUF) {
+      for (gsize k = 0; k <= n; k++) {
+        char c = in->hosts[h][k];
+        pp->buf[h][k] = c >= 'A' && c <= 'Z' ? c | 0x20 : c;   /* g_ascii_tolower */
+      }
+      pp->hosts[h] = pp->buf[h];
+    } else
+      pp->hosts[h] = g_ascii_strdown (in->hosts[h], -1);
+    pp->host_len[h] = n;
   }
 }
 
@@ -555,7 +698,8 @@ static void
 prepared_clear (Prepared *pp)
 {
   for (guint h = 0; h < 4; h++)
-    g_free (pp->hosts[h]);
+    if (pp->hosts[h] != pp->buf[h])
+      g_free (pp->hosts[h]);
 }
 
 static gboolean
@@ -617,8 +761,8 @@ host_match (const Rule *r, const char *const *hosts, const Prepared *pp)
       if (r->host_globs[i])
         ok = g_pattern_spec_match_string (r->host_globs[i], low);
       else {
-        gsize n = strlen (r->hosts[i]);
-        ok = hl >= n && strcmp (low + hl - n, r->hosts[i]) == 0 &&
+        gsize n = r->host_lens[i];
+        ok = hl >= n && memcmp (low + hl - n, r->hosts[i], n) == 0 &&
              (hl == n || low[hl - n - 1] == '.' || low[hl - n - 1] == '@');
       }
       if (ok)
@@ -628,24 +772,32 @@ host_match (const Rule *r, const char *const *hosts, const Prepared *pp)
   return NULL;
 }
 
+#define SEEN(k) ((seen[(k) >> 3] & (1u << ((k) & 7))) != 0)
+
 gboolean
 _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
 {
-  char *diag = NULL;
+  const char *diag = NULL;
+  char *diag_copy = NULL;                  /* diag when cut to max_line */
+  gsize diag_len = 0;
   gboolean found = FALSE;
-  guint8 seen_buf[128], *seen = NULL;      /* prefilter bits, made on demand */
+  guint8 seen_buf[256], *seen = NULL;      /* prefilter bits, made on demand */
   const char *command = in->command;
   gboolean command_known = in->command_fn == NULL;
-  gboolean filter = rs->prefilter && _bc_prefilter_rules (rs->prefilter) == rs->rules->len;
+  const guint nrules = rs->rules->len;
+  gboolean filter = rs->prefilter && _bc_prefilter_rules (rs->prefilter) == 2 * nrules;
+  int diag_high = -1;                      /* diag has a non-ASCII byte; -1: not looked */
   Prepared pp;
 
   if (in->diagnostic) {
     gsize n = strlen (in->diagnostic);
+    diag = in->diagnostic;
     if (n > in->max_line) {
       const char *e = g_utf8_find_prev_char (in->diagnostic, in->diagnostic + in->max_line + 1);
       n = e ? (gsize) (e - in->diagnostic) : in->max_line;
+      diag = diag_copy = g_strndup (in->diagnostic, n);
     }
-    diag = g_strndup (in->diagnostic, n);
+    diag_len = n;
   }
   prepare (in, &pp);
 
@@ -660,29 +812,40 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       continue;
     if (r->recognizers && !in_list (r->recognizers, in->recognizer))
       continue;
+    if (r->status && !status_match (r->status, in->status, &pp))
+      continue;
+    if (r->reply && !reply_match (r->reply, in->reply_code))
+      continue;
+    /* the conditions are checked cheapest first (all must hold, so the
+     * order changes nothing but the cost): the prefilter, the hosts, the
+     * command (found once, when a rule first asks), the expressions */
+    if (r->text && r->text_filter && diag && filter) {
+      /* a set this pattern needs has nothing in diag: it cannot match */
+      if (diag_high < 0 && (r->text_high || r->text_high2)) {
+        diag_high = 0;
+        for (const char *c = diag; *c && !diag_high; c++)
+          diag_high = (guchar) *c >= 0x80;
+      }
+      if ((r->text_need || r->text_need2) && !seen) {
+        gsize nbytes = (2 * nrules + 7) / 8;
+        seen = nbytes <= sizeof seen_buf ? seen_buf : g_malloc (nbytes);
+        memset (seen, 0, nbytes);
+        _bc_prefilter_scan (rs->prefilter, diag, diag_len, seen);
+      }
+      if (!(r->text_high && diag_high) && !(r->text_need && SEEN (i)))
+        continue;
+      if (r->text_filter2 && !(r->text_high2 && diag_high) &&
+          !(r->text_need2 && SEEN (nrules + i)))
+        continue;
+    }
+    if (r->hosts && !(host = host_match (r, in->hosts, &pp)))
+      continue;
     if (r->commands && !command_known) {
       command = in->command_fn (in->command_data);
       command_known = TRUE;
     }
     if (r->commands && !in_list (r->commands, command))
       continue;
-    if (r->status && !status_match (r->status, in->status, &pp))
-      continue;
-    if (r->reply && !reply_match (r->reply, in->reply_code))
-      continue;
-    if (r->hosts && !(host = host_match (r, in->hosts, &pp)))
-      continue;
-    if (r->text && r->text_need && diag && filter) {
-      /* no literal this pattern needs occurs: the regex cannot match */
-      if (!seen) {
-        gsize nbytes = (rs->rules->len + 7) / 8;
-        seen = nbytes <= sizeof seen_buf ? seen_buf : g_malloc (nbytes);
-        memset (seen, 0, nbytes);
-        _bc_prefilter_scan (rs->prefilter, diag, strlen (diag), seen);
-      }
-      if (!(seen[i >> 3] & (1u << (i & 7))))
-        continue;
-    }
     if (r->text && in->deadline && g_get_monotonic_time () > in->deadline)
       break;                      /* the message's time budget is spent */
     if (r->text && !(diag && g_regex_match (jit (r->text, (GRegex **) &r->text_jit,
@@ -730,7 +893,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
     if (mi)
       g_match_info_free (mi);
   }
-  g_free (diag);
+  g_free (diag_copy);
   prepared_clear (&pp);
   if (seen && seen != seen_buf)
     g_free (seen);

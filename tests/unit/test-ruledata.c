@@ -177,6 +177,15 @@ test_command_extract (void **state)
     { "mx.example.org [192.0.2.1] did not like our RCPT TO: 550 no such user", "RCPT" },
     { "... while talking to mx.example.org.:\n>>> MAIL From:<s@example.com>\n<<< 250 ok\n>>> DATA\n<<< 550 5.0.0 User unknown\n", "DATA" },
     { "... while talking to mx.example.org.:\n>>> RCPT To:<a@example.org>\n<<< 550 5.1.1 User unknown\n", "RCPT" },
+    /* the words are found in any case, and U+212A / U+017F read as k / s */
+    { "SAID: 550 NO (IN REPLY TO RCPT TO COMMAND)", "RCPT" },
+    { "192.0.2.1 does not li\u212Ae recipient.", "RCPT" },
+    { "550 rejected (in re\u017Fponse to the MAIL FROM command)", "MAIL" },
+    { "550 error [MAIL_FROM]", "MAIL" },
+    { "550 5.7.1 rejected after pipelined rcpt to", "RCPT" },
+    { "smtp:helo 550 no", "HELO" },
+    /* command words inside other words name nothing */
+    { "The response was: see https://support.example.com/gmail/answer", NULL },
     { "550 5.1.1 User unknown", NULL },
     { "We could not deliver the data you sent after a long time", NULL },
     { "", NULL },
@@ -193,6 +202,40 @@ test_command_extract (void **state)
   }
   assert_int_equal (bad, 0);
   assert_null (_bc_smtp_command_in (NULL, 0));
+}
+
+/* the text after a recipient's address is read as a window of its own: a
+ * phrase cut at the window's end is read as the window has it, whatever
+ * the rest of the bounce says (command.c skips the window only when the
+ * words of the whole text rule a phrase out) */
+static void
+test_command_window (void **state)
+{
+  static const struct { const char *phrase, *after, *want; } t[] = {
+    { "in reply to data", "xyz trailing", "DATA" },    /* "dataxyz" in the whole text */
+    { "in reply to RCPT TO command", " and more", "RCPT" },
+    { "user unknown", " here", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (t); i++) {
+    BcMime m = { 0 };
+    BcRecipient *r = _bc_recipient_new (BC_SOURCE_TEXT);
+    GString *body = g_string_new ("x@example.org ");
+
+    /* the window is the 1200 bytes from the address on */
+    while (body->len < 1200 - strlen (t[i].phrase))
+      g_string_append_c (body, '.');
+    g_string_append (body, t[i].phrase);
+    g_string_append (body, t[i].after);
+    m.body = body;
+    r->address = g_strdup ("x@example.org");
+    assert_string_equal (_bc_smtp_command_for (&m, r, TRUE) ? _bc_smtp_command_for (&m, r, TRUE) : "-",
+                         t[i].want ? t[i].want : "-");
+    assert_string_equal (_bc_smtp_command_for (&m, r, FALSE) ? _bc_smtp_command_for (&m, r, FALSE) : "-",
+                         t[i].want ? t[i].want : "-");
+    _bc_recipient_free (r);
+    g_string_free (body, TRUE);
+  }
 }
 
 /* ---- one or more phrases for every reason -------------------------------- */
@@ -326,6 +369,7 @@ main (void)
     cmocka_unit_test (test_precedence),
     cmocka_unit_test (test_command_conventions),
     cmocka_unit_test (test_command_extract),
+    cmocka_unit_test (test_command_window),
     cmocka_unit_test (test_every_reason),
     cmocka_unit_test (test_providers),
     cmocka_unit_test (test_localized),

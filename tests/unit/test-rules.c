@@ -443,6 +443,68 @@ test_regex_backtracking_bounded (void **state)
   _bc_rules_free (rs);
 }
 
+/* the prefilter may only skip a text pattern that cannot match: for each
+ * pattern and diagnostic the rules must say what the expression alone says
+ * (non-ASCII patterns, the two literal sets, U+212A and U+017F) */
+static void
+test_prefilter_agrees_with_regex (void **state)
+{
+  static const char *const patterns[] = {
+    "ящик (заблокирован|отключен)",
+    "(メールボックス|受信箱)(が|は)?(いっぱい|一杯)",
+    "die gruppe, die sie kontaktieren möchten|группа, с которой вы",
+    "(ip|ＩＰ|送信元).{0,20}(ブロック|拒否され)",
+    "(reverse|rdns|\\bptr\\b).{0,40}(fail|missing|not (found|set))|no (ptr|reverse)",
+    "\\b(rtr|dyn|cbl):[a-z0-9]{1,4}\\b",
+    "unresolv(able|ed) (ip|host)",
+    "\u212aelvin|lo\u017fs",
+    "over quota|quota exceeded",
+    "é{2}t",
+  };
+  static const char *const diags[] = {
+    "550 ящик заблокирован", "550 ЯЩИК ОТКЛЮЧЕН", "550 mailbox disabled",
+    "552 メールボックスがいっぱい", "552 受信箱一杯です", "552 mailbox full",
+    "Die Gruppe, die Sie kontaktieren MÖCHTEN, gibt es nicht", "Группа, с которой вы",
+    "die gruppe, die sie kontaktieren mochten",
+    "ＩＰがブロックされました", "ip address 192.0.2.1 is blocked: ブロック", "ip blocked",
+    "550 Reverse DNS lookup failed", "PTR record not found", "no PTR for 192.0.2.1",
+    "error: not found", "reverse", "failed reverse",
+    "421 RTR:BL", "dynamic ip refused", "CBL:x1 listed", "dyn:",
+    "Unresolvable host", "unresolved ip 192.0.2.1", "unresolved",
+    "KELVIN", "\u212aelvin", "lo\u017fs of data", "LOSS", "los",
+    "Over Quota", "quota exceeded", "quota",
+    "ÉÉT", "éét", "eet", "",
+  };
+  int bad = 0;
+
+  for (guint p = 0; p < G_N_ELEMENTS (patterns); p++) {
+    char *q = g_shell_quote (patterns[p]);
+    char *text = g_strdup_printf ("userunknown text=%s\n", q);
+    BcRuleSet *rs = ruleset (text);
+    GRegex *re = g_regex_new (patterns[p], G_REGEX_CASELESS, 0, NULL);
+    BcRuleInput in;
+
+    assert_non_null (re);
+    input_init (&in);
+    for (guint d = 0; d < G_N_ELEMENTS (diags); d++) {
+      gboolean want = g_regex_match (re, diags[d], 0, NULL);
+      gboolean got;
+      in.diagnostic = diags[d];
+      got = match (rs, &in, NULL, NULL) != NULL;
+      if (got != want) {
+        print_error ("pattern '%s', diagnostic '%s': rules %d, regex %d\n", patterns[p], diags[d],
+                     got, want);
+        bad++;
+      }
+    }
+    g_regex_unref (re);
+    _bc_rules_free (rs);
+    g_free (text);
+    g_free (q);
+  }
+  assert_int_equal (bad, 0);
+}
+
 /* ---- taxonomy ------------------------------------------------------------- */
 
 static const struct {
@@ -776,6 +838,7 @@ main (void)
     cmocka_unit_test (test_builtin_rule_and_evidence),
     cmocka_unit_test (test_user_rules_beat_builtin),
     cmocka_unit_test (test_rules_file),
+    cmocka_unit_test (test_prefilter_agrees_with_regex),
   };
   tc_init ();
   return cmocka_run_group_tests (tests, NULL, NULL);
