@@ -8,6 +8,7 @@
  * limits->max_text bytes of each part are kept.
  */
 #include "bc-private.h"
+#include "rules/prefilter.h"
 
 #include <string.h>
 
@@ -467,12 +468,34 @@ find_returned_copy (const char *text, const char *fold, gsize len)
     "header of the original message", "-------original message", "copy of the original message",
     "original message headers follow", "undelivered message follows", NULL
   };
+  static BcPrefilter *any_marker;
+  static gsize once;
+  guint8 seen[(G_N_ELEMENTS (markers) + 7) / 8] = { 0 };
   gsize best = len;
   const char *p = text, *end = text + len;
 
+  /* one pass of an automaton over all markers says which occur at all;
+   * only those are then looked for, each before the best line so far */
+  if (g_once_init_enter (&once)) {
+    GPtrArray *lits = g_ptr_array_new ();
+    for (guint i = 0; markers[i]; i++) {
+      char **one = g_new0 (char *, 2);
+      one[0] = g_strdup (markers[i]);
+      g_ptr_array_add (lits, one);
+    }
+    any_marker = _bc_prefilter_new ((char **const *) lits->pdata, lits->len);
+    for (guint i = 0; i < lits->len; i++)
+      g_strfreev (g_ptr_array_index (lits, i));
+    g_ptr_array_free (lits, TRUE);
+    g_once_init_leave (&once, 1);
+  }
+  _bc_prefilter_scan_ascii (any_marker, fold, len, seen);
   for (guint i = 0; markers[i]; i++) {
+    const char *f;
+    if (!(seen[i >> 3] & (1u << (i & 7))))
+      continue;
     /* markers are lower case: search the folded copy */
-    const char *f = _bc_memmem (fold, best, markers[i], strlen (markers[i]));
+    f = _bc_memmem (fold, best, markers[i], strlen (markers[i]));
     if (f) {
       f = text + (f - fold);
       const char *ls = f;
