@@ -179,6 +179,7 @@ G_GNUC_INTERNAL BcRuleSet *_bc_rules_new (void);
 G_GNUC_INTERNAL void _bc_rules_free (BcRuleSet *rs);
 G_GNUC_INTERNAL gboolean _bc_rules_parse (BcRuleSet *rs, const char *name, const char *data,
                                           gsize len, int precedence, GError **error);
+G_GNUC_INTERNAL void _bc_rules_set_trusted (BcRuleSet *rs, gboolean trusted);
 G_GNUC_INTERNAL void _bc_rules_finish (BcRuleSet *rs);
 G_GNUC_INTERNAL gboolean _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in,
                                           BcRuleMatch *out);

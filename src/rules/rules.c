@@ -6,7 +6,11 @@
  * of the rules that hold, the one with the highest precedence wins, then
  * the highest weight, then the earliest in its file. Rules are compiled once
  * when loaded and sorted so that matching stops at the first rule that
- * holds. Cheap conditions are checked first; a text pattern runs only when
+ * holds. A pattern is compiled, JIT and all, the first time it runs; a
+ * rules file given by the user is also compiled once when loaded, so that a
+ * bad pattern is reported with its file and line. The shipped rules, which
+ * the test suite compiles (tests/unit/test-ruledata.c), are not: checking
+ * their 250-odd patterns took a third of a one-message run. Cheap conditions are checked first; a text pattern runs only when
  * the diagnostic holds a literal of each of the two sets that prefilter.c
  * finds every match contains (need_literals). Regular expressions run with
  * a PCRE match limit and on at most max_line bytes of text, so no input can
@@ -46,8 +50,8 @@ typedef struct {
   char *origin;
   GArray *status;           /* StatusPat, NULL when no condition */
   GArray *reply;            /* ReplyPat */
-  GRegex *text;             /* checked at parse time, not JIT-compiled */
-  GRegex *text_jit;         /* the same, JIT-compiled on first use */
+  char *text;               /* the pattern, with its match limit */
+  GRegex *text_jit;         /* compiled (JIT) on first use */
   gsize text_once;
   char *text_src;
   char **text_need;         /* ASCII literals for the prefilter, or NULL */
@@ -57,7 +61,7 @@ typedef struct {
   char **text_need2;        /* the same for a second set that every match */
   gboolean text_filter2;    /* also holds (_bc_prefilter_literals2) */
   gboolean text_high2;
-  GRegex *not_text;
+  char *not_text;
   GRegex *not_jit;
   gsize not_once;
   char **hosts;             /* lower-case; "*" globs or domain suffixes */
@@ -73,6 +77,7 @@ struct _BcRuleSet {
   GPtrArray *rules;         /* (Rule *) sorted by _bc_rules_finish() */
   guint next_order;
   BcPrefilter *prefilter;   /* over the sorted rules' text_need */
+  gboolean trusted;         /* patterns are not checked when parsed */
 };
 
 static void
@@ -85,9 +90,9 @@ rule_free (Rule *r)
     g_array_unref (r->status);
   if (r->reply)
     g_array_unref (r->reply);
-  g_clear_pointer (&r->text, g_regex_unref);
+  g_free (r->text);
   g_clear_pointer (&r->text_jit, g_regex_unref);
-  g_clear_pointer (&r->not_text, g_regex_unref);
+  g_free (r->not_text);
   g_clear_pointer (&r->not_jit, g_regex_unref);
   g_free (r->text_src);
   g_strfreev (r->text_need);
@@ -123,6 +128,15 @@ _bc_rules_free (BcRuleSet *rs)
   g_ptr_array_unref (rs->rules);
   _bc_prefilter_free (rs->prefilter);
   g_free (rs);
+}
+
+/* _bc_rules_set_trusted - while set, _bc_rules_parse() does not compile
+ * patterns to check them (the shipped rules, checked by the tests); each is
+ * compiled when it first runs. */
+void
+_bc_rules_set_trusted (BcRuleSet *rs, gboolean trusted)
+{
+  rs->trusted = trusted;
 }
 
 guint
@@ -282,12 +296,11 @@ repeat_over (const char *src)
   return 0;
 }
 
-static GRegex *
-compile (const char *src, GError **error)
+static char *
+compile (const char *src, gboolean check, GError **error)
 {
   gulong over = repeat_over (src);
   char *pat;
-  GRegex *re;
 
   if (over) {
     g_set_error (error, BC_ERROR, BC_ERROR_RULES,
@@ -296,22 +309,31 @@ compile (const char *src, GError **error)
     return NULL;
   }
   pat = g_strconcat (REGEX_LIMIT, src, NULL);
-  re = g_regex_new (pat, G_REGEX_CASELESS, 0, error);
-  g_free (pat);
-  return re;
+  if (check) {
+    GRegex *re = g_regex_new (pat, G_REGEX_CASELESS, 0, error);
+    if (!re) {
+      g_free (pat);
+      return NULL;
+    }
+    g_regex_unref (re);
+  }
+  return pat;
 }
 
-/* jit - @plain's JIT-compiled twin in *@slot, made once (thread-safe: rules
- * are matched from several threads); @plain itself if that fails. */
+/* jit - the regex of @pat in *@slot, compiled once, on first use
+ * (thread-safe: rules are matched from several threads): JIT-compiled, or
+ * without JIT if that fails; NULL, a rule that never holds, only for a
+ * pattern that was not checked when parsed and does not compile. */
 static GRegex *
-jit (GRegex *plain, GRegex **slot, gsize *once)
+jit (const char *pat, GRegex **slot, gsize *once)
 {
   if (g_once_init_enter (once)) {
-    *slot = g_regex_new (g_regex_get_pattern (plain), G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0,
-                         NULL);
+    *slot = g_regex_new (pat, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+    if (!*slot)
+      *slot = g_regex_new (pat, G_REGEX_CASELESS, 0, NULL);
     g_once_init_leave (once, 1);
   }
-  return *slot ? *slot : plain;
+  return *slot;
 }
 
 /* ascii_need - @lits (from the 0x01-marked pattern of need_literals, taken)
@@ -414,7 +436,8 @@ need_literals (const char *src, gboolean *known, gboolean *high, char ***need2,
   } while (0)
 
 static Rule *
-parse_rule (const char *name, guint line, const char *text, int precedence, GError **error)
+parse_rule (const char *name, guint line, const char *text, int precedence, gboolean check,
+            GError **error)
 {
   char **argv = NULL;
   int argc = 0;
@@ -465,9 +488,9 @@ parse_rule (const char *name, guint line, const char *text, int precedence, GErr
       }
       weight += 10;
     } else if (IS ("text") || IS ("not")) {
-      GRegex **slot = IS ("text") ? &r->text : &r->not_text;
+      char **slot = IS ("text") ? &r->text : &r->not_text;
       ONCE (*slot);
-      *slot = compile (v, &e);
+      *slot = compile (v, check, &e);
       if (!*slot) {
         g_free (key);
         g_set_error (error, BC_ERROR, BC_ERROR_RULES, "%s:%u: bad regular expression: %s",
@@ -574,7 +597,7 @@ _bc_rules_parse (BcRuleSet *rs, const char *name, const char *data, gsize len, i
       g_string_append_len (logical, q, te - q);
     } else {
       if (logical->len) {
-        Rule *r = parse_rule (name, start_line, logical->str, precedence, error);
+        Rule *r = parse_rule (name, start_line, logical->str, precedence, !rs->trusted, error);
         if (!r) {
           ok = FALSE;
           break;
@@ -804,6 +827,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
   for (guint i = 0; i < rs->rules->len && !found; i++) {
     const Rule *r = g_ptr_array_index (rs->rules, i);
     GMatchInfo *mi = NULL;
+    GRegex *re;
     const char *host = NULL;
 
     if (r->sources && !in_list (r->sources, in->source))
@@ -848,16 +872,16 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       continue;
     if (r->text && in->deadline && g_get_monotonic_time () > in->deadline)
       break;                      /* the message's time budget is spent */
-    if (r->text && !(diag && g_regex_match (jit (r->text, (GRegex **) &r->text_jit,
-                                                 (gsize *) &r->text_once),
-                                            diag, 0, &mi))) {
+    if (r->text && !(diag && (re = jit (r->text, (GRegex **) &r->text_jit,
+                                        (gsize *) &r->text_once)) &&
+                     g_regex_match (re, diag, 0, &mi))) {
       if (mi)
         g_match_info_free (mi);
       continue;
     }
     if (r->not_text && diag &&
-        g_regex_match (jit (r->not_text, (GRegex **) &r->not_jit, (gsize *) &r->not_once), diag,
-                       0, NULL)) {
+        (re = jit (r->not_text, (GRegex **) &r->not_jit, (gsize *) &r->not_once)) &&
+        g_regex_match (re, diag, 0, NULL)) {
       if (mi)
         g_match_info_free (mi);
       continue;
