@@ -24,7 +24,9 @@ wall-clock time counts: the machine may be shared, and the fastest run is
 the one least disturbed. Prints msg/s, the ratios and peak RSS. Ratios are
 given by wall-clock time and by CPU time (user + system); on a busy machine
 the CPU-time ratio is the steadier measure of one-core throughput, while the
---jobs speed-up can only be judged by wall-clock time on otherwise idle cores. The work
+--jobs speed-up can only be judged by wall-clock time on otherwise idle cores. Beside
+it, N copies of the floor run at once show what the machine gives N
+independent processes: no --jobs N speed-up can beat that ceiling. The work
 directory (default: a temporary one) is removed afterwards unless given.
 """
 import argparse
@@ -157,6 +159,16 @@ def run(cmd, stdout=subprocess.DEVNULL):
     return wall, ru.ru_utime + ru.ru_stime, rss, p.returncode
 
 
+def run_together(cmd, k):
+    """Run k copies of cmd at once; returns the wall seconds until all end."""
+    t0 = time.perf_counter()
+    ps = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+          for _ in range(k)]
+    for p in ps:
+        p.wait()
+    return time.perf_counter() - t0
+
+
 def strip(rec):
     rec = json.loads(rec)
     rec.pop("file", None)
@@ -216,7 +228,14 @@ def bench(a, bc, floor, files, work):
             ["perl", "-MSisimai", "-e", "print $Sisimai::VERSION"], capture_output=True,
             text=True).stdout.strip(), sisimai))
     best = {}
+    together = None
     for r in range(a.repeat):
+        if a.jobs > 1:
+            # what this machine gives a.jobs independent processes: the
+            # ceiling of any --jobs speed-up (shared caches, memory bandwidth,
+            # virtual CPUs that are not whole cores)
+            w = run_together([floor, mbox], a.jobs)
+            together = w if together is None else min(together, w)
         for name, cmd in tools:
             wall, cpu, rss, rc = run(cmd)
             if rc != 0 and "bounceclass" in name and rc != 1:
@@ -239,6 +258,9 @@ def bench(a, bc, floor, files, work):
         sn = [t for t, _ in tools if t.startswith("sisimai")][0]
         print("%-42s %7.1fx %7.1fx  (goal >= 10)" % ("bounceclass --jobs 1 / sisimai", wall[sn] / wall[j1], cpu[sn] / cpu[j1]))
     print("%-42s %7.2fx %8s  (goal >= 1.7 on 2 cores)" % ("bounceclass --jobs %d / --jobs 1" % a.jobs, wall[j1] / wall[jn], ""))
+    if together:
+        print("%-42s %7.2fx %8s  (the machine's ceiling for the line above)"
+              % ("%d floor processes at once / one" % a.jobs, a.jobs * wall[fl] / together, ""))
 
     # identical output: mbox vs single files, and --jobs N vs --jobs 1
     out1 = os.path.join(work, "j1.jsonl")
