@@ -120,6 +120,15 @@ after_code_label (const char *text, const char *p)
          (q - 4 == text || !g_ascii_isalnum (q[-5]));
 }
 
+/* reply_with_status - TRUE when @p is "DDD D.D.D" with the same class in
+ * both codes: a reply code even straight after a label's colon
+ * ("Reason:552 5.2.2", as HTML table cells read once flattened). */
+static gboolean
+reply_with_status (const char *p)
+{
+  return p[3] == ' ' && status_at (p + 4) > 0 && p[0] == p[4];
+}
+
 static gsize
 reply_at (const char *text, const char *p)
 {
@@ -132,7 +141,7 @@ reply_at (const char *text, const char *p)
   if (p[3] == ':' && p[4] != ' ' && p[4] != '\0')
     return 0;                               /* a time or a port, not "550: ..." */
   if (p > text && (p[-1] == '+' || p[-1] == '/' || p[-1] == '=' ||
-                   (p[-1] == ':' && !after_code_label (text, p))))
+                   (p[-1] == ':' && !after_code_label (text, p) && !reply_with_status (p))))
     return 0;
   return 3;
 }

@@ -43,6 +43,39 @@ strip_type (const char *v)
   return v;
 }
 
+/* decode_unitext - RFC 6533 writes a non-ASCII character of a "utf-8"
+ * address as "\x{HEX}" (1 to 6 hex digits, a Unicode scalar value other
+ * than NUL): "j\x{F6}ran@example.com" -> "jöran@example.com". Anything
+ * else, a bad escape included, is kept as it is. Returns a new string or
+ * NULL when @v holds no escape. */
+static char *
+decode_unitext (const char *v)
+{
+  if (!strstr (v, "\\x{"))
+    return NULL;
+  GString *out = g_string_sized_new (strlen (v));
+  const char *p = v;
+  while (*p) {
+    if (p[0] == '\\' && p[1] == 'x' && p[2] == '{') {
+      const char *q = p + 3;
+      gunichar c = 0;
+      int n = 0;
+      while (n < 6 && g_ascii_isxdigit (*q)) {
+        c = c * 16 + g_ascii_xdigit_value (*q);
+        q++, n++;
+      }
+      if (n > 0 && *q == '}' && c != 0 && g_unichar_validate (c)) {
+        g_string_append_unichar (out, c);
+        p = q + 1;
+        continue;
+      }
+    }
+    g_string_append_c (out, *p);
+    p++;
+  }
+  return g_string_free (out, FALSE);
+}
+
 static void
 set_str (char **slot, const char *v)
 {
@@ -61,7 +94,9 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
       g_ascii_strcasecmp (name, "X-Actual-Recipient") == 0) {
     gboolean final = g_ascii_strcasecmp (name, "Final-Recipient") == 0;
     gboolean orig = g_ascii_strcasecmp (name, "Original-Recipient") == 0;
-    char *addr = _bc_address_normalize (strip_type (value));
+    char *decoded = decode_unitext (value);
+    char *addr = _bc_address_normalize (strip_type (decoded ? decoded : value));
+    g_free (decoded);
     if (!addr)
       return;
     if (!final && !orig) {                  /* X-Actual-Recipient: a hint only */

@@ -102,6 +102,9 @@ test_reply_found (void **state)
   /* a labelled code: "ERROR CODE :550 - ..." (Zoho), "code: 554" */
   check_reply ("user@example.com, ERROR CODE :550 - mailbox unavailable", "550");
   check_reply ("Error code:554 relaying denied", "554");
+  /* straight after a label's colon when an enhanced code of its class
+   * follows (HTML table cells flattened: "Reason:552 5.2.2 ...") */
+  check_reply ("Reason:552 5.2.2 mailbox is over quota", "552");
 }
 
 static void
@@ -123,6 +126,10 @@ test_reply_not_in_ip_date_number (void **state)
   check_reply ("version 5.5.0", NULL);
   check_reply ("code 560 and 580 and 6xx", NULL);
   check_reply ("code 5.1.1 only", NULL);
+  /* after a colon, an enhanced code of another class, or none, is not enough */
+  check_reply ("Reason:552 4.2.2 odd", NULL);
+  check_reply ("Reason:552 mailbox full", NULL);
+  check_reply ("at 10:450 seconds", NULL);
 }
 
 static void

@@ -364,6 +364,26 @@ test_global_delivery_status (void **state)
   bc_report_free (r);
 }
 
+static void
+test_unitext_escapes (void **state)
+{
+  /* RFC 6533 "\x{HEX}" in a utf-8 address is the character itself; a bad
+   * escape (no digits, too many, a surrogate, NUL, unclosed) stays as it is */
+  BcDsn d = parse ("Final-Recipient: utf-8; j\\x{F6}ran@example.com\n"
+                   "Original-Recipient: utf-8; \\x{1F600}x\\x{e9}@example.com\n"
+                   "Action: failed\n"
+                   "\n"
+                   "Final-Recipient: utf-8; a\\x{}b\\x{1234567}c\\x{D800}d\\x{0}e\\x{41@example.com\n"
+                   "Action: failed\n", 100);
+
+  assert_int_equal (d.recipients->len, 2);
+  assert_string_equal (nth (&d, 0)->address, "j\xc3\xb6ran@example.com");
+  assert_string_equal (nth (&d, 0)->original_recipient, "\xf0\x9f\x98\x80x\xc3\xa9@example.com");
+  assert_string_equal (nth (&d, 1)->address,
+                       "a\\x{}b\\x{1234567}c\\x{D800}d\\x{0}e\\x{41@example.com");
+  _bc_dsn_clear (&d);
+}
+
 int
 main (void)
 {
@@ -381,6 +401,7 @@ main (void)
     cmocka_unit_test (test_field_get),
     cmocka_unit_test (test_in_message),
     cmocka_unit_test (test_global_delivery_status),
+    cmocka_unit_test (test_unitext_escapes),
   };
   tc_init ();
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -362,6 +362,53 @@ test_localized (void **state)
   RUN (cases);
 }
 
+/* ---- families without a recognizer (issue 4) ----------------------------- */
+
+static void
+test_unseen_families (void **state)
+{
+  static const Case cases[] = {
+    /* Facebook's published response codes */
+    { "5.7.1", "550", NULL, "550 5.7.1 POL-P8 The message does not comply with Facebook's Domain Authentication requirements.", NULL, NULL, NULL, "authfailure" },
+    { "5.7.1", "550", NULL, "550 5.7.1 POL-P1 Your mail server's IP Address is listed on the Spamhaus PBL.", NULL, NULL, NULL, "blocked" },
+    { "5.6.0", "550", NULL, "550 5.6.0 MSG-P3 The message contains multiple instances of a header field that can only be present once.", NULL, NULL, NULL, "notcompliantrfc" },
+    { "4.7.0", "421", NULL, "421 4.7.0 CON-T1 Facebook's mail server currently has too many connections open from your mail server.", NULL, NULL, NULL, "toomanyconn" },
+    /* reverse DNS said without a failure word after it */
+    { "5.7.1", "550", NULL, "550 5.7.1 Your mail server does not have a reverse DNS record.", NULL, NULL, NULL, "requireptr" },
+    /* RFC 3463 5.1.6 wording beats "address unknown" */
+    { "5.1.6", "550", NULL, "550 5.1.6 Recipient addresses moved; new address unknown", NULL, NULL, NULL, "hasmoved" },
+    /* the envelope sender listed, not the host; the recipient's own list is a filter */
+    { "5.7.1", "550", NULL, "550 5.7.1 Sender address is blacklisted", NULL, NULL, NULL, "rejected" },
+    { NULL, "550", NULL, "550 Sender address is blocked by the recipient", NULL, NULL, NULL, "filtered" },
+    /* a Sieve or delivery agent rejection; a stated cause wins */
+    { NULL, NULL, NULL, "Your message to <a@example.com> was automatically rejected: I no longer read this address.", "text", NULL, NULL, "filtered" },
+    { NULL, NULL, NULL, "Your message to <a@example.com> was automatically rejected: Quota exceeded (mailbox for user is full)", "text", NULL, NULL, "mailboxfull" },
+    /* Openwave-style notices */
+    { NULL, NULL, NULL, "The following destination addresses were unknown (please check the addresses and re-mail the message): SMTP <a@example.com>", "text", NULL, NULL, "userunknown" },
+    { NULL, NULL, NULL, "Your message was not delivered because the return address was refused.", "text", NULL, NULL, "rejected" },
+    /* au's bare "rejected by a remote mail server": its domain filter; a stated cause wins */
+    { NULL, NULL, NULL, "<a@example.net> Each of the following recipients was rejected by a remote mail server.", "text", NULL, NULL, "filtered" },
+    { "5.1.1", NULL, NULL, "Each of the following recipients was rejected by a remote mail server. Reason: 5.1.1 <a@example.net>... User unknown", "text", NULL, NULL, "userunknown" },
+    /* Microsoft's per-hour receive limit; Gmail and Yahoo sender requirements */
+    { "5.2.122", "554", NULL, "554 5.2.122 The recipient has exceeded their limit for the number of messages they can receive per hour.", NULL, NULL, NULL, "speeding" },
+    { "4.7.32", "421", NULL, "421-4.7.32 Your email has been rate limited because the From: header (RFC5322) in this message isn't aligned with either the authenticated SPF or DKIM organizational domain.", NULL, "delayed", NULL, "authfailure" },
+    { "4.7.29", "421", NULL, "421-4.7.29 Your email has been rate limited because this message wasn't sent over a TLS connection.", NULL, "delayed", NULL, "failedstarttls" },
+    { "5.7.9", "550", NULL, "550 5.7.9 This mail has been blocked because the sender is unauthenticated. Yahoo requires all senders to authenticate with either SPF or DKIM.", NULL, NULL, NULL, "authfailure" },
+    /* Spectrum AUP codes */
+    { "5.7.1", "554", NULL, "554 5.7.1 AUP#I-1000 see understanding-email-error-codes", NULL, NULL, NULL, "blocked" },
+    { "5.7.1", "550", NULL, "550 5.7.1 AUP#I-1100 see understanding-email-error-codes", NULL, NULL, NULL, "requireptr" },
+    /* Korean, Polish, Czech */
+    { NULL, NULL, NULL, "받는 사람의 메일 주소가 존재하지 않습니다.", "text", NULL, NULL, "userunknown" },
+    { NULL, NULL, NULL, "수신자의 메일함 용량이 초과되어 메일을 받을 수 없습니다.", "text", NULL, NULL, "mailboxfull" },
+    { NULL, NULL, NULL, "휴면 상태로 전환된 계정입니다.", "text", NULL, NULL, "suspend" },
+    { NULL, "550", NULL, "550 Użytkownik nie istnieje", NULL, NULL, NULL, "userunknown" },
+    { NULL, NULL, NULL, "Skrzynka odbiorcy jest pełna.", "text", NULL, NULL, "mailboxfull" },
+    { NULL, NULL, NULL, "Adresát neexistuje.", "text", NULL, NULL, "userunknown" },
+    { NULL, NULL, NULL, "Schránka příjemce je plná.", "text", NULL, NULL, "mailboxfull" },
+  };
+  RUN (cases);
+}
+
 int
 main (void)
 {
@@ -373,6 +420,7 @@ main (void)
     cmocka_unit_test (test_every_reason),
     cmocka_unit_test (test_providers),
     cmocka_unit_test (test_localized),
+    cmocka_unit_test (test_unseen_families),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
