@@ -434,6 +434,35 @@ test_x_failed_recipients (void **state)
   bc_report_free (r);
 }
 
+/* a cause the block scan found and a sentence naming the same recipient
+ * that holds it too are said once, not twice */
+static void
+test_diagnostic_said_once (void **state)
+{
+  const char *msg =
+    "From: MAILER-DAEMON@mx.example.net\n"
+    "To: sender@example.org\n"
+    "Subject: Failure Notice\n"
+    "\n"
+    "Sorry, we were unable to deliver your message to the following address.\n"
+    "\n"
+    "<neko@example.com>:\n"
+    "Unable to deliver message after multiple retries, giving up.\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n";
+  static const char cause[] = "Unable to deliver message after multiple retries";
+  BcReport *r = tc_classify (tc_classifier (), msg);
+  const BcRecipient *rc = tc_find_rcpt (r, "neko@example.com");
+  const char *first;
+
+  assert_non_null (rc);
+  assert_non_null (rc->diagnostic);
+  first = strstr (rc->diagnostic, cause);
+  assert_non_null (first);
+  assert_null (strstr (first + 1, cause));
+  bc_report_free (r);
+}
+
 int
 main (void)
 {
@@ -452,6 +481,7 @@ main (void)
     cmocka_unit_test (test_original_inline),
     cmocka_unit_test (test_fallback_to_original_to),
     cmocka_unit_test (test_x_failed_recipients),
+    cmocka_unit_test (test_diagnostic_said_once),
   };
   tc_init ();
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -595,7 +595,11 @@ enrich_weak (BcScan *s, guint from, const char *text, gsize len)
       BcRecipient *r = g_ptr_array_index (s->recipients, i);
       if (g_ascii_strcasecmp (r->address, t->address) == 0 && weak_diag (r->diagnostic) &&
           t->diagnostic && !strstr (r->diagnostic, t->diagnostic)) {
-        char *n = g_strconcat (t->diagnostic, " ", r->diagnostic, NULL);
+        /* the sentence often holds the block's text already: then it
+         * replaces it rather than repeating it */
+        char *n = strstr (t->diagnostic, r->diagnostic)
+                    ? g_strdup (t->diagnostic)
+                    : g_strconcat (t->diagnostic, " ", r->diagnostic, NULL);
         g_free (r->diagnostic);
         r->diagnostic = n;
         break;
