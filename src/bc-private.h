@@ -40,6 +40,7 @@ G_GNUC_INTERNAL void _bc_mime_free (BcMime *m);
 G_GNUC_INTERNAL const char *_bc_mime_header (const BcMime *m, const char *name);
 G_GNUC_INTERNAL char *_bc_text_decode (const char *data, gsize len, const char *charset);
 G_GNUC_INTERNAL void _bc_text_normalize_eol (GString *s);
+G_GNUC_INTERNAL gboolean _bc_header_plain (const char *text);
 G_GNUC_INTERNAL GMimeMessage *_bc_mime_parse_bytes (const char *data, gsize len, GError **error);
 G_GNUC_INTERNAL GMimeMessage *_bc_mime_parse_limited (const char *data, gsize len,
                                                       const BcLimits *limits,

@@ -43,22 +43,22 @@ valid_domain (const char *d)
   return TRUE;
 }
 
-/* _bc_address_normalize - a clean "local@domain" or NULL. */
-char *
-_bc_address_normalize (const char *raw)
+/* normalize_len - _bc_address_normalize() of the @len bytes at @raw
+ * (which hold no NUL). */
+static char *
+normalize_len (const char *raw, gsize len)
 {
   char buf[MAX_ADDR + 1];
   char *s, *at, *lt, *gt, *p;
   gsize n;
 
-  if (!raw)
-    return NULL;
-  while (*raw == ' ' || *raw == '\t' || *raw == '\n')
-    raw++;
-  n = strlen (raw);
+  while (len > 0 && (*raw == ' ' || *raw == '\t' || *raw == '\n'))
+    raw++, len--;
+  n = len;
   if (n == 0 || n > MAX_ADDR)
     return NULL;
-  memcpy (buf, raw, n + 1);
+  memcpy (buf, raw, n);
+  buf[n] = '\0';
   s = buf;
 
   /* "rfc822; addr", "utf-8; addr" */
@@ -103,12 +103,30 @@ _bc_address_normalize (const char *raw)
     return NULL;
   if (!g_utf8_validate (s, -1, NULL))
     return NULL;
+  for (p = at + 1; *p; p++)
+    if ((guchar) *p >= 0x80 || *p == 'I')
+      break;
+  if (!*p) {
+    /* an ASCII domain: lower-cased in place, as g_utf8_strdown() would
+     * (which turns 'I' into a dotless i in a Turkic locale: 'I' goes the
+     * long way) */
+    for (p = at + 1; *p; p++)
+      *p = g_ascii_tolower (*p);
+    return g_strdup (s);
+  }
   {
     char *dom = g_utf8_strdown (at + 1, -1);
     char *out = g_strdup_printf ("%.*s@%s", (int) (at - s), s, dom);
     g_free (dom);
     return out;
   }
+}
+
+/* _bc_address_normalize - a clean "local@domain" or NULL. */
+char *
+_bc_address_normalize (const char *raw)
+{
+  return raw ? normalize_len (raw, strlen (raw)) : NULL;
 }
 
 /* _bc_address_find - the first address-shaped token in @text; *end is set
@@ -128,9 +146,7 @@ _bc_address_find (const char *text, gsize len, const char **end)
     while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
       e--;
     if (b < at && e > at + 1) {
-      char *tmp = g_strndup (b, e - b);
-      char *addr = _bc_address_normalize (tmp);
-      g_free (tmp);
+      char *addr = normalize_len (b, e - b);
       if (addr) {
         if (end)
           *end = e;

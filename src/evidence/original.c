@@ -13,8 +13,11 @@
 static char *
 clean (const char *raw)
 {
-  char *v = g_mime_utils_header_decode_text (_bc_parser_options (), raw), *out;
+  char *v, *out;
 
+  if (_bc_header_plain (raw))
+    return _bc_squeeze (raw, -1);     /* nothing to decode; ASCII is valid */
+  v = g_mime_utils_header_decode_text (_bc_parser_options (), raw);
   out = _bc_squeeze (v, -1);
   g_free (v);
   if (!g_utf8_validate (out, -1, NULL)) {

@@ -69,7 +69,14 @@ _bc_strcasestr (const char *hay, const char *needle)
 gboolean
 _bc_has_prefix_ci (const char *s, const char *prefix)
 {
-  return s && g_ascii_strncasecmp (s, prefix, strlen (prefix)) == 0;
+  if (!s)
+    return FALSE;
+  /* g_ascii_strncasecmp (s, prefix, strlen (prefix)) == 0, without a call
+   * that walks the prefix first: most prefixes differ at the first byte */
+  for (; *prefix; s++, prefix++)
+    if (fold_ascii ((guchar) *s) != fold_ascii ((guchar) *prefix))
+      return FALSE;
+  return TRUE;
 }
 
 /* _bc_from_matches - does the bounce's From (name or address) contain any
@@ -133,7 +140,7 @@ _bc_body_find (const BcMime *m, const char *needle)
 char *
 _bc_squeeze (const char *s, gssize len)
 {
-  GString *out;
+  char *out, *w;
   const char *end;
   gboolean space = FALSE;
 
@@ -142,30 +149,32 @@ _bc_squeeze (const char *s, gssize len)
   if (len < 0)
     len = strlen (s);
   end = s + len;
-  out = g_string_sized_new (len);
+  /* never longer than the input: written straight into one buffer */
+  out = w = g_malloc (len + 1);
   for (; s < end; s++) {
     if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
       space = TRUE;
       continue;
     }
-    if (space && out->len)
-      g_string_append_c (out, ' ');
+    if (space && w > out)
+      *w++ = ' ';
     space = FALSE;
-    g_string_append_c (out, *s);
+    *w++ = *s;
   }
   {
     /* callers cut @len by bytes: drop a character left incomplete */
-    gsize k = out->len, cont = 0;
-    while (k > 0 && cont < 3 && ((guchar) out->str[k - 1] & 0xc0) == 0x80)
+    gsize k = w - out, cont = 0;
+    while (k > 0 && cont < 3 && ((guchar) out[k - 1] & 0xc0) == 0x80)
       k--, cont++;
-    if (k > 0 && (guchar) out->str[k - 1] >= 0xc0) {
-      guchar lead = out->str[k - 1];
+    if (k > 0 && (guchar) out[k - 1] >= 0xc0) {
+      guchar lead = out[k - 1];
       gsize need = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : 1;
       if (cont < need)
-        g_string_truncate (out, k - 1);
+        w = out + k - 1;
     }
   }
-  return g_string_free (out, FALSE);
+  *w = '\0';
+  return out;
 }
 
 const char *

@@ -174,7 +174,9 @@ header_verp (const BcVerpConfig *cfg, const BcMime *m, const char *name)
   const char *p, *end;
   guint n = 0;
 
-  if (!value)
+  /* a VERP local part holds both delimiters, copied verbatim from the
+   * header: without them no address in it decodes */
+  if (!value || !strchr (value, cfg->separator) || !strchr (value, cfg->equals))
     return NULL;
   p = value;
   end = value + strlen (value);

@@ -86,7 +86,9 @@ field_name_len (const char *line, gsize len)
   return i < len && line[i] == ':' ? n : 0;
 }
 
-#define NAME_IS(line, n, lit) ((n) == sizeof (lit) - 1 && g_ascii_strncasecmp ((line), (lit), (n)) == 0)
+/* @lit is lower case; its first byte is compared before the call */
+#define NAME_IS(line, n, lit) ((n) == sizeof (lit) - 1 && ((line)[0] | 0x20) == (lit)[0] && \
+                               g_ascii_strncasecmp ((line), (lit), (n)) == 0)
 
 /* essential - a field the classifier reads: kept past the header limit. */
 static gboolean
@@ -294,7 +296,6 @@ _bc_mime_guard (GByteArray *ba, const BcLimits *limits, GPtrArray *warnings)
         }
       } else {
         gsize nlen = field_name_len (line, ll);
-        gboolean ess = essential (line, nlen);
         gboolean is_ct = NAME_IS (line, nlen, "content-type");
         g.skipping = FALSE;
         g.field_is_ct = FALSE;
@@ -302,7 +303,8 @@ _bc_mime_guard (GByteArray *ba, const BcLimits *limits, GPtrArray *warnings)
         g.block_fields++;
         g.total_fields++;
         if (g.block_fields > block_max || g.total_fields > total_max) {
-          if (!ess || g.essential_kept >= MAX_KEPT_ESSENTIAL) {
+          /* essential() is asked only here, past the limit */
+          if (!essential (line, nlen) || g.essential_kept >= MAX_KEPT_ESSENTIAL) {
             warn (&g, &g.warned_headers, "more than %u header fields; the rest were dropped",
                   g.block_fields > block_max ? block_max : total_max);
             keep = FALSE;

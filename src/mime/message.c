@@ -45,16 +45,18 @@ _bc_parser_options (void)
   return opts;
 }
 
-/* _bc_text_normalize_eol - CRLF and lone CR become LF, in place. */
-void
-_bc_text_normalize_eol (GString *s)
+/* normalize_eol - CRLF and lone CR in the @len bytes at @s become LF, in
+ * place; returns the new length. */
+static gsize
+normalize_eol (char *s, gsize len)
 {
   char *r, *w, *end;
 
-  if (!memchr (s->str, '\r', s->len))
-    return;
-  r = w = s->str;
-  end = s->str + s->len;
+  r = memchr (s, '\r', len);
+  if (!r)
+    return len;
+  w = r;
+  end = s + len;
   while (r < end) {
     if (*r == '\r') {
       *w++ = '\n';
@@ -65,16 +67,65 @@ _bc_text_normalize_eol (GString *s)
       *w++ = *r++;
     }
   }
-  g_string_truncate (s, w - s->str);
+  return w - s;
 }
 
+/* _bc_text_normalize_eol - CRLF and lone CR become LF, in place. */
+void
+_bc_text_normalize_eol (GString *s)
+{
+  gsize n = normalize_eol (s->str, s->len);
+
+  if (n != s->len)
+    g_string_truncate (s, n);
+}
+
+/* is_ascii - no byte >= 0x80 and no ESC; eight bytes a step: a word has
+ * a byte >= 0x80 when its high bits are set, and a zero byte after XOR
+ * with ESC in every lane when (v - 0x01..) & ~v & 0x80.. is not zero. */
 static gboolean
 is_ascii (const char *data, gsize len)
 {
-  for (gsize i = 0; i < len; i++)
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8) {
+    guint64 v, e;
+    memcpy (&v, data + i, 8);
+    e = v ^ (ones * 0x1b);
+    if ((v & highs) || ((e - ones) & ~e & highs))
+      return FALSE;
+  }
+  for (; i < len; i++)
     if ((guchar) data[i] >= 0x80 || data[i] == 0x1b)
       return FALSE;
   return TRUE;
+}
+
+/* fold_ascii_copy - @n bytes of @src to @dst with A-Z made a-z, every
+ * other byte unchanged; eight bytes a step (a byte is upper case when it
+ * is below 0x80 and adding 0x3f carries into bit 7 while adding 0x25 does
+ * not). */
+static void
+fold_ascii_copy (char *dst, const char *src, gsize n)
+{
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8) {
+    guint64 v, low7, upper;
+    memcpy (&v, src + i, 8);
+    low7 = v & ~highs;
+    upper = ((low7 + G_GUINT64_CONSTANT (0x3f3f3f3f3f3f3f3f)) ^
+             (low7 + G_GUINT64_CONSTANT (0x2525252525252525))) & ~v & highs;
+    v |= upper >> 2;
+    memcpy (dst + i, &v, 8);
+  }
+  for (; i < n; i++) {
+    guchar c = (guchar) src[i];
+    dst[i] = (char) ((guchar) (c - 'A') < 26 ? c | 0x20 : c);
+  }
 }
 
 /* is_iso2022 - 7-bit text with ISO-2022-JP escapes (ESC $ B, ESC $ @,
@@ -207,6 +258,40 @@ part_bytes (GMimePart *part, gsize cap)
 
   if (!content)
     return NULL;
+  {
+    /* no transfer encoding to undo (GMime filters only base64,
+     * quoted-printable and uuencode): read the bytes straight from the
+     * content stream, at most @cap of them, instead of through a filter
+     * stream into a memory stream (two GObjects a part) */
+    GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (content);
+    GMimeStream *src = g_mime_data_wrapper_get_stream (content);
+    if (src && (enc == GMIME_CONTENT_ENCODING_DEFAULT || enc == GMIME_CONTENT_ENCODING_7BIT ||
+                enc == GMIME_CONTENT_ENCODING_8BIT || enc == GMIME_CONTENT_ENCODING_BINARY) &&
+        g_mime_stream_reset (src) == 0) {
+      gint64 slen = g_mime_stream_length (src);
+      gsize have = 0;
+      /* one byte more than the length, so that the read that finds the
+       * end needs no room of its own */
+      ba = g_byte_array_new ();
+      g_byte_array_set_size (ba, (guint) (slen >= 0 ? MIN ((guint64) slen + 1, (guint64) cap)
+                                                    : MIN (cap, 4096)));
+      for (;;) {
+        gssize got;
+        if (have == ba->len) {
+          if (have >= cap)
+            break;
+          g_byte_array_set_size (ba, (guint) MIN (cap, MAX ((gsize) ba->len * 2, 4096)));
+        }
+        got = g_mime_stream_read (src, (char *) ba->data + have, ba->len - have);
+        if (got <= 0)
+          break;
+        have += (gsize) got;
+      }
+      g_byte_array_set_size (ba, (guint) have);
+      g_mime_stream_reset (src);
+      return ba;
+    }
+  }
   ba = g_byte_array_new ();
   mem = g_mime_stream_mem_new_with_byte_array (ba);
   g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
@@ -223,7 +308,6 @@ part_text_cap (BcMime *m, GMimePart *part, gsize cap)
   GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
   const char *charset = g_mime_content_type_get_parameter (ct, "charset");
   GByteArray *ba = part_bytes (part, cap + 1);
-  GString *s;
   char *text;
 
   if (!ba)
@@ -236,16 +320,18 @@ part_text_cap (BcMime *m, GMimePart *part, gsize cap)
   /* a NUL would end the text early for every later stage (UTF-16 and
    * UCS text has them by design and is converted first) */
   if (!charset || !(_bc_strcasestr (charset, "16") || _bc_strcasestr (charset, "32") ||
-                    _bc_strcasestr (charset, "ucs")))
-    for (guint i = 0; i < ba->len; i++)
-      if (ba->data[i] == 0)
-        ba->data[i] = ' ';
+                    _bc_strcasestr (charset, "ucs"))) {
+    guint8 *z = ba->len ? memchr (ba->data, 0, ba->len) : NULL;
+    for (; z; z = memchr (z, 0, ba->data + ba->len - z))
+      *z = ' ';
+  }
   text = _bc_text_decode ((const char *) ba->data, ba->len, charset);
   g_byte_array_unref (ba);
-  s = g_string_new (text);
-  g_free (text);
-  _bc_text_normalize_eol (s);
-  return g_string_free (s, FALSE);
+  if (!text)                          /* no bytes at all */
+    return g_strdup ("");
+  /* the text up to its first NUL, line ends made LF, in place */
+  text[normalize_eol (text, strlen (text))] = '\0';
+  return text;
 }
 
 static char *
@@ -601,6 +687,20 @@ find_inline_dsn (const char *text, gsize len, const char **out_end)
   }
 }
 
+/* _bc_header_plain - @text is 7-bit and holds no "=?": RFC 2047 decoding
+ * (g_mime_utils_header_decode_text) gives it back unchanged, as does
+ * making it valid UTF-8, so both can be skipped. */
+gboolean
+_bc_header_plain (const char *text)
+{
+  const guchar *p = (const guchar *) text;
+
+  for (; *p; p++)
+    if (*p >= 0x80 || (*p == '=' && p[1] == '?'))
+      return FALSE;
+  return TRUE;
+}
+
 static char *
 header_decoded (GMimeObject *obj, const char *name)
 {
@@ -609,6 +709,8 @@ header_decoded (GMimeObject *obj, const char *name)
 
   if (!raw)
     return NULL;
+  if (_bc_header_plain (raw))
+    return g_strdup (raw);
   v = g_mime_utils_header_decode_text (_bc_parser_options (), raw);
   valid = g_utf8_make_valid (v, -1);
   g_free (v);
@@ -667,10 +769,7 @@ _bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
   if (w.html)
     g_string_free (w.html, TRUE);
   m->body_fold = g_malloc (m->body->len + 1);
-  for (gsize i = 0; i <= m->body->len; i++) {
-    guchar c = (guchar) m->body->str[i];
-    m->body_fold[i] = (char) ((guchar) (c - 'A') < 26 ? c | 0x20 : c);
-  }
+  fold_ascii_copy (m->body_fold, m->body->str, m->body->len + 1);
   m->ndr_len = find_returned_copy (m->body->str, m->body_fold, m->body->len);
   if (m->dsn->len == 0) {
     /* DSN fields in the text: read them as a DSN, and keep them out of

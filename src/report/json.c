@@ -36,13 +36,55 @@ sep (JsonW *w)
   }
 }
 
+/* plain_prefix - how many of the @n bytes at @p need no escape (none is
+ * below 0x20, '"', '\\' or 0x7f); eight bytes a step, with the exact
+ * word tests "some byte is below k" and "some byte is zero". */
+static gsize
+plain_prefix (const guchar *p, gsize n)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize i = 0;
+
+#define HAS_ZERO(x) (((x) - ones) & ~(x) & highs)
+  for (; i + 8 <= n; i += 8) {
+    guint64 x, q, b, d;
+    memcpy (&x, p + i, 8);
+    q = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    d = x ^ (ones * 0x7f);
+    if (((x - ones * 0x20) & ~x & highs) || HAS_ZERO (q) || HAS_ZERO (b) || HAS_ZERO (d))
+      break;
+  }
+#undef HAS_ZERO
+  for (; i < n; i++)
+    if (p[i] < 0x20 || p[i] == '"' || p[i] == '\\' || p[i] == 0x7f)
+      break;
+  return i;
+}
+
 static void
 put_string (GString *s, const char *v)
 {
   static const char hex[] = "0123456789abcdef";
-  const guchar *p = (const guchar *) v, *run = p;
+  const guchar *p = (const guchar *) v, *run;
+  gsize n = strlen (v), plain = plain_prefix (p, n);
 
+  if (plain == n) {
+    /* nothing to escape, the usual case: quotes and bytes in one go */
+    gsize at = s->len;
+    g_string_set_size (s, at + n + 2);
+    s->str[at] = '"';
+    memcpy (s->str + at + 1, v, n);
+    s->str[at + n + 1] = '"';
+    return;
+  }
+  /* the run that needs no escape in one append; the rest byte by byte */
   g_string_append_c (s, '"');
+  if (plain)
+    g_string_append_len (s, v, plain);
+  p += plain;
+  run = p;
   for (;; p++) {
     guchar c = *p;
     if (G_LIKELY (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f))
