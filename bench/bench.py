@@ -8,7 +8,8 @@ Builds an mbox of N messages (default 10,000) drawn in turn from the .eml
 files under --corpus (default: the project's corpus/), then, in one run and on
 that same mbox:
 
-  * times bench/gmime-parse, which only parses the mbox with GMime (the floor);
+  * times bench/gmime-parse, which only parses the mbox with GMime (the floor),
+    and, when bounceclass is linked with mimalloc, the floor on mimalloc too;
   * times `bounceclass --json --jobs 1` and `bounceclass --json --jobs N`;
   * times Sisimai (perl, libsisimai-perl) through bench/sisimai-loop.pl, when
     the Sisimai module is installed;
@@ -137,14 +138,14 @@ def vm_hwm(pid):
     return 0
 
 
-def run(cmd, stdout=subprocess.DEVNULL):
+def run(cmd, stdout=subprocess.DEVNULL, env=None):
     """Run cmd; returns (wall seconds, cpu seconds, peak RSS KiB, status).
 
     Peak RSS is polled from /proc (VmHWM only grows, so the last reading is
     the peak up to a few ms before exit): the ru_maxrss that wait4() gives
     would count the pages of this Python process the child was forked from."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, env=env)
     rss = 0
     delay = 0.002
     while True:
@@ -220,9 +221,21 @@ def bench(a, bc, floor, files, work):
         else:
             print("sisimai: not installed (apt-get install libsisimai-perl libjson-perl); skipped")
 
+    # bounceclass links mimalloc when it is there (src/meson.build); the
+    # floor is the bare GMime parse on glibc's malloc. The floor is also
+    # timed on bounceclass's allocator, so that both ratios can be read.
+    alloc = None
+    ldd = subprocess.run(["ldd", bc], capture_output=True, text=True).stdout
+    for line in ldd.splitlines():
+        if "libmimalloc" in line and "=>" in line:
+            alloc = line.split("=>")[1].split("(")[0].strip()
+    envs = {}
     tools = [("gmime-parse (floor)", [floor, mbox]),
              ("bounceclass --jobs 1", [bc, "--json", "--jobs", "1", mbox]),
              ("bounceclass --jobs %d" % a.jobs, [bc, "--json", "--jobs", str(a.jobs), mbox])]
+    if alloc:
+        tools.insert(1, ("gmime-parse on mimalloc", [floor, mbox]))
+        envs["gmime-parse on mimalloc"] = dict(os.environ, LD_PRELOAD=alloc)
     if sisimai:
         tools.append(("sisimai %s" % subprocess.run(
             ["perl", "-MSisimai", "-e", "print $Sisimai::VERSION"], capture_output=True,
@@ -237,7 +250,7 @@ def bench(a, bc, floor, files, work):
             w = run_together([floor, mbox], a.jobs)
             together = w if together is None else min(together, w)
         for name, cmd in tools:
-            wall, cpu, rss, rc = run(cmd)
+            wall, cpu, rss, rc = run(cmd, env=envs.get(name))
             if rc != 0 and "bounceclass" in name and rc != 1:
                 print("warning: %s exited %d" % (name, rc))
             if name not in best or wall < best[name][0]:
@@ -254,6 +267,9 @@ def bench(a, bc, floor, files, work):
     print()
     print("%-42s %8s %8s" % ("ratio of msg/s", "by wall", "by cpu"))
     print("%-42s %7.2fx %7.2fx  (goal >= 0.8)" % ("bounceclass --jobs 1 / gmime-parse floor", wall[fl] / wall[j1], cpu[fl] / cpu[j1]))
+    if alloc:
+        fm = "gmime-parse on mimalloc"
+        print("%-42s %7.2fx %7.2fx  (both on mimalloc)" % ("bounceclass --jobs 1 / floor on mimalloc", wall[fm] / wall[j1], cpu[fm] / cpu[j1]))
     if sisimai:
         sn = [t for t, _ in tools if t.startswith("sisimai")][0]
         print("%-42s %7.1fx %7.1fx  (goal >= 10)" % ("bounceclass --jobs 1 / sisimai", wall[sn] / wall[j1], cpu[sn] / cpu[j1]))
