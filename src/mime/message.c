@@ -341,7 +341,8 @@ part_text (BcMime *m, GMimePart *part)
 }
 
 /* html_to_text - a crude HTML to text: tags dropped, block tags become line
- * breaks, the few entities NDRs use are decoded. */
+ * breaks, table cells are parted by a space (so that "Reason:</td><td>550"
+ * reads "Reason: 550"), the few entities NDRs use are decoded. */
 static void
 html_to_text (GString *out, const char *html)
 {
@@ -357,6 +358,10 @@ html_to_text (GString *out, const char *html)
           g_ascii_strncasecmp (p, "</div", 5) == 0 || g_ascii_strncasecmp (p, "<tr", 3) == 0 ||
           g_ascii_strncasecmp (p, "<li", 3) == 0)
         g_string_append_c (out, '\n');
+      else if ((g_ascii_strncasecmp (p, "<td", 3) == 0 || g_ascii_strncasecmp (p, "<th", 3) == 0 ||
+                g_ascii_strncasecmp (p, "</td", 4) == 0 || g_ascii_strncasecmp (p, "</th", 4) == 0) &&
+               out->len && !g_ascii_isspace (out->str[out->len - 1]))
+        g_string_append_c (out, ' ');
       p = q + 1;
     } else if (*p == '&') {
       static const struct { const char *e; char c; } ents[] = {

@@ -463,6 +463,32 @@ test_diagnostic_said_once (void **state)
   bc_report_free (r);
 }
 
+/* an HTML-only notice that lists recipients in a table: the cells are
+ * read apart, so the address does not run into the code after it */
+static void
+test_html_table_cells (void **state)
+{
+  const char *msg =
+    "From: postmaster@mx.example.net\n"
+    "To: sender@example.org\n"
+    "Subject: Undeliverable: report\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/html; charset=us-ascii\n"
+    "\n"
+    "<html><body><p>Your message could not be delivered to these recipients:</p>"
+    "<table><tr><td>member@example.com</td><td>550</td><td>5.1.1 mailbox unknown</td></tr>"
+    "</table></body></html>\n";
+  BcReport *r = tc_classify (tc_classifier (), msg);
+  const BcRecipient *rc;
+
+  assert_int_equal (r->recipients->len, 1);
+  rc = tc_find_rcpt (r, "member@example.com");
+  assert_non_null (rc);
+  assert_string_equal (rc->status, "5.1.1");
+  assert_string_equal (rc->reply_code, "550");
+  bc_report_free (r);
+}
+
 int
 main (void)
 {
@@ -482,6 +508,7 @@ main (void)
     cmocka_unit_test (test_fallback_to_original_to),
     cmocka_unit_test (test_x_failed_recipients),
     cmocka_unit_test (test_diagnostic_said_once),
+    cmocka_unit_test (test_html_table_cells),
   };
   tc_init ();
   return cmocka_run_group_tests (tests, NULL, NULL);
