@@ -8,18 +8,12 @@
 
 #include <string.h>
 
-/* clean - @raw (a header value, folded or not) decoded from RFC 2047,
- * white space squeezed, valid UTF-8. */
+/* squeezed - @v with white space squeezed, as valid UTF-8 */
 static char *
-clean (const char *raw)
+squeezed (const char *v)
 {
-  char *v, *out;
+  char *out = _bc_squeeze (v, -1);
 
-  if (_bc_header_plain (raw))
-    return _bc_squeeze (raw, -1);     /* nothing to decode; ASCII is valid */
-  v = g_mime_utils_header_decode_text (_bc_parser_options (), raw);
-  out = _bc_squeeze (v, -1);
-  g_free (v);
   if (!g_utf8_validate (out, -1, NULL)) {
     char *valid = g_utf8_make_valid (out, -1);
     g_free (out);
@@ -28,12 +22,30 @@ clean (const char *raw)
   return out;
 }
 
+/* clean - @raw (a header value as the text carries it, folded or not)
+ * decoded from RFC 2047, white space squeezed, valid UTF-8. */
+static char *
+clean (const char *raw)
+{
+  char *v, *out;
+
+  if (_bc_header_plain (raw))
+    return _bc_squeeze (raw, -1);     /* nothing to decode; ASCII is valid */
+  v = g_mime_utils_header_decode_text (_bc_parser_options (), raw);
+  out = squeezed (v);
+  g_free (v);
+  return out;
+}
+
+/* decoded - the first @name field of @obj. GMime gives the value already
+ * decoded from RFC 2047: it is not decoded again, or a literal "=?...?="
+ * the sender encoded would be read as an encoded word. */
 static char *
 decoded (GMimeObject *obj, const char *name)
 {
-  const char *raw = g_mime_object_get_header (obj, name);
+  const char *v = g_mime_object_get_header (obj, name);
 
-  return raw ? clean (raw) : NULL;
+  return v ? squeezed (v) : NULL;
 }
 
 static void

@@ -356,6 +356,34 @@ test_original_rfc822_headers (void **state)
   g_free (msg);
 }
 
+/* a Subject whose decoded text is itself an encoded word is decoded once,
+ * whether the original comes as message/rfc822 (GMime decodes it) or as
+ * text/rfc822-headers (read as text) */
+static void
+test_original_decoded_once (void **state)
+{
+  static const char *const ctypes[] = { "message/rfc822", "text/rfc822-headers" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ctypes); i++) {
+    char *msg = report_with_original (ctypes[i], "\nBody.\n");
+    GString *s = g_string_new (msg);
+    BcReport *r;
+
+    /* base64 of the 16 bytes "=?UTF-8?B?YWJj?=" */
+    assert_true (g_string_replace (s, "=?UTF-8?B?R3LDvMOfZSBhdXMgQmVybGlu?=",
+                                   "=?UTF-8?B?PT9VVEYtOD9CP1lXSmo/PQ==?=", 1) == 1);
+    r = tc_classify (tc_classifier (), s->str);
+    if (g_strcmp0 (r->original.subject, "=?UTF-8?B?YWJj?=") != 0) {
+      print_error ("%s: subject \"%s\", want the literal \"=?UTF-8?B?YWJj?=\"\n", ctypes[i],
+                   r->original.subject ? r->original.subject : "(null)");
+      fail ();
+    }
+    bc_report_free (r);
+    g_string_free (s, TRUE);
+    g_free (msg);
+  }
+}
+
 static void
 test_original_inline (void **state)
 {
@@ -504,6 +532,7 @@ main (void)
     cmocka_unit_test (test_ordinary_mail_not_a_bounce),
     cmocka_unit_test (test_original_message_rfc822),
     cmocka_unit_test (test_original_rfc822_headers),
+    cmocka_unit_test (test_original_decoded_once),
     cmocka_unit_test (test_original_inline),
     cmocka_unit_test (test_fallback_to_original_to),
     cmocka_unit_test (test_x_failed_recipients),
