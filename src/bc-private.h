@@ -174,6 +174,7 @@ typedef struct {
   const char *reason;       /* static */
   const char *origin;       /* "file:line", owned by the rule set */
   char *evidence;           /* newly allocated */
+  gboolean permanent;       /* the rule says its cause is permanent */
 } BcRuleMatch;
 
 G_GNUC_INTERNAL BcRuleSet *_bc_rules_new (void);
@@ -190,6 +191,11 @@ G_GNUC_INTERNAL guint _bc_rules_count (const BcRuleSet *rs);
 G_GNUC_INTERNAL const char *_bc_reason_intern (const char *name);
 G_GNUC_INTERNAL BcClass _bc_reason_class (const char *reason);
 G_GNUC_INTERNAL void _bc_decide (BcRecipient *r, const char *reason);
+/* _bc_decide_permanent - as _bc_decide(), but when @permanent a hard reason
+ * stays hard whatever temporary code came with it (a rule with
+ * permanent=yes: the text states a cause that retrying cannot mend). */
+G_GNUC_INTERNAL void _bc_decide_permanent (BcRecipient *r, const char *reason,
+                                           gboolean permanent);
 
 /* ---- report/ ------------------------------------------------------------ */
 

@@ -545,7 +545,7 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
     in.max_line = cls->limits.max_line;
     in.deadline = deadline;
     if (_bc_rules_match (cls->rules, &in, &match)) {
-      _bc_decide (r, match.reason);
+      _bc_decide_permanent (r, match.reason, match.permanent);
       r->rule = g_strdup (match.origin);
       r->evidence = match.evidence;
     } else {

@@ -10,8 +10,8 @@
  * decides what to load from the raw arguments:
  *   - the ledger module for --ledger, and for the `ledger` command;
  *   - the fetch module for an argument holding "://" (an imap://, pop3://
- *     ... PATH) or one of the remote options (see fetch_options below, kept
- *     the same as the entries in src/fetch/remote.c);
+ *     ... PATH) or one of the remote options (fetch_options below, from
+ *     the same list, fetch/options.h, as the module's entries);
  *   - both for --help, so that it lists every option.
  * A module that is asked for but cannot be loaded is an error (exit 2),
  * except under --help.
@@ -26,6 +26,7 @@
 #include "cli/plugins.h"
 #include "ledger/ledger.h"
 #include "fetch/fetch.h"
+#include "fetch/options.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +36,12 @@ static const BcLedgerPlugin *ledger;
 static const BcFetchPlugin *fetch;
 static const GOptionEntry no_entries[] = { { NULL } };
 
-/* the remote options of src/fetch/remote.c: given without a PATH, they
- * still load the module, whose check says what is missing */
-static const char *const fetch_options[] = {
-  "--imap-move-to", "--imap-keyword", "--delete", "--state", "--watch", "--poll-interval",
-  "--credentials", "--cacert", "--insecure", NULL
-};
+/* the remote options, whose entries are in the fetch module (both from
+ * BC_FETCH_OPTIONS): given without a PATH, they still load the module,
+ * whose check says what is missing */
+#define OPTION_NAME(name, arg, field, help, arg_description) "--" name,
+static const char *const fetch_options[] = { BC_FETCH_OPTIONS (OPTION_NAME) NULL };
+#undef OPTION_NAME
 
 static char *
 program_dir (void)

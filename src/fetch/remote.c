@@ -29,6 +29,7 @@
  * libcurl has no IMAP IDLE, so --watch polls every --poll-interval seconds.
  */
 #include "fetch-private.h"
+#include "options.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -55,32 +56,15 @@ static struct {
   char *cacert;
 } O = { .poll = 60 };
 
+/* the entries are BC_FETCH_OPTIONS (options.h), where cli/plugins.c finds
+ * their names too */
+#define ENTRY(name, arg, field, help, arg_description) \
+  { name, 0, 0, arg, &O.field, help, arg_description },
 static const GOptionEntry entries[] = {
-  { "imap-move-to", 0, 0, G_OPTION_ARG_STRING, &O.move_to,
-    "IMAP: move each message to FOLDER once its record is written (default Processed; "
-    "created when missing)", "FOLDER" },
-  { "imap-keyword", 0, 0, G_OPTION_ARG_STRING, &O.keyword,
-    "IMAP: set keyword KW on each message once its record is written, instead of moving it",
-    "KW" },
-  { "delete", 0, 0, G_OPTION_ARG_NONE, &O.delete,
-    "IMAP/POP3: delete each message once its record is written (never done otherwise)", NULL },
-  { "state", 0, 0, G_OPTION_ARG_FILENAME, &O.state,
-    "IMAP/POP3: keep the processing state in FILE (default under $XDG_STATE_HOME/bounceclass)",
-    "FILE" },
-  { "watch", 0, 0, G_OPTION_ARG_NONE, &O.watch,
-    "IMAP/POP3: keep going, polling for new mail, reconnecting when the connection drops",
-    NULL },
-  { "poll-interval", 0, 0, G_OPTION_ARG_INT, &O.poll,
-    "With --watch, look for new mail every SECS seconds (default 60)", "SECS" },
-  { "credentials", 0, 0, G_OPTION_ARG_FILENAME, &O.credentials,
-    "IMAP/POP3: read the password from the first line of FILE (mode 600); else "
-    "$BOUNCECLASS_PASSWORD", "FILE" },
-  { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &O.cacert,
-    "IMAP/POP3: trust the CA certificate(s) in FILE (PEM) for the server", "FILE" },
-  { "insecure", 0, 0, G_OPTION_ARG_NONE, &O.insecure,
-    "IMAP/POP3: do not verify the server's TLS certificate (prints a warning)", NULL },
+  BC_FETCH_OPTIONS (ENTRY)
   { NULL }
 };
+#undef ENTRY
 
 static BcFetch *current;          /* the running fetch, for bc_fetch_write() */
 static volatile sig_atomic_t interrupted;

@@ -568,16 +568,7 @@ find_returned_copy (const char *text, const char *fold, gsize len)
   /* one pass of an automaton over all markers says which occur at all;
    * only those are then looked for, each before the best line so far */
   if (g_once_init_enter (&once)) {
-    GPtrArray *lits = g_ptr_array_new ();
-    for (guint i = 0; markers[i]; i++) {
-      char **one = g_new0 (char *, 2);
-      one[0] = g_strdup (markers[i]);
-      g_ptr_array_add (lits, one);
-    }
-    any_marker = _bc_prefilter_new ((char **const *) lits->pdata, lits->len);
-    for (guint i = 0; i < lits->len; i++)
-      g_strfreev (g_ptr_array_index (lits, i));
-    g_ptr_array_free (lits, TRUE);
+    any_marker = _bc_prefilter_new_phrases (markers, G_N_ELEMENTS (markers) - 1);
     g_once_init_leave (&once, 1);
   }
   _bc_prefilter_scan_ascii (any_marker, fold, len, seen);
@@ -706,20 +697,20 @@ _bc_header_plain (const char *text)
   return TRUE;
 }
 
+/* header_decoded - the first @name field of @obj as valid UTF-8. GMime
+ * hands the value back already decoded from RFC 2047 (and from 8-bit
+ * charsets, by the parser options): decoding it again would turn a literal
+ * "=?...?=" that a sender encoded into something else. */
 static char *
 header_decoded (GMimeObject *obj, const char *name)
 {
-  const char *raw = g_mime_object_get_header (obj, name);
-  char *v, *valid;
+  const char *v = g_mime_object_get_header (obj, name);
 
-  if (!raw)
+  if (!v)
     return NULL;
-  if (_bc_header_plain (raw))
-    return g_strdup (raw);
-  v = g_mime_utils_header_decode_text (_bc_parser_options (), raw);
-  valid = g_utf8_make_valid (v, -1);
-  g_free (v);
-  return valid;
+  if (_bc_header_plain (v))
+    return g_strdup (v);
+  return g_utf8_make_valid (v, -1);
 }
 
 BcMime *

@@ -21,7 +21,9 @@
  * never rejects a diagnostic the regex would accept. Literals are ASCII
  * only; a non-ASCII character in a pattern ends the literal run.
  * _bc_prefilter_scan_ascii() folds A-Z only, for callers that want a plain
- * ASCII-caseless byte search (the recognizers' phrase table, spec.c).
+ * ASCII-caseless byte search (the recognizers' phrase table, spec.c, and
+ * the returned-copy markers, mime/message.c); both build their automaton,
+ * one phrase per rule, with _bc_prefilter_new_phrases().
  *
  * A second set can be asked for (_bc_prefilter_literals2): the runner-up at
  * each step of the same reading, so also one that every match contains,
@@ -504,12 +506,16 @@ _bc_prefilter_new (char **const *literals, guint nrules)
   guint qh = 0, qt = 0, nouts = 0;
 
   pf->nrules = nrules;
-  /* classes: every byte some literal holds, letters folded */
+  /* classes: every byte some literal holds, letters folded (an upper-case
+   * letter of a literal takes its lower-case class, so that it never falls
+   * into class 0, "any other byte") */
   for (guint r = 0; r < nrules; r++)
     for (guint i = 0; literals[r] && literals[r][i]; i++)
-      for (const guchar *s = (const guchar *) literals[r][i]; *s; s++)
-        if (!pf->cls[*s])
-          pf->cls[*s] = nclass++;
+      for (const guchar *s = (const guchar *) literals[r][i]; *s; s++) {
+        guchar c = g_ascii_tolower (*s);
+        if (!pf->cls[c])
+          pf->cls[c] = nclass++;
+      }
   for (int c = 'A'; c <= 'Z'; c++)
     pf->cls[c] = pf->cls[c | 0x20];
   pf->nclass = nclass;
@@ -589,6 +595,24 @@ _bc_prefilter_new (char **const *literals, guint nrules)
   g_array_unref (b.own);
   g_free (fail);
   g_free (queue);
+  return pf;
+}
+
+BcPrefilter *
+_bc_prefilter_new_phrases (const char *const *phrases, guint n)
+{
+  char ***lits = g_new0 (char **, MAX (n, 1));
+  BcPrefilter *pf;
+
+  for (guint r = 0; r < n; r++)
+    if (phrases[r] && *phrases[r]) {
+      lits[r] = g_new0 (char *, 2);
+      lits[r][0] = g_ascii_strdown (phrases[r], -1);
+    }
+  pf = _bc_prefilter_new ((char **const *) lits, n);
+  for (guint r = 0; r < n; r++)
+    g_strfreev (lits[r]);
+  g_free (lits);
   return pf;
 }
 

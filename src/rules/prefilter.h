@@ -18,8 +18,14 @@ G_GNUC_INTERNAL char **_bc_prefilter_literals (const char *pattern);
 G_GNUC_INTERNAL char **_bc_prefilter_literals2 (const char *pattern, char ***second);
 
 /* _bc_prefilter_new - an automaton over @literals[0 .. nrules-1] (a NULL
- * entry: that rule has no literals). */
+ * entry: that rule has no literals). ASCII letters fold: a literal may be
+ * given in any case. */
 G_GNUC_INTERNAL BcPrefilter *_bc_prefilter_new (char **const *literals, guint nrules);
+/* _bc_prefilter_new_phrases - an automaton with one literal per rule:
+ * @phrases[r] (r < @n), ASCII-lower-cased (copied; the caller keeps
+ * @phrases). A NULL or empty phrase: that rule has no literal and never
+ * matches (a caller that wants "always" says so itself). */
+G_GNUC_INTERNAL BcPrefilter *_bc_prefilter_new_phrases (const char *const *phrases, guint n);
 G_GNUC_INTERNAL void _bc_prefilter_free (BcPrefilter *pf);
 G_GNUC_INTERNAL guint _bc_prefilter_rules (const BcPrefilter *pf);
 

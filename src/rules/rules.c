@@ -6,9 +6,10 @@
  * of the rules that hold, the one with the highest precedence wins, then
  * the highest weight, then the earliest in its file. Rules are compiled once
  * when loaded and sorted so that matching stops at the first rule that
- * holds. A pattern is compiled, JIT and all, the first time it runs; a
- * rules file given by the user is also compiled once when loaded, so that a
- * bad pattern is reported with its file and line. The shipped rules, which
+ * holds. A pattern is compiled, JIT and all, the first time it runs,
+ * except in a rules file given by the user: there it is compiled (JIT and
+ * all) when loaded, so that a bad pattern is reported with its file and
+ * line, and the first use finds it ready. The shipped rules, which
  * the test suite compiles (tests/unit/test-ruledata.c), are not: checking
  * their 250-odd patterns took a third of a one-message run. Cheap conditions are checked first; a text pattern runs only when
  * the diagnostic holds a literal of each of the two sets that prefilter.c
@@ -17,7 +18,8 @@
  * make them backtrack for long.
  *
  * Keys: status, reply, text, not, host, recognizer, dsn-action, source,
- * command, weight. "command" lists SMTP commands (CONN, HELO, STARTTLS,
+ * command, weight, permanent (not a condition: the rule's hard reason stays
+ * hard under a 4xx code; see rules/taxonomy.c). "command" lists SMTP commands (CONN, HELO, STARTTLS,
  * AUTH, MAIL, RCPT, DATA; see evidence/command.c) and holds when the
  * refusal answered one of them; it adds 20 to the default weight. A
  * recipient whose command is unknown never matches a command condition.
@@ -51,7 +53,8 @@ typedef struct {
   GArray *status;           /* StatusPat, NULL when no condition */
   GArray *reply;            /* ReplyPat */
   char *text;               /* the pattern, with its match limit */
-  GRegex *text_jit;         /* compiled (JIT) on first use */
+  GRegex *text_jit;         /* compiled (JIT) on first use, or when
+                               parsed for an untrusted file */
   gsize text_once;
   char *text_src;
   char **text_need;         /* ASCII literals for the prefilter, or NULL */
@@ -71,6 +74,7 @@ typedef struct {
   char **dsn_actions;
   char **sources;
   char **commands;          /* lower-case SMTP command names */
+  gboolean permanent;       /* permanent=yes: a 4xx code does not soften it */
 } Rule;
 
 struct _BcRuleSet {
@@ -251,9 +255,6 @@ parse_list (const char *v)
   return items;
 }
 
-/* compile - @src checked and compiled, without JIT: most rules never run
- * in a process (the prefilter rules them out), and JIT-compiling all of
- * them took half the start-up time. jit() does it on first use. */
 /* repeat_over - the first bounded repeat ({n}, {n,}, {n,m}) in @src whose
  * count is over MAX_REPEAT, or 0. The match limit counts backtracking
  * points, but a fixed repeat such as .{3000} runs its count between two of
@@ -296,8 +297,27 @@ repeat_over (const char *src)
   return 0;
 }
 
+/* regex_new - @pat compiled caseless and JIT-optimised, or without JIT if
+ * that fails; NULL, with @error set, when it does not compile. */
+static GRegex *
+regex_new (const char *pat, GError **error)
+{
+  GRegex *re = g_regex_new (pat, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+  if (!re)
+    re = g_regex_new (pat, G_REGEX_CASELESS, 0, error);
+  return re;
+}
+
+/* compile - the pattern @src with its match limit (newly allocated), or
+ * NULL with @error set. With @check (an untrusted file) it is compiled now,
+ * so that a bad one is reported where it is, JIT and all (GRegex cannot
+ * JIT a regex later), and kept in *@slot (owned by the rule), *@once marked
+ * done, for jit() to find: each pattern is compiled once. Otherwise (the
+ * shipped rules) *@slot and *@once are left for jit() to fill on first use:
+ * most rules never run in a process (the prefilter rules them out), and
+ * JIT-compiling all of them took half the start-up time. */
 static char *
-compile (const char *src, gboolean check, GError **error)
+compile (const char *src, gboolean check, GRegex **slot, gsize *once, GError **error)
 {
   gulong over = repeat_over (src);
   char *pat;
@@ -310,27 +330,32 @@ compile (const char *src, gboolean check, GError **error)
   }
   pat = g_strconcat (REGEX_LIMIT, src, NULL);
   if (check) {
-    GRegex *re = g_regex_new (pat, G_REGEX_CASELESS, 0, error);
+    GRegex *re = regex_new (pat, error);
     if (!re) {
       g_free (pat);
       return NULL;
     }
-    g_regex_unref (re);
+    /* parsing is single-threaded, but the once must read as done to the
+     * threads that match later, as after a jit() */
+    if (g_once_init_enter (once)) {
+      *slot = re;
+      g_once_init_leave (once, 1);
+    } else {
+      g_regex_unref (re);
+    }
   }
   return pat;
 }
 
 /* jit - the regex of @pat in *@slot, compiled once, on first use
- * (thread-safe: rules are matched from several threads): JIT-compiled, or
- * without JIT if that fails; NULL, a rule that never holds, only for a
+ * (thread-safe: rules are matched from several threads), unless compile()
+ * already did when parsing; NULL, a rule that never holds, only for a
  * pattern that was not checked when parsed and does not compile. */
 static GRegex *
 jit (const char *pat, GRegex **slot, gsize *once)
 {
   if (g_once_init_enter (once)) {
-    *slot = g_regex_new (pat, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
-    if (!*slot)
-      *slot = g_regex_new (pat, G_REGEX_CASELESS, 0, NULL);
+    *slot = regex_new (pat, NULL);
     g_once_init_leave (once, 1);
   }
   return *slot;
@@ -490,7 +515,8 @@ parse_rule (const char *name, guint line, const char *text, int precedence, gboo
     } else if (IS ("text") || IS ("not")) {
       char **slot = IS ("text") ? &r->text : &r->not_text;
       ONCE (*slot);
-      *slot = compile (v, check, &e);
+      *slot = IS ("text") ? compile (v, check, &r->text_jit, &r->text_once, &e)
+                          : compile (v, check, &r->not_jit, &r->not_once, &e);
       if (!*slot) {
         g_free (key);
         g_set_error (error, BC_ERROR, BC_ERROR_RULES, "%s:%u: bad regular expression: %s",
@@ -531,6 +557,13 @@ parse_rule (const char *name, guint line, const char *text, int precedence, gboo
       ONCE (r->commands);
       r->commands = parse_list (v);
       weight += 20;
+    } else if (IS ("permanent")) {
+      if (g_ascii_strcasecmp (v, "yes") == 0 || g_ascii_strcasecmp (v, "true") == 0)
+        r->permanent = TRUE;
+      else if (g_ascii_strcasecmp (v, "no") != 0 && g_ascii_strcasecmp (v, "false") != 0) {
+        g_free (key);
+        FAIL ("%s:%u: permanent must be yes or no, got '%s'", name, line, v);
+      }
     } else if (IS ("weight")) {
       char *end;
       long w = strtol (v, &end, 10);
@@ -889,6 +922,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
     found = TRUE;
     out->reason = r->reason;
     out->origin = r->origin;
+    out->permanent = r->permanent;
     {
       GString *ev = g_string_new (NULL);
       if (r->status)
@@ -910,6 +944,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
         g_string_append_printf (ev, "source %s; ", in->source);
       if (r->commands)
         g_string_append_printf (ev, "command %s; ", command);
+      if (r->permanent)
+        g_string_append (ev, "permanent; ");
       if (ev->len >= 2)
         g_string_truncate (ev, ev->len - 2);
       out->evidence = g_string_free (ev, FALSE);

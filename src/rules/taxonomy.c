@@ -2,7 +2,9 @@
  *
  * A reason that would be hard becomes soft when the status or reply code
  * says the failure is temporary (4.x.x, 4xx): the receiver asked to be
- * tried again.
+ * tried again. The exception is a rule marked permanent=yes, whose text
+ * states a cause no retry can mend (a null MX, RFC 7505): some MTAs give
+ * it a 4.x.x status while they report the delivery as failed.
  */
 #include "bc-private.h"
 
@@ -66,9 +68,15 @@ temporary (const BcRecipient *r)
 void
 _bc_decide (BcRecipient *r, const char *reason)
 {
+  _bc_decide_permanent (r, reason, FALSE);
+}
+
+void
+_bc_decide_permanent (BcRecipient *r, const char *reason, gboolean permanent)
+{
   r->reason = reason;
   r->klass = _bc_reason_class (reason);
-  if (r->klass == BC_CLASS_HARD && temporary (r))
+  if (r->klass == BC_CLASS_HARD && !permanent && temporary (r))
     r->klass = BC_CLASS_SOFT;
   switch (r->klass) {
   case BC_CLASS_HARD:

@@ -250,6 +250,8 @@ test_errors (void **state)
   expect_error ("userunknown\n", "bad.rules:1:", "no condition");
   expect_error ("userunknown weight=5 not=foo\n", "bad.rules:1:", "no condition");
   expect_error ("userunknown =5.1.1\n", "bad.rules:1:", NULL);
+  expect_error ("notaccept text=x permanent=maybe\n", "bad.rules:1:", "permanent");
+  expect_error ("notaccept permanent=yes\n", "bad.rules:1:", "no condition");
   expect_error ("userunknown 5.1.1\n", "bad.rules:1:", NULL);
   /* a rule continued over lines 2-3 is reported at its first line */
   expect_error ("blocked text=x\nuserunknown\n  colour=red\n", "bad.rules:2:", "colour");
@@ -812,6 +814,63 @@ test_rules_file (void **state)
   g_free (missing);
 }
 
+/* permanent=yes: the rule's hard reason stays hard under a 4xx code, and
+ * says so in its evidence; without it the same rule is softened */
+static void
+test_key_permanent (void **state)
+{
+  BcRuleSet *rs = ruleset ("notaccept text='null mx' permanent=yes\n"
+                           "hostunknown text='no such domain' permanent=no\n");
+  BcRuleInput in;
+  BcRuleMatch m = { 0 };
+  BcRecipient *r = _bc_recipient_new (BC_SOURCE_DSN);
+
+  input_init (&in);
+  in.status = "4.0.0";
+  in.diagnostic = "returned Null MX";
+  assert_true (_bc_rules_match (rs, &in, &m));
+  assert_true (m.permanent);
+  assert_non_null (strstr (m.evidence, "permanent"));
+  g_strlcpy (r->status, "4.0.0", sizeof r->status);
+  _bc_decide_permanent (r, m.reason, m.permanent);
+  assert_int_equal (r->klass, BC_CLASS_HARD);
+  assert_int_equal (r->action, BC_ACTION_SUPPRESS);
+  g_free (m.evidence);
+
+  memset (&m, 0, sizeof m);
+  in.diagnostic = "no such domain";
+  assert_true (_bc_rules_match (rs, &in, &m));
+  assert_false (m.permanent);
+  assert_null (strstr (m.evidence, "permanent"));
+  _bc_decide_permanent (r, m.reason, m.permanent);
+  assert_int_equal (r->klass, BC_CLASS_SOFT);
+  g_free (m.evidence);
+
+  /* a reason that is not hard is never made hard by it */
+  _bc_decide_permanent (r, _bc_reason_intern ("mailboxfull"), TRUE);
+  assert_int_equal (r->klass, BC_CLASS_MAILBOX_FULL);
+  _bc_recipient_free (r);
+  _bc_rules_free (rs);
+}
+
+/* the shipped rules: a null MX reported as failed with 4.0.0 (as Gmail
+ * does) is hard; another notaccept text under 4xx is still soft */
+static void
+test_builtin_null_mx_permanent (void **state)
+{
+  BcClassifier *cls = tc_classifier ();
+  BcReport *r;
+
+  r = classify_dsn (cls, "4.0.0", "DNS Error: The domain example.net doesn't receive email "
+                                  "according to the administrator: returned Null MX", "failed");
+  assert_string_equal (only (r)->reason, "notaccept");
+  assert_int_equal (only (r)->klass, BC_CLASS_HARD);
+  bc_report_free (r);
+  r = classify_dsn (cls, "4.3.2", "452 4.3.2 host does not accept mail right now", "delayed");
+  assert_int_not_equal (only (r)->klass, BC_CLASS_HARD);
+  bc_report_free (r);
+}
+
 int
 main (void)
 {
@@ -822,6 +881,7 @@ main (void)
     cmocka_unit_test (test_key_host),
     cmocka_unit_test (test_key_recognizer_action_source),
     cmocka_unit_test (test_key_weight_and_comments),
+    cmocka_unit_test (test_key_permanent),
     cmocka_unit_test (test_errors),
     cmocka_unit_test (test_error_adds_nothing),
     cmocka_unit_test (test_weight_order),
@@ -834,6 +894,7 @@ main (void)
     cmocka_unit_test (test_builtin_text_beats_generic_code),
     cmocka_unit_test (test_builtin_code_beats_vague_text),
     cmocka_unit_test (test_builtin_4xx_never_hard),
+    cmocka_unit_test (test_builtin_null_mx_permanent),
     cmocka_unit_test (test_builtin_8bit_diagnostic),
     cmocka_unit_test (test_builtin_rule_and_evidence),
     cmocka_unit_test (test_user_rules_beat_builtin),

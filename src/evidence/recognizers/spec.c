@@ -89,23 +89,20 @@ name_id (GPtrArray *seen, const char *name, gsize len)
   return seen->len - 1;
 }
 
-/* add - gives the strings of @list the next ids of @lits (char ** per id,
- * NULL for ""); returns the first */
+/* add - gives the strings of @list the next ids of @lits (the spec's own
+ * strings, borrowed; a "" id, which always holds, also goes to @empty);
+ * returns the first */
 static guint
 add (GPtrArray *lits, GArray *empty, const char *const *list)
 {
   guint first = lits->len;
 
   for (; list && *list; list++) {
-    char **one = NULL;
-    if (**list) {
-      one = g_new0 (char *, 2);
-      one[0] = g_ascii_strdown (*list, -1);
-    } else {
+    if (!**list) {
       guint32 id = lits->len;
       g_array_append_val (empty, id);
     }
-    g_ptr_array_add (lits, one);
+    g_ptr_array_add (lits, (gpointer) *list);
   }
   return first;
 }
@@ -117,9 +114,7 @@ needles_build (Needles *n, GPtrArray *lits, GArray *empty, guint max, const char
     g_error ("recognizer specs hold %u %s: raise its BC_REC_MAX_ limit (%u)", lits->len, what,
              max);
   n->n = lits->len;
-  n->ac = _bc_prefilter_new ((char **const *) lits->pdata, lits->len);
-  for (guint i = 0; i < lits->len; i++)
-    g_strfreev (g_ptr_array_index (lits, i));
+  n->ac = _bc_prefilter_new_phrases ((const char *const *) lits->pdata, lits->len);
   g_ptr_array_free (lits, TRUE);
   n->nempty = empty->len;
   n->empty = (guint32 *) g_array_free (empty, FALSE);
@@ -195,7 +190,7 @@ bit (const guint8 *bits, guint i)
 void
 _bc_rec_specs_init (const BcRecognizer *const *table, guint n)
 {
-  GPtrArray *lits = g_ptr_array_new ();          /* (char **) per phrase id */
+  GPtrArray *lits = g_ptr_array_new ();          /* (const char *) per phrase id */
   GArray *empty = g_array_new (FALSE, FALSE, sizeof (guint32));
   GPtrArray *from_lits = g_ptr_array_new ();
   GArray *from_empty = g_array_new (FALSE, FALSE, sizeof (guint32));
