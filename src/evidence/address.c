@@ -4,6 +4,15 @@
  * comments, mailto:, trailing dots. Normalising strips all of that and
  * lower-cases the domain; anything that is still not local@domain is
  * rejected (NULL) rather than reported as a recipient.
+ *
+ * Found in running text, an address ends at white space or punctuation. In
+ * Japanese, Chinese and Korean text there is no white space, and the
+ * punctuation is full-width ("宛先：a@example.jp、b@example.jp。"), so
+ * there an address also ends at a non-ASCII character that is not a
+ * letter, mark or digit, and at a Han, Kana, Hangul or full-width character
+ * met after ASCII in the same local part or domain label
+ * ("a@example.jpへの配送" is a@example.jp). Internationalised addresses
+ * written in one script (josé@bücher.example, 山田@例え.jp) are kept whole.
  */
 #include "bc-private.h"
 
@@ -122,6 +131,97 @@ normalize_len (const char *raw, gsize len)
   }
 }
 
+/* intl_char - the non-ASCII @c may be part of an address: a letter, a mark
+ * or a digit, never punctuation, a symbol or a space */
+static gboolean
+intl_char (gunichar c)
+{
+  switch (g_unichar_type (c)) {
+  case G_UNICODE_LOWERCASE_LETTER:
+  case G_UNICODE_MODIFIER_LETTER:
+  case G_UNICODE_OTHER_LETTER:
+  case G_UNICODE_TITLECASE_LETTER:
+  case G_UNICODE_UPPERCASE_LETTER:
+  case G_UNICODE_SPACING_MARK:
+  case G_UNICODE_ENCLOSING_MARK:
+  case G_UNICODE_NON_SPACING_MARK:
+  case G_UNICODE_DECIMAL_NUMBER:
+  case G_UNICODE_LETTER_NUMBER:
+  case G_UNICODE_OTHER_NUMBER:
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+/* cjk - @c is written without spaces between words: Han, Hiragana,
+ * Katakana, Hangul, or a full-width or half-width form */
+static gboolean
+cjk (gunichar c)
+{
+  GUnicodeScript s;
+
+  if (c >= 0xFF00 && c <= 0xFFEF)
+    return TRUE;
+  s = g_unichar_get_script (c);
+  return s == G_UNICODE_SCRIPT_HAN || s == G_UNICODE_SCRIPT_HIRAGANA ||
+         s == G_UNICODE_SCRIPT_KATAKANA || s == G_UNICODE_SCRIPT_HANGUL;
+}
+
+/* local_start - where the local part ending at @at begins, at or after
+ * @text: back over local-part characters (see the header) */
+static const char *
+local_start (const char *text, const char *at)
+{
+  const char *b = at;
+  gboolean ascii = FALSE;   /* an ASCII letter or digit is in the part */
+
+  while (b > text) {
+    guchar c = b[-1];
+    if (c < 0x80) {
+      if (!local_char (c))
+        break;
+      ascii = ascii || g_ascii_isalnum (c);
+      b--;
+    } else {
+      const char *q = g_utf8_find_prev_char (text, b);
+      gunichar u;
+      if (!q)
+        break;
+      u = g_utf8_get_char_validated (q, b - q);
+      if (u == (gunichar) -1 || u == (gunichar) -2 || !intl_char (u) || (ascii && cjk (u)))
+        break;
+      b = q;
+    }
+  }
+  return b;
+}
+
+/* domain_end - where the domain that starts at @d ends, before @limit:
+ * over domain characters (see the header) */
+static const char *
+domain_end (const char *d, const char *limit)
+{
+  const char *e = d;
+  gboolean ascii = FALSE;   /* an ASCII letter or digit is in the label */
+
+  while (e < limit) {
+    guchar c = *e;
+    if (c < 0x80) {
+      if (!domain_char (c))
+        break;
+      ascii = c == '.' ? FALSE : ascii || g_ascii_isalnum (c);
+      e++;
+    } else {
+      gunichar u = g_utf8_get_char_validated (e, limit - e);
+      if (u == (gunichar) -1 || u == (gunichar) -2 || !intl_char (u) || (ascii && cjk (u)))
+        break;
+      e = g_utf8_next_char (e);
+    }
+  }
+  return e;
+}
+
 /* _bc_address_normalize - a clean "local@domain" or NULL. */
 char *
 _bc_address_normalize (const char *raw)
@@ -138,11 +238,7 @@ _bc_address_find (const char *text, gsize len, const char **end)
   const char *at = text;
 
   while ((at = memchr (at, '@', limit - at)) != NULL) {
-    const char *b = at, *e = at + 1;
-    while (b > text && local_char (b[-1]))
-      b--;
-    while (e < limit && domain_char (*e))
-      e++;
+    const char *b = local_start (text, at), *e = domain_end (at + 1, limit);
     while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
       e--;
     if (b < at && e > at + 1) {

@@ -194,6 +194,46 @@ test_find_skips_bad_candidates (void **state)
   g_free (a);
 }
 
+/* in Japanese and Chinese text an address is glued to the words and the
+ * full-width punctuation around it; addresses in one script stay whole */
+static void
+test_find_in_cjk_text (void **state)
+{
+  static const struct { const char *text, *want; } cases[] = {
+    { "\xe5\xae\x9b\xe5\x85\x88\xef\xbc\x9a" "user2@example.jp",             /* 宛先：a@b */
+      "user2@example.jp" },
+    { "user1@example.jp\xe3\x81\xb8\xe3\x81\xae\xe9\x85\x8d\xe9\x80\x81",   /* a@bへの配送 */
+      "user1@example.jp" },
+    { "<a@example.jp>\xe3\x80\x81" "b@example.cn\xef\xbc\x8c\xe5\xae\x9b",   /* 、b@c，宛 */
+      "a@example.jp" },
+    { "\xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xba" "li.na@example.net\xe3\x80\x82", /* 收件人li.na@x。 */
+      "li.na@example.net" },
+    { "to jos\xc3\xa9@b\xc3\xbc" "cher.example.de today",                      /* josé@bücher */
+      "jos\xc3\xa9@b\xc3\xbc" "cher.example.de" },
+    { "\xef\xbc\x9a\xe5\xb1\xb1\xe7\x94\xb0@\xe4\xbe\x8b\xe3\x81\x88.jp\xe3\x80\x82", /* ：山田@例え.jp。 */
+      "\xe5\xb1\xb1\xe7\x94\xb0@\xe4\xbe\x8b\xe3\x81\x88.jp" },
+  };
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *a = _bc_address_find (cases[i].text, strlen (cases[i].text), NULL);
+    if (g_strcmp0 (a, cases[i].want) != 0) {
+      print_error ("case %u: found \"%s\", want \"%s\"\n", i, a ? a : "(none)", cases[i].want);
+      fail ();
+    }
+    g_free (a);
+  }
+  {
+    /* the second address after the full-width comma is found from there */
+    const char *text = "<a@example.jp>\xe3\x80\x81" "b@example.cn\xef\xbc\x8c";
+    const char *end = NULL;
+    char *a = _bc_address_find (text, strlen (text), &end);
+    char *b = _bc_address_find (end, strlen (end), NULL);
+    assert_string_equal (b, "b@example.cn");
+    g_free (a);
+    g_free (b);
+  }
+}
+
 int
 main (void)
 {
@@ -212,6 +252,7 @@ main (void)
     cmocka_unit_test (test_find_none),
     cmocka_unit_test (test_find_bounded),
     cmocka_unit_test (test_find_skips_bad_candidates),
+    cmocka_unit_test (test_find_in_cjk_text),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
