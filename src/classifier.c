@@ -312,14 +312,16 @@ bounce_by_content (const BcMime *m)
                                           "delivery problem", "delivery notification",
                                           "delivery report", "failed delivery",
                                           "non-delivery", "nondelivery", "returned mail",
-                                          "bounced", "mail delivery", NULL };
+                                          "bounced", "mail delivery", "rejected", NULL };
   static const char *const phrases[] = { "not be delivered", "not delivered", "undeliverable",
                                          "delivery failed", "delivery has failed",
                                          "delivery error", "could not deliver",
                                          "unable to deliver", "cannot deliver",
                                          "failed permanently", "permanent error",
                                          "delivery to the following", "following recipient",
-                                         "following address", "delivery failure", NULL };
+                                         "following address", "delivery failure",
+                                         "was rejected", "were rejected", "has been rejected",
+                                         "could not be sent", NULL };
   const char *rp = _bc_mime_header (m, "Return-Path");
   gboolean lead = FALSE, says = FALSE;
 
@@ -352,8 +354,8 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
   }
   if (unsubscribe_request (m, report))
     return;
-  if (_bc_is_forward (m))
-    return;                       /* a person forwarding a bounce */
+  if (_bc_is_forward (m) || _bc_is_reply (m))
+    return;                       /* a person forwarding or answering a bounce */
   bounce = _bc_looks_like_bounce (m) || bounce_by_content (m);
   for (guint i = 0; i < m->dsn->len; i++) {
     const char *t = g_ptr_array_index (m->dsn, i);

@@ -267,6 +267,58 @@ test_forwarded_not_a_bounce (void **state)
   bc_report_free (r);
 }
 
+/* a person answers a bounce and quotes it: no recipient; a gateway's bounce
+ * that keeps a "Re:" subject and quotes nothing is still a bounce */
+static void
+test_reply_not_a_bounce (void **state)
+{
+  static const char *const quoting[] = {
+    "> <gone@example.net>: host mx.example.net said: 550 5.1.1 User unknown\n"
+    "> (in reply to RCPT TO command)\n> \n",
+    "-----Original Message-----\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+    "\n<gone@example.net>: host mx.example.net said: 550 5.1.1 User unknown\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (quoting); i++) {
+    char *msg = g_strdup_printf (
+      "Return-Path: <bob@example.com>\n"
+      "From: Bob Example <bob@example.com>\n"
+      "To: helpdesk@example.org\n"
+      "Subject: Re: Undelivered Mail Returned to Sender\n"
+      "Date: Fri, 5 Jan 2024 09:00:00 +0000\n"
+      "\n"
+      "The address is wrong, use gone2@example.net.\n"
+      "\n"
+      "On Fri, 5 Jan 2024, Mail Delivery System wrote:\n"
+      "> This is the mail system at host mx.example.net.\n"
+      "%s", quoting[i]);
+    BcReport *r = tc_classify (tc_classifier (), msg);
+    if (r->recipients->len != 0) {
+      print_error ("reply %u gave %u recipients, first %s\n", i, r->recipients->len,
+                   ((BcRecipient *) g_ptr_array_index (r->recipients, 0))->address);
+      fail ();
+    }
+    bc_report_free (r);
+    g_free (msg);
+  }
+  {
+    const char *msg =
+      "From: post_master@gw.example.net\n"
+      "To: sender@example.org\n"
+      "Subject: Re: Test message\n"
+      "\n"
+      "Error: Invalid user address\n"
+      "\n"
+      "Error message below:\n"
+      "550 - Requested action not taken: no such user here\n"
+      "\n"
+      "Message details:\n"
+      "  RCPT TO: gone@example.net\n";
+    BcReport *r = tc_classify (tc_classifier (), msg);
+    assert_non_null (tc_find_rcpt (r, "gone@example.net"));
+    bc_report_free (r);
+  }
+}
+
 static void
 test_ordinary_mail_not_a_bounce (void **state)
 {
@@ -529,6 +581,7 @@ main (void)
     cmocka_unit_test (test_delivered),
     cmocka_unit_test (test_mixed_delivered_and_failed),
     cmocka_unit_test (test_forwarded_not_a_bounce),
+    cmocka_unit_test (test_reply_not_a_bounce),
     cmocka_unit_test (test_ordinary_mail_not_a_bounce),
     cmocka_unit_test (test_original_message_rfc822),
     cmocka_unit_test (test_original_rfc822_headers),
