@@ -206,7 +206,9 @@ domain_of (const char *addr)
 }
 
 /* fallback_recipients - a bounce that named nobody in a form we read:
- * X-Failed-Recipients, else the returned message's To. */
+ * X-Failed-Recipients, else the returned message's To when it holds one
+ * address only (of several, nothing says which one failed, and guessing
+ * would suppress an address that may be fine). */
 static void
 fallback_recipients (const BcMime *m, BcReport *report, BcScan *scan)
 {
@@ -237,7 +239,13 @@ fallback_recipients (const BcMime *m, BcReport *report, BcScan *scan)
     g_strfreev (parts);
   }
   if (report->recipients->len == 0 && report->original.to) {
-    char *a = _bc_address_find (report->original.to, strlen (report->original.to), NULL);
+    const char *to = report->original.to, *end = NULL;
+    char *a = _bc_address_find (to, strlen (to), &end);
+    char *second = a ? _bc_address_find (end, strlen (end), NULL) : NULL;
+    if (second) {
+      g_free (second);
+      g_clear_pointer (&a, g_free);
+    }
     if (a) {
       BcRecipient *r = _bc_recipient_new (BC_SOURCE_ORIGINAL);
       r->address = a;

@@ -492,6 +492,21 @@ test_fallback_to_original_to (void **state)
   assert_int_equal (rc->source, BC_SOURCE_ORIGINAL);
   assert_string_equal (rc->reason, "mailboxfull");
   bc_report_free (r);
+
+  /* a To of several addresses: nothing says which failed, nobody is named */
+  {
+    GString *s = g_string_new (msg);
+    assert_true (g_string_replace (s, "To: Gone <gone@example.com>",
+                                   "To: Gone <gone@example.com>, other@example.net", 1) == 1);
+    r = tc_classify (tc_classifier (), s->str);
+    if (r->recipients->len != 0) {
+      print_error ("a To of two gave %u recipients, first %s\n", r->recipients->len,
+                   ((BcRecipient *) g_ptr_array_index (r->recipients, 0))->address);
+      fail ();
+    }
+    bc_report_free (r);
+    g_string_free (s, TRUE);
+  }
   g_free (msg);
 }
 
