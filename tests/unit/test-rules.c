@@ -263,6 +263,9 @@ test_errors (void **state)
   expect_error ("blocked text='x{256,}'\n", "bad.rules:1:", "256");
   expect_error ("blocked text='x{2,1000}'\n", "bad.rules:1:", "1000");
   expect_error ("blocked text='(?:ab){300}'\n", "bad.rules:1:", "300");
+  /* PCRE settings at the start of a pattern would override the match limit */
+  expect_error ("blocked text='(*LIMIT_MATCH=99999999)a*.+b|c'\n", "bad.rules:1:", "(*");
+  expect_error ("blocked not='(*NO_JIT)x' text=y\n", "bad.rules:1:", "(*");
   {
     const char *ok[] = { "blocked text='x{255}'\n", "blocked text='x{0,255}'\n",
                          "blocked text='\\{9999}'\n", "blocked text='[{]9999}'\n",
