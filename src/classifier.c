@@ -198,6 +198,31 @@ merge (BcRecipient *dsn, BcRecipient *text)
     memcpy (dsn->reply_code, text->reply_code, sizeof dsn->reply_code);
 }
 
+/* sender_as_recipient - a DSN whose one Final-Recipient is the bounce's
+ * own addressee (the original sender), while the text names one other
+ * address and the DSN's diagnostic names it too ("550 5.1.1 <b@x>:
+ * Recipient address rejected"): the generator wrote the envelope sender
+ * into the field. @dsn then takes the address of @text, so that the
+ * sender is not told to suppress itself. A message the sender sent to
+ * itself keeps its address: its diagnostic names no other one. */
+static void
+sender_as_recipient (const BcMime *m, BcRecipient *dsn, const BcRecipient *text)
+{
+  const char *to = _bc_mime_header (m, "To");
+  char *to_addr;
+
+  if (!to || !dsn->address || !dsn->diagnostic || !text->address)
+    return;
+  to_addr = _bc_address_find (to, strlen (to), NULL);
+  if (to_addr && g_ascii_strcasecmp (dsn->address, to_addr) == 0 &&
+      g_ascii_strcasecmp (text->address, to_addr) != 0 &&
+      _bc_strcasestr (dsn->diagnostic, text->address)) {
+    g_free (dsn->address);
+    dsn->address = g_strdup (text->address);
+  }
+  g_free (to_addr);
+}
+
 static const char *
 domain_of (const char *addr)
 {
@@ -391,6 +416,9 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
   }
 
   if (dsn.recipients && dsn.recipients->len) {
+    if (dsn.recipients->len == 1 && scan.recipients->len == 1)
+      sender_as_recipient (m, g_ptr_array_index (dsn.recipients, 0),
+                           g_ptr_array_index (scan.recipients, 0));
     for (guint i = 0; i < dsn.recipients->len; i++) {
       BcRecipient *r = g_ptr_array_index (dsn.recipients, i);
       BcRecipient *t;

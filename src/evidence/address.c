@@ -13,6 +13,11 @@
  * met after ASCII in the same local part or domain label
  * ("a@example.jpへの配送" is a@example.jp). Internationalised addresses
  * written in one script (josé@bücher.example, 山田@例え.jp) are kept whole.
+ *
+ * An address run into the next word ("a@example.comUser unknown") ends
+ * where the last label turns from lower-case letters to a capitalised word
+ * ("com" + "User"): no TLD is written that way. Labels in other cases
+ * (EXAMPLE.COM, MyCompany.example) and any label but the last are kept.
  */
 #include "bc-private.h"
 
@@ -222,6 +227,29 @@ domain_end (const char *d, const char *limit)
   return e;
 }
 
+/* glued_word - where a capitalised word glued to the domain @d..@e
+ * begins ("example.comUser": at "User"), or @e when there is none. The
+ * last label must be lower-case letters followed by one upper-case letter
+ * and lower-case letters only, and a dot must come before it. */
+static const char *
+glued_word (const char *d, const char *e)
+{
+  const char *l = e, *q;
+
+  while (l > d && l[-1] != '.')
+    l--;
+  if (l == d)
+    return e;
+  for (q = l; q < e && g_ascii_islower (*q); q++)
+    ;
+  if (q - l < 2 || q + 2 > e || !g_ascii_isupper (*q))
+    return e;
+  for (const char *r = q + 1; r < e; r++)
+    if (!g_ascii_islower (*r))
+      return e;
+  return q;
+}
+
 /* _bc_address_normalize - a clean "local@domain" or NULL. */
 char *
 _bc_address_normalize (const char *raw)
@@ -241,6 +269,7 @@ _bc_address_find (const char *text, gsize len, const char **end)
     const char *b = local_start (text, at), *e = domain_end (at + 1, limit);
     while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
       e--;
+    e = glued_word (at + 1, e);
     if (b < at && e > at + 1) {
       char *addr = normalize_len (b, e - b);
       if (addr) {

@@ -234,6 +234,33 @@ test_find_in_cjk_text (void **state)
   }
 }
 
+/* an address glued to the next word ends where a capitalised word starts
+ * after the last label's lower-case letters; other cases are kept whole */
+static void
+test_find_glued_word (void **state)
+{
+  static const struct { const char *text, *want; } cases[] = {
+    { "cody.c@example.comUser unknown", "cody.c@example.com" },
+    { "a@b.co.ukMailbox full", "a@b.co.uk" },
+    { "a@example.com", "a@example.com" },
+    { "a@Example.COM", "a@example.com" },
+    { "a@b.co.uk", "a@b.co.uk" },
+    { "a@example.COMUser", "a@example.comuser" },
+    { "a@mail.MyCompany.com", "a@mail.mycompany.com" },
+    { "a@example.comERROR", "a@example.comerror" },
+    { "a@example.cOm", "a@example.com" },
+  };
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *a = _bc_address_find (cases[i].text, strlen (cases[i].text), NULL);
+    if (g_strcmp0 (a, cases[i].want) != 0) {
+      print_error ("case %u: found \"%s\", want \"%s\"\n", i, a ? a : "(none)", cases[i].want);
+      fail ();
+    }
+    g_free (a);
+  }
+}
+
 int
 main (void)
 {
@@ -253,6 +280,7 @@ main (void)
     cmocka_unit_test (test_find_bounded),
     cmocka_unit_test (test_find_skips_bad_candidates),
     cmocka_unit_test (test_find_in_cjk_text),
+    cmocka_unit_test (test_find_glued_word),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

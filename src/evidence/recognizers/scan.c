@@ -11,7 +11,10 @@
  * sentences that name its address, and a recipient whose text still names
  * no code takes the cause the NDR states once for all, before the list or
  * after it. An address that "A message sent by", "from" or "please try"
- * introduces is not a recipient; "a@b, c@d failed: ..." names two.
+ * introduces is not a recipient, nor is the reporting site's help address
+ * ("Questions? Write to support@x", "please contact postmaster@x or\n
+ * abuse@x"): the words before it say so, not its local part, since a
+ * recipient may be support@x too. "a@b, c@d failed: ..." names two.
  *
  * Limits: one pass over the text per scanner, at most MAX_DIAG bytes of
  * diagnostic per recipient and s->max_rcpts recipients; the shared cause
@@ -57,7 +60,8 @@ static const char *const rcpt_labels[] = {
   "recipient's address", "e-mail", "email", "email address", "e-mail address", "mailbox",
   "user", "destinataire", "destinataires", "empfänger", "destinatario", "destinatário",
   "adresse", "failed address", "undeliverable address", "the following address",
-  "to address", "receiver", "envelope-to", "x-failed-recipients", "delivery to", NULL
+  "to address", "receiver", "envelope-to", "x-failed-recipients", "delivery to",
+  "member", NULL /* Mailman's bounce action notice: the member whose mail bounced */
 };
 
 static gboolean
@@ -92,12 +96,14 @@ is_sender (const BcScan *s, const char *addr)
 }
 
 static gboolean sender_context (const char *line, const char *addr_pos);
+static gboolean help_context (const char *line, const char *addr_pos);
 
 /* block_address - does this line open a recipient block? It does when an
  * address stands near its start and the line is not a header, an SMTP
- * transcript line, a reply or a note in parentheses. */
+ * transcript line, a reply or a note in parentheses. *@out_end is set
+ * past the address. */
 static char *
-block_address (const BcScan *s, const char *line, gsize len)
+block_address (const BcScan *s, const char *line, gsize len, const char **out_end)
 {
   const char *p = line, *end = line + len, *aend = NULL;
   char *addr;
@@ -141,6 +147,7 @@ block_address (const BcScan *s, const char *line, gsize len)
   addr = _bc_address_find (p, end - p, &aend);
   if (!addr)
     return NULL;
+  *out_end = aend;
   {
     const char *at = memchr (p, '@', end - p);
     lead = at ? (gsize) (at - p) : len;
@@ -162,8 +169,9 @@ block_address (const BcScan *s, const char *line, gsize len)
    * name or "RCPT TO:" before it, but not a sentence */
   {
     int spaces = 0;
+    /* a run of spaces aligning a label's value ("Member:     a@b") is one */
     for (const char *q = p; q < aend && *q != '@'; q++)
-      if (*q == ' ')
+      if (*q == ' ' && q[1] != ' ')
         spaces++;
     if (spaces > 3) {
       g_free (addr);
@@ -176,7 +184,7 @@ block_address (const BcScan *s, const char *line, gsize len)
     const char *at = memchr (p, '@', end - p), *b = at;
     while (b && b > p && b[-1] != ' ' && b[-1] != '<' && b[-1] != '\t' && b[-1] != ':')
       b--;
-    if (b && b > p && sender_context (p, b)) {
+    if (b && b > p && (sender_context (p, b) || help_context (p, b))) {
       g_free (addr);
       return NULL;
     }
@@ -202,6 +210,35 @@ sender_lead_in (const char *p, const char *le)
       return TRUE;
   }
   return FALSE;
+}
+
+/* help_lead_in - does the line @p..@le break off in a help sentence whose
+ * next line starts with an address ("please contact postmaster@x or",
+ * "Questions? Contact the administrator at")? The address is then the
+ * site's contact, not a failed recipient. A line ending in ':' or '.'
+ * introduces a list and does not count. */
+static gboolean
+help_lead_in (const char *p, const char *le)
+{
+  static const char *const tails[] = { " or", " and", ",", " at", " to", " contact", NULL };
+  while (le > p && (le[-1] == ' ' || le[-1] == '\t' || le[-1] == '\r'))
+    le--;
+  for (guint i = 0; tails[i]; i++) {
+    gsize n = strlen (tails[i]);
+    if ((gsize) (le - p) > n && g_ascii_strncasecmp (le - n, tails[i], n) == 0)
+      return help_context (p, le);
+  }
+  return FALSE;
+}
+
+/* opens_line - is @b, in the line starting at @p, its first word? */
+static gboolean
+opens_line (const char *p, const char *b)
+{
+  for (; p < b; p++)
+    if (!strchr (" \t<(\"'", *p))
+      return FALSE;
+  return TRUE;
 }
 
 /* quoted_header_line - "To: a@b, c@d" or "Cc: ..." quoted from the
@@ -312,6 +349,7 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
     gsize ind = indent_of (p, le);
     gboolean blank = TRUE;
     char *addr = NULL;
+    const char *aend = NULL;
 
     for (const char *q = p; q < le; q++)
       if (*q != ' ' && *q != '\t') {
@@ -333,8 +371,8 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
         g_string_append_c (diag, ' ');
         g_string_append_len (diag, p, ll);
       }
-    } else if ((addr = block_address (s, p, ll)) != NULL &&
-               prev && sender_lead_in (prev, prev_end)) {
+    } else if ((addr = block_address (s, p, ll, &aend)) != NULL && prev &&
+               (sender_lead_in (prev, prev_end) || help_lead_in (prev, prev_end))) {
       /* "A message sent by\n\n  <a@b>\n\ncould not be delivered": the
        * author, not a recipient; the line is ordinary text */
       g_clear_pointer (&addr, g_free);
@@ -356,6 +394,9 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
         rest = memchr (p, '@', ll);
         while (rest && rest < le && *rest != ' ' && *rest != '\t')
           rest++;
+        /* "a@example.comUser unknown": the word glued to the address */
+        if (rest && aend < rest && g_ascii_isupper (*aend))
+          rest = aend;
         /* "a@b, c@d failed: ...": a list on the line shares the text */
         if (rest && rest < le && (rest[-1] == ',' || rest[-1] == ';') &&
             !quoted_header_line (p, le))
@@ -443,6 +484,108 @@ sender_context (const char *line, const char *addr_pos)
   return FALSE;
 }
 
+/* help_context - do the words before the address at @addr_pos on its line
+ * make it the reporting site's contact ("If you need help, contact a@b",
+ * "Questions? a@b", "for more information, please e-mail a@b")? A verb
+ * ("contact", "write to") anywhere in the clause holding the address says
+ * so; a noun ("questions", "support") only as a label or lead-in
+ * ("Questions? a@b", "For assistance, send mail to a@b"), so that a
+ * display name ("Customer Support" <a@b>) does not. The clause is the one
+ * before when the address opens its own ("Questions? a@b"); at most 80
+ * bytes are read. "could not contact" is a failure, not an offer. */
+static gboolean opens_request (const char *clause, const char *f);
+
+static gboolean
+help_context (const char *line, const char *addr_pos)
+{
+  static const char *const verbs[] = {
+    "contact", "write to", "please e-mail", "please email", "please mail", "e-mail us",
+    "email us", "mail us", "for more information", "for further information", "reach us",
+    "get in touch", NULL
+  };
+  static const char *const nouns[] = { "questions", "question", "help", "assistance", "support",
+                                       "inquiries", "enquiries", NULL };
+  static const char *const negated[] = { "not ", "n't ", "unable to ", "failed to ",
+                                         "cannot ", NULL };
+  const char *b = addr_pos;
+  char buf[88], *clause, *q;
+  gboolean lead_in;
+  gsize n;
+
+  while (b > line && addr_pos - b < 80)
+    b--;
+  n = addr_pos - b;
+  for (gsize i = 0; i < n; i++)
+    buf[i] = g_ascii_tolower (b[i]);
+  buf[n] = '\0';
+  /* what stands between the words and the address: spaces, '<', quotes,
+   * "mailto:" */
+  while (n > 0 && strchr (" \t<\"'(", buf[n - 1]))
+    buf[--n] = '\0';
+  if (n >= 7 && strcmp (buf + n - 7, "mailto:") == 0)
+    buf[n -= 7] = '\0';
+  lead_in = (n >= 3 && (strcmp (buf + n - 3, " at") == 0 || strcmp (buf + n - 3, " to") == 0)) ||
+            (n >= 4 && strcmp (buf + n - 4, " via") == 0);
+  /* the clause: from the last sentence break on; when nothing is left,
+   * the sentence the break ends */
+  clause = buf;
+  for (q = buf; *q; q++)
+    if ((*q == '.' || *q == '?' || *q == '!' || *q == ';') && (q[1] == ' ' || q[1] == '\0'))
+      clause = q + 1;
+  if (!*clause && clause > buf) {
+    char *e = clause - 1;
+    clause = buf;
+    for (q = buf; q < e; q++)
+      if ((*q == '.' || *q == '?' || *q == '!' || *q == ';') && q[1] == ' ')
+        clause = q + 1;
+  }
+  for (guint k = 0; k < 2; k++) {
+    const char *const *words = k == 0 ? verbs : nouns;
+    for (guint i = 0; words[i]; i++) {
+      gsize wl = strlen (words[i]);
+      for (const char *f = strstr (clause, words[i]); f; f = strstr (f + 1, words[i])) {
+        const char *after = f + wl;
+        gboolean neg = FALSE;
+        if ((f > clause && g_ascii_isalpha (f[-1])) || g_ascii_isalpha (*after))
+          continue;
+        for (guint j = 0; negated[j]; j++) {
+          gsize nl = strlen (negated[j]);
+          if ((gsize) (f - clause) >= nl && strncmp (f - nl, negated[j], nl) == 0)
+            neg = TRUE;
+        }
+        if (neg)
+          continue;
+        while (*after == ' ')
+          after++;
+        if (k == 0 || *after == '?' || *after == ':' || *after == ',' ||
+            (lead_in && opens_request (clause, f)))
+          return TRUE;
+      }
+    }
+  }
+  return FALSE;
+}
+
+/* opens_request - does the noun at @f open a request for help in
+ * @clause ("For assistance ...", "If you need help ...", "Any questions
+ * ...")? Then "... send mail to a@b" is the site's contact. */
+static gboolean
+opens_request (const char *clause, const char *f)
+{
+  static const char *const before[] = { "for ", "need ", "any ", "have ", "further ", NULL };
+
+  while (clause < f && *clause == ' ')
+    clause++;
+  if (clause == f)
+    return TRUE;
+  for (guint i = 0; before[i]; i++) {
+    gsize n = strlen (before[i]);
+    if ((gsize) (f - clause) >= n && strncmp (f - n, before[i], n) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* _bc_scan_sentences - the addresses that sentences of @text name, each
  * with its line and the next paragraph as diagnostic. Skips the bounce's
  * author, its addressee and addresses a word like "from" introduces. */
@@ -452,6 +595,7 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
   const char *p = text, *end = text + len;
   const char *to = _bc_mime_header (s->mime, "To");
   char *to_addr = to ? _bc_address_find (to, strlen (to), NULL) : NULL;
+  const char *prev = NULL;    /* the line before */
 
   while (p < end) {
     const char *nl = memchr (p, '\n', end - p);
@@ -469,7 +613,9 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
       if (!a)
         break;
       if (!is_sender (s, a) && !(to_addr && g_ascii_strcasecmp (a, to_addr) == 0) &&
-          !sender_context (p, b) && !_bc_strcasestr_len (p, le - p, "http") &&
+          !sender_context (p, b) && !help_context (p, b) &&
+          !(prev && opens_line (p, b) && help_lead_in (prev, p - 1)) &&
+          !_bc_strcasestr_len (p, le - p, "http") &&
           !(b > p && b[-1] == '='))
       {
         /* diagnostic: the rest of this paragraph, or the next one when
@@ -510,7 +656,8 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
                      xb[-1] != '"' && xb[-1] != '\'' && xb[-1] != ':' && xb[-1] != '\t')
                 xb--;
               other = _bc_address_find (xb, xe - xb, NULL);
-              differs = other && g_ascii_strcasecmp (other, a) != 0 && !sender_context (x, xb);
+              differs = other && g_ascii_strcasecmp (other, a) != 0 && !sender_context (x, xb) &&
+                        !help_context (x, xb);
               g_free (other);
               if (differs)
                 break;
@@ -524,7 +671,19 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
             skipping = TRUE;
         }
         {
-          char *d = _bc_squeeze (p, MIN (de - p, MAX_DIAG));
+          gsize dl = MIN (de - p, MAX_DIAG);
+          char *d;
+          if (aend > p && aend < p + dl && g_ascii_isupper (*aend) && g_ascii_isalpha (aend[-1])) {
+            /* "a@example.comUser unknown": the glued word parted from
+             * the address, so that the rules see "User unknown" */
+            GString *g = g_string_new_len (p, aend - p);
+            g_string_append_c (g, ' ');
+            g_string_append_len (g, aend, p + dl - aend);
+            d = _bc_squeeze (g->str, g->len);
+            g_string_free (g, TRUE);
+          } else {
+            d = _bc_squeeze (p, dl);
+          }
           _bc_scan_add (s, a, d);
           g_free (d);
         }
@@ -532,6 +691,7 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
       g_free (a);
       q = aend && aend > at ? aend : at + 1;
     }
+    prev = p;
     p = nl ? nl + 1 : end;
   }
   g_free (to_addr);
