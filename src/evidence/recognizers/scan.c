@@ -169,9 +169,12 @@ block_address (const BcScan *s, const char *line, gsize len, const char **out_en
    * name or "RCPT TO:" before it, but not a sentence */
   {
     int spaces = 0;
-    /* a run of spaces aligning a label's value ("Member:     a@b") is one */
+    /* the spaces aligning Mailman's "Member:     a@b" count as one; not
+     * those of a quoted summary ("  To:      a@b", Exchange 2003), which
+     * names the returned message's addressee */
+    gboolean member = g_ascii_strncasecmp (p, "member:", 7) == 0;
     for (const char *q = p; q < aend && *q != '@'; q++)
-      if (*q == ' ' && q[1] != ' ')
+      if (*q == ' ' && !(member && q[1] == ' '))
         spaces++;
     if (spaces > 3) {
       g_free (addr);
