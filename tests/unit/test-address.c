@@ -194,12 +194,28 @@ test_find_skips_bad_candidates (void **state)
   g_free (a);
 }
 
+typedef struct { const char *text, *want; } FindCase;
+
+/* check_find - _bc_address_find() on each case's text finds its want */
+static void
+check_find (const FindCase *cases, gsize n)
+{
+  for (guint i = 0; i < n; i++) {
+    char *a = _bc_address_find (cases[i].text, strlen (cases[i].text), NULL);
+    if (g_strcmp0 (a, cases[i].want) != 0) {
+      print_error ("case %u: found \"%s\", want \"%s\"\n", i, a ? a : "(none)", cases[i].want);
+      fail ();
+    }
+    g_free (a);
+  }
+}
+
 /* in Japanese and Chinese text an address is glued to the words and the
  * full-width punctuation around it; addresses in one script stay whole */
 static void
 test_find_in_cjk_text (void **state)
 {
-  static const struct { const char *text, *want; } cases[] = {
+  static const FindCase cases[] = {
     { "\xe5\xae\x9b\xe5\x85\x88\xef\xbc\x9a" "user2@example.jp",             /* 宛先：a@b */
       "user2@example.jp" },
     { "user1@example.jp\xe3\x81\xb8\xe3\x81\xae\xe9\x85\x8d\xe9\x80\x81",   /* a@bへの配送 */
@@ -214,14 +230,7 @@ test_find_in_cjk_text (void **state)
       "\xe5\xb1\xb1\xe7\x94\xb0@\xe4\xbe\x8b\xe3\x81\x88.jp" },
   };
   (void) state;
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    char *a = _bc_address_find (cases[i].text, strlen (cases[i].text), NULL);
-    if (g_strcmp0 (a, cases[i].want) != 0) {
-      print_error ("case %u: found \"%s\", want \"%s\"\n", i, a ? a : "(none)", cases[i].want);
-      fail ();
-    }
-    g_free (a);
-  }
+  check_find (cases, G_N_ELEMENTS (cases));
   {
     /* the second address after the full-width comma is found from there */
     const char *text = "<a@example.jp>\xe3\x80\x81" "b@example.cn\xef\xbc\x8c";
@@ -239,7 +248,7 @@ test_find_in_cjk_text (void **state)
 static void
 test_find_glued_word (void **state)
 {
-  static const struct { const char *text, *want; } cases[] = {
+  static const FindCase cases[] = {
     { "cody.c@example.comUser unknown", "cody.c@example.com" },
     { "a@b.co.ukMailbox full", "a@b.co.uk" },
     { "a@example.com", "a@example.com" },
@@ -251,14 +260,7 @@ test_find_glued_word (void **state)
     { "a@example.cOm", "a@example.com" },
   };
   (void) state;
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    char *a = _bc_address_find (cases[i].text, strlen (cases[i].text), NULL);
-    if (g_strcmp0 (a, cases[i].want) != 0) {
-      print_error ("case %u: found \"%s\", want \"%s\"\n", i, a ? a : "(none)", cases[i].want);
-      fail ();
-    }
-    g_free (a);
-  }
+  check_find (cases, G_N_ELEMENTS (cases));
 }
 
 int
