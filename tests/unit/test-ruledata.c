@@ -409,6 +409,127 @@ test_unseen_families (void **state)
   RUN (cases);
 }
 
+/* ---- every shipped pattern is linear enough (issue 6) --------------------- */
+
+/* The shipped patterns run under the JIT, whose match limit does not count
+ * every backtracking step (rules.c). So each one must hold the limit a
+ * user's pattern gets, counted by the interpreter, on text written to make
+ * it backtrack: 4 KB (the default max_line) of one character, of a word and
+ * a space, and of the pattern's own words, glued and spaced. A pattern that
+ * chains unbounded repeats ("a*.+b", "\S+\s*\S+x") exceeds it and fails
+ * here, with its file and line, before it can slow a mailbox down. */
+#define HOSTILE_LEN 4096
+#define STEP_LIMIT "(*LIMIT_MATCH=10000)"
+
+static char *
+repeat_to (const char *unit, gsize len)
+{
+  GString *s = g_string_sized_new (len + strlen (unit));
+  if (!*unit)
+    unit = "a";
+  while (s->len < len)
+    g_string_append (s, unit);
+  g_string_truncate (s, len);
+  return g_string_free (s, FALSE);
+}
+
+/* the runs of letters in @pat, joined by @sep */
+static char *
+pattern_words (const char *pat, const char *sep)
+{
+  GString *w = g_string_new (NULL);
+  for (const char *p = pat; *p; ) {
+    const char *e = p;
+    while (g_ascii_isalpha (*e))
+      e++;
+    if (e - p >= 2 && (p == pat || p[-1] != '\\')) {
+      g_string_append_len (w, p, e - p);
+      g_string_append (w, sep);
+    }
+    p = e > p ? e : p + 1;
+  }
+  return g_string_free (w, FALSE);
+}
+
+static void
+check_pattern (const char *file, guint line, const char *pat, gsize *checked, gsize *failed)
+{
+  static const char *units[] = { "a", " ", "a ", "0.", "<a@b.example.com> ", "x\t", NULL };
+  GError *error = NULL;
+  char *src = g_strconcat (STEP_LIMIT, pat, NULL);
+  GRegex *re = g_regex_new (src, G_REGEX_CASELESS, 0, &error);
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+  char *glued = pattern_words (pat, ""), *spaced = pattern_words (pat, " ");
+
+  if (!re)
+    fail_msg ("%s:%u: %s", file, line, error->message);
+  for (guint i = 0; units[i]; i++)
+    g_ptr_array_add (texts, repeat_to (units[i], HOSTILE_LEN));
+  g_ptr_array_add (texts, repeat_to (glued, HOSTILE_LEN));
+  g_ptr_array_add (texts, repeat_to (spaced, HOSTILE_LEN));
+  for (guint i = 0; i < texts->len; i++) {
+    GMatchInfo *mi = NULL;
+    const char *t = texts->pdata[i];
+    g_regex_match_full (re, t, -1, 0, 0, &mi, &error);
+    if (error) {
+      print_error ("%s:%u: '%s' on %zu bytes of \"%.20s...\": %s\n",
+                   file, line, pat, strlen (t), t, error->message);
+      g_clear_error (&error);
+      (*failed)++;
+    }
+    g_match_info_free (mi);
+  }
+  (*checked)++;
+  g_free (glued);
+  g_free (spaced);
+  g_ptr_array_unref (texts);
+  g_regex_unref (re);
+  g_free (src);
+}
+
+static void
+test_patterns_bounded (void **state)
+{
+  GError *error = NULL;
+  char **names = g_resources_enumerate_children (RESOURCE_DIR, 0, &error);
+  gsize checked = 0, failed = 0;
+
+  (void) state;
+  assert_non_null (names);
+  for (guint i = 0; names[i]; i++) {
+    char *path = g_strconcat (RESOURCE_DIR "/", names[i], NULL);
+    GBytes *b = g_resources_lookup_data (path, 0, NULL);
+    char *data = b ? g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b)) : NULL;
+    char **lines = data ? g_strsplit (data, "\n", -1) : NULL;
+
+    for (guint n = 0; lines && lines[n]; n++) {
+      char **argv = NULL;
+      const char *l = lines[n];
+      while (*l == ' ' || *l == '\t')
+        l++;
+      if (!*l || *l == '#' || !g_shell_parse_argv (l, NULL, &argv, NULL))
+        continue;
+      for (guint a = 1; argv[a]; a++) {
+        if (g_str_has_prefix (argv[a], "text="))
+          check_pattern (names[i], n + 1, argv[a] + 5, &checked, &failed);
+        else if (g_str_has_prefix (argv[a], "not="))
+          check_pattern (names[i], n + 1, argv[a] + 4, &checked, &failed);
+      }
+      g_strfreev (argv);
+    }
+    g_strfreev (lines);
+    g_free (data);
+    if (b)
+      g_bytes_unref (b);
+    g_free (path);
+  }
+  g_strfreev (names);
+  /* the shipped files hold hundreds of text rules; none found means the
+   * walk above read nothing */
+  assert_true (checked > 300);
+  assert_int_equal (failed, 0);
+}
+
 int
 main (void)
 {
@@ -421,6 +542,7 @@ main (void)
     cmocka_unit_test (test_providers),
     cmocka_unit_test (test_localized),
     cmocka_unit_test (test_unseen_families),
+    cmocka_unit_test (test_patterns_bounded),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
