@@ -308,6 +308,18 @@ test_providers (void **state)
     { NULL, "550", NULL, "550 Message was not accepted -- invalid mailbox. Local mailbox x@example.ru is unavailable: account is disabled", NULL, NULL, NULL, "suspend" },
     { NULL, "554", NULL, "554 5.7.1 Message rejected under suspicion of SPAM", NULL, NULL, NULL, "spamdetected" },
     { "5.1.1", "550", NULL, "550 5.1.1 RCP-P2 Refused due to recipient preferences", NULL, NULL, NULL, "filtered" },
+    /* Microsoft: a transport rule, a content verdict under 5.7.520, the
+     * connector's limit, retired TLS versions */
+    { "5.7.1", "550", NULL, "550 5.7.1 TRANSPORT.RULES.RejectMessage; the message was rejected by organization policy", NULL, NULL, NULL, "policyviolation" },
+    { "5.7.520", "550", NULL, "550 5.7.520 Message blocked because it contains content identified as spam. AS(4810)", NULL, NULL, NULL, "spamdetected" },
+    { "4.3.2", "421", NULL, "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit, closing transmission channel", NULL, "delayed", NULL, "toomanyconn" },
+    { "4.7.66", "421", NULL, "421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2.", NULL, "delayed", NULL, "securityerror" },
+    /* Orange's codes with its server's number; NetEase's quarter-hour limit; Gmail's relayed SPF-domain block */
+    { NULL, "550", NULL, "550 5.7.1 Service refuse. Veuillez essayer plus tard. OFR004_999 [999]", NULL, NULL, NULL, "blocked" },
+    { NULL, "552", NULL, "552 Boite du destinataire pleine. Recipient overquota. OFR005_417 [417]", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "451", NULL, "451 MI:SFQ Sender has sent too many messages in 15 minutes", NULL, "delayed", NULL, "speeding" },
+    { NULL, "552", NULL, "552 Requested mail action aborted: exceeded mailsize limit", NULL, NULL, NULL, "mesgtoobig" },
+    { "5.7.28", "550", NULL, "550-5.7.28 There is an unusual rate of unsolicited mail originating from your SPF domain [example.org 30].", NULL, NULL, "relay.example.net", "blocked" },
   };
   RUN (cases);
 }
