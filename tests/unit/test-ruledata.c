@@ -417,6 +417,18 @@ test_unseen_families (void **state)
     { NULL, NULL, NULL, "Skrzynka odbiorcy jest pełna.", "text", NULL, NULL, "mailboxfull" },
     { NULL, NULL, NULL, "Adresát neexistuje.", "text", NULL, NULL, "userunknown" },
     { NULL, NULL, NULL, "Schránka příjemce je plná.", "text", NULL, NULL, "mailboxfull" },
+    /* delivery agents, CommuniGate, Exim ACLs and filters, Exchange's store driver */
+    { NULL, NULL, NULL, "x-unix; maildrop: maildir over quota.", "text", NULL, NULL, "mailboxfull" },
+    { "4.3.5", "451", NULL, "451 4.3.5 <a@example.com> Invalid user settings. Refer to server log for more information.", NULL, "delayed", NULL, "systemerror" },
+    { NULL, NULL, NULL, "example.net: no DNS A-data returned", "text", NULL, NULL, "hostunknown" },
+    { NULL, "550", NULL, "550 Administrative prohibition", NULL, NULL, NULL, "policyviolation" },
+    { NULL, "550", NULL, "550 This message has been rejected because it has a potentially executable attachment", NULL, NULL, NULL, "policyviolation" },
+    { NULL, "550", NULL, "550 Your message scored 15.2 SpamAssassin points and was rejected", NULL, NULL, NULL, "spamdetected" },
+    { NULL, "550", NULL, "550 Verification failed for <a@example.org>", NULL, NULL, NULL, "rejected" },
+    { "5.7.1", "550", NULL, "550 5.7.1 Message rejected because it contains prohibited virus or spam content", NULL, NULL, NULL, "spamdetected" },
+    { NULL, "550", NULL, "550 Account is not local, relay is not allowed.", NULL, NULL, NULL, "norelaying" },
+    { "5.2.0", "554", NULL, "554 5.2.0 STOREDRV.Deliver.Exception:StoragePermanentException.MapiExceptionNoAccess", NULL, NULL, NULL, "systemerror" },
+    { "5.4.300", "550", NULL, "550 5.4.300 Message expired -> 451 4.4.0 DNS query failed", NULL, NULL, NULL, "expired" },
   };
   RUN (cases);
 }
