@@ -429,6 +429,13 @@ test_unseen_families (void **state)
     { NULL, "550", NULL, "550 Account is not local, relay is not allowed.", NULL, NULL, NULL, "norelaying" },
     { "5.2.0", "554", NULL, "554 5.2.0 STOREDRV.Deliver.Exception:StoragePermanentException.MapiExceptionNoAccess", NULL, NULL, NULL, "systemerror" },
     { "5.4.300", "550", NULL, "550 5.4.300 Message expired -> 451 4.4.0 DNS query failed", NULL, NULL, NULL, "expired" },
+    /* the sender's address failed verification: the unrouteable address is the sender's */
+    { NULL, "550", NULL, "550-Verification failed for <s@example.org> 550-Unrouteable address 550 Rejected by custom ACL", NULL, NULL, NULL, "rejected" },
+    { NULL, "550", NULL, "550 5.7.1 <s@example.org>: Sender address rejected: SPF check failed", NULL, NULL, NULL, "authfailure" },
+    { NULL, "554", NULL, "554 Message rejected: Email address is not verified.", NULL, NULL, NULL, "norelaying" },
+    { "5.2.3", "552", NULL, "552 5.2.3 Message too large for the recipient's mailbox", NULL, NULL, NULL, "exceedlimit" },
+    /* given up after no answer (4.4.1), the text naming no cause; delayed, it is the network */
+    { "4.4.1", NULL, NULL, "no answer from mx.example.net", NULL, "failed", NULL, "expired" },
   };
   RUN (cases);
 }
