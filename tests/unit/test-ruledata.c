@@ -370,6 +370,17 @@ test_localized (void **state)
     { NULL, NULL, NULL, "El mensaje no se pudo entregar en 5 días", NULL, NULL, NULL, "expired" },
     { NULL, NULL, NULL, "Не удалось доставить сообщение в течение 5 дней", NULL, NULL, NULL, "expired" },
     { NULL, NULL, NULL, "投递超时", NULL, NULL, NULL, "expired" },
+    /* Exchange Online, Exchange and Gmail in their own translations, no code to lean on */
+    { NULL, NULL, NULL, "a@example.com wurde bei example.com nicht gefunden.", "text", NULL, NULL, "userunknown" },
+    { NULL, NULL, NULL, "a@example.com n'a pas été trouvé sur example.com.", "text", NULL, NULL, "userunknown" },
+    { NULL, NULL, NULL, "a@example.com 在 example.com 中找不到。", "text", NULL, NULL, "userunknown" },
+    { "5.0.0", NULL, NULL, "Der Domänenname in der E-Mail-Adresse ist falsch.", NULL, NULL, NULL, "hostunknown" },
+    { "5.0.0", NULL, NULL, "El nombre de dominio de la dirección de correo electrónico no es correcto.", NULL, NULL, NULL, "hostunknown" },
+    { NULL, NULL, NULL, "Il messaggio è scaduto.", "text", NULL, NULL, "expired" },
+    { NULL, NULL, NULL, "Срок действия сообщения истёк.", "text", NULL, NULL, "expired" },
+    { NULL, NULL, NULL, "Der Posteingang des Empfängers hat keinen freien Speicherplatz mehr.", "text", NULL, NULL, "mailboxfull" },
+    { NULL, NULL, NULL, "受信者のメールボックスの容量が不足しています。", "text", NULL, NULL, "mailboxfull" },
+    { NULL, NULL, NULL, "送信元IPアドレスからの受信は制限されています。", "text", NULL, NULL, "blocked" },
   };
   RUN (cases);
 }
@@ -436,6 +447,15 @@ test_unseen_families (void **state)
     { "5.2.3", "552", NULL, "552 5.2.3 Message too large for the recipient's mailbox", NULL, NULL, NULL, "exceedlimit" },
     /* given up after no answer (4.4.1), the text naming no cause; delayed, it is the network */
     { "4.4.1", NULL, NULL, "no answer from mx.example.net", NULL, "failed", NULL, "expired" },
+    /* rarer reasons: null MX, protocol, header and TLS errors, loops */
+    { NULL, NULL, NULL, "all relevant MX records point to non-existent hosts or an MX or SRV record indicated no SMTP service", "text", NULL, NULL, "notaccept" },
+    { NULL, "503", NULL, "503 5.5.1 Error: nested MAIL command", NULL, NULL, NULL, "syntaxerror" },
+    { NULL, "550", NULL, "550 5.6.211 Invalid Internet Message Headers", NULL, NULL, NULL, "notcompliantrfc" },
+    { NULL, NULL, NULL, "Cannot start TLS: handshake failure", "text", NULL, NULL, "failedstarttls" },
+    { NULL, "554", NULL, "554 5.4.6 Loop detected", NULL, NULL, NULL, "networkerror" },
+    /* a host name is not the word it contains; qmail's "Giving up on IP" is not a give-up of the message */
+    { NULL, "500", NULL, "host antivirus.example.net [192.0.2.5]: 500 5.5.1 Command unrecognized", NULL, NULL, NULL, "syntaxerror" },
+    { NULL, "530", NULL, "Remote host said: 530 5.7.0 Authentication required. Giving up on 192.0.2.7.", NULL, NULL, NULL, "securityerror" },
   };
   RUN (cases);
 }
