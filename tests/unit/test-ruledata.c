@@ -381,6 +381,15 @@ test_localized (void **state)
     { NULL, NULL, NULL, "Der Posteingang des Empfängers hat keinen freien Speicherplatz mehr.", "text", NULL, NULL, "mailboxfull" },
     { NULL, NULL, NULL, "受信者のメールボックスの容量が不足しています。", "text", NULL, NULL, "mailboxfull" },
     { NULL, NULL, NULL, "送信元IPアドレスからの受信は制限されています。", "text", NULL, NULL, "blocked" },
+    /* other reasons in their own languages; plain-ASCII spellings of accented phrases */
+    { NULL, NULL, NULL, "Das Konto des Empfängers wurde vorübergehend gesperrt.", "text", NULL, NULL, "suspend" },
+    { NULL, NULL, NULL, "Votre message a été identifié comme indésirable et refusé.", "text", NULL, NULL, "spamdetected" },
+    { NULL, NULL, NULL, "Слишком много писем с вашего адреса, повторите попытку позже.", "text", NULL, NULL, "speeding" },
+    { NULL, NULL, NULL, "El dominio del remitente no existe.", "text", NULL, NULL, "rejected" },
+    { NULL, "550", NULL, "550 Le compte du destinataire est bloque", NULL, NULL, NULL, "suspend" },
+    { NULL, "550", NULL, "550 Usuario desconhecido", NULL, NULL, NULL, "userunknown" },
+    { NULL, "552", NULL, "552 Skrzynka odbiorcy jest pelna", NULL, NULL, NULL, "mailboxfull" },
+    { NULL, "550", NULL, "550 Empfaenger unbekannt", NULL, NULL, NULL, "userunknown" },
   };
   RUN (cases);
 }
