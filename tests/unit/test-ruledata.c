@@ -390,6 +390,14 @@ test_localized (void **state)
     { NULL, "550", NULL, "550 Usuario desconhecido", NULL, NULL, NULL, "userunknown" },
     { NULL, "552", NULL, "552 Skrzynka odbiorcy jest pelna", NULL, NULL, NULL, "mailboxfull" },
     { NULL, "550", NULL, "550 Empfaenger unbekannt", NULL, NULL, NULL, "userunknown" },
+    /* ... and where their words do not decide: a host name, a note, a phrase, a server's disk */
+    { NULL, NULL, NULL, "connect to spamassassin.example.net[192.0.2.7]:25: Connection timed out", "text", "failed", NULL, "expired" },
+    { "5.1.6", "551", NULL, "551 5.1.6 User not local; please try <u@relay.example.com>", NULL, NULL, NULL, "hasmoved" },
+    { "5.1.1", "550", NULL, "550 5.1.1 Usuario desconhecido (verificado pelo antivírus)", NULL, NULL, NULL, "userunknown" },
+    { "5.7.1", "554", NULL, "554 5.7.1 Tenga en cuenta que su dirección IP está bloqueada por listas negras", NULL, NULL, NULL, "blocked" },
+    { "5.1.1", "550", NULL, "550 5.1.1 Buzon inexistente: use el correo completo", NULL, NULL, NULL, "userunknown" },
+    { "5.7.1", "554", NULL, "554 5.7.1 邮件包含 zip 附件被拒绝", NULL, NULL, NULL, "policyviolation" },
+    { "4.3.1", "452", NULL, "452 4.3.1 Zustellung in das Postfach fehlgeschlagen: kein Speicherplatz auf dem Gerät verfügbar", NULL, "delayed", NULL, "systemfull" },
   };
   RUN (cases);
 }
