@@ -8,9 +8,9 @@
  * when loaded and sorted so that matching stops at the first rule that
  * holds. A shipped pattern is compiled, JIT and all, the first time it
  * runs. A pattern in a rules file given by the user is compiled when
- * loaded, so that a bad one is reported with its file and line, and for
- * PCRE's interpreter, whose match limit bounds any pattern (see
- * USER_REGEX_LIMIT). The shipped rules, which the test suite compiles
+ * loaded, so that a bad one is reported with its file and line, and runs
+ * in PCRE's interpreter under a budget of steps for the whole match (see
+ * USER_MATCH_BUDGET). The shipped rules, which the test suite compiles
  * (tests/unit/test-ruledata.c), are not checked when loaded: checking their
  * 800-odd patterns took a third of a one-message run. Cheap conditions are
  * checked first; a text pattern runs only when the diagnostic holds a
@@ -33,6 +33,9 @@
 #include <stdlib.h>
 #include <stdio.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #define REGEX_LIMIT "(*LIMIT_MATCH=200000)"
 /* A user's pattern runs in PCRE's interpreter under a lower limit. The
  * interpreter counts every backtracking step, so the work of one match is
@@ -41,6 +44,15 @@
  * "a" within the JIT's limit. The shipped patterns, written not to chain
  * unbounded repeats and fuzzed against hostile text, keep the JIT. */
 #define USER_REGEX_LIMIT "(*LIMIT_MATCH=10000)"
+/* ... but that limit counts afresh at each start position, so a pattern
+ * that chains unbounded repeats and gives the prefilter no literal
+ * ("a*.?a*#|.x") could still spend it at every position: 10 s on 4 KB, the
+ * fuzzer found. So a user's pattern is matched by PCRE2 directly (GRegex
+ * has no callouts), compiled with an automatic callout before each item,
+ * and the callout stops the match once the whole of it, over every start
+ * position, has taken this many steps (about 40 ms on this machine). A
+ * match stopped there counts as no match. */
+#define USER_MATCH_BUDGET 200000u
 #define MAX_REPEAT 255           /* largest count of a bounded repeat in a rule */
 
 typedef struct {
@@ -76,6 +88,8 @@ typedef struct {
   char *not_text;
   GRegex *not_jit;
   gsize not_once;
+  pcre2_code *text_user;    /* a user's pattern: matched by user_match() */
+  pcre2_code *not_user;
   char **hosts;             /* lower-case; "*" globs or domain suffixes */
   gsize *host_lens;         /* their lengths */
   GPatternSpec **host_globs;
@@ -107,6 +121,8 @@ rule_free (Rule *r)
   g_clear_pointer (&r->text_jit, g_regex_unref);
   g_free (r->not_text);
   g_clear_pointer (&r->not_jit, g_regex_unref);
+  g_clear_pointer (&r->text_user, pcre2_code_free);
+  g_clear_pointer (&r->not_user, pcre2_code_free);
   g_free (r->text_src);
   g_strfreev (r->text_need);
   g_strfreev (r->text_need2);
@@ -317,6 +333,64 @@ regex_new (const char *pat, GError **error)
   return re;
 }
 
+/* user_compile - @pat for PCRE2 as GRegex compiles it (UTF-8, Unicode
+ * properties, caseless, any newline), with an automatic callout before
+ * each item for user_match() to count; NULL with @error set. */
+static pcre2_code *
+user_compile (const char *pat, GError **error)
+{
+  pcre2_compile_context *cc = pcre2_compile_context_create (NULL);
+  pcre2_code *code;
+  int err;
+  PCRE2_SIZE off;
+
+  pcre2_set_newline (cc, PCRE2_NEWLINE_ANY);
+  code = pcre2_compile ((PCRE2_SPTR) pat, PCRE2_ZERO_TERMINATED,
+                        PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_AUTO_CALLOUT,
+                        &err, &off, cc);
+  pcre2_compile_context_free (cc);
+  if (!code) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message (err, msg, sizeof msg);
+    g_set_error (error, BC_ERROR, BC_ERROR_RULES, "bad regular expression: %s", (char *) msg);
+  }
+  return code;
+}
+
+static int
+count_step (pcre2_callout_block *block, void *data)
+{
+  guint *left = data;
+
+  (void) block;
+  if (*left == 0)
+    return PCRE2_ERROR_CALLOUT;             /* the budget is spent: stop */
+  (*left)--;
+  return 0;
+}
+
+/* user_match - whether @code matches @subject (@len bytes, UTF-8) within
+ * USER_MATCH_BUDGET steps over all start positions; the matched text in
+ * *@matched (newly allocated) when @matched is not NULL. */
+static gboolean
+user_match (const pcre2_code *code, const char *subject, gsize len, char **matched)
+{
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern (code, NULL);
+  pcre2_match_context *mc = pcre2_match_context_create (NULL);
+  guint left = USER_MATCH_BUDGET;
+  int rc;
+
+  pcre2_set_callout (mc, count_step, &left);
+  rc = pcre2_match (code, (PCRE2_SPTR) subject, len, 0, 0, md, mc);
+  if (rc >= 0 && matched) {
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer (md);
+    *matched = ov[1] >= ov[0] ? g_strndup (subject + ov[0], ov[1] - ov[0]) : g_strdup ("");
+  }
+  pcre2_match_context_free (mc);
+  pcre2_match_data_free (md);
+  return rc >= 0;
+}
+
 /* compile - the pattern @src with its match limit (newly allocated), or
  * NULL with @error set. With @check (an untrusted file) it is compiled now,
  * for the interpreter, so that a bad one is reported where it is, and kept
@@ -326,7 +400,8 @@ regex_new (const char *pat, GError **error)
  * most rules never run in a process (the prefilter rules them out), and
  * JIT-compiling all of them took half the start-up time. */
 static char *
-compile (const char *src, gboolean check, GRegex **slot, gsize *once, GError **error)
+compile (const char *src, gboolean check, GRegex **slot, gsize *once,
+         pcre2_code **user, GError **error)
 {
   gulong over = repeat_over (src);
   char *pat;
@@ -346,19 +421,21 @@ compile (const char *src, gboolean check, GRegex **slot, gsize *once, GError **e
   }
   pat = g_strconcat (check ? USER_REGEX_LIMIT : REGEX_LIMIT, src, NULL);
   if (check) {
+    /* GRegex's compile gives the error message users know; PCRE2 then
+     * compiles the same pattern, with GRegex's options, for user_match() */
     GRegex *re = g_regex_new (pat, G_REGEX_CASELESS, 0, error);
     if (!re) {
       g_free (pat);
       return NULL;
     }
-    /* parsing is single-threaded, but the once must read as done to the
-     * threads that match later, as after a jit() */
-    if (g_once_init_enter (once)) {
-      *slot = re;
-      g_once_init_leave (once, 1);
-    } else {
-      g_regex_unref (re);
+    g_regex_unref (re);
+    *user = user_compile (pat, error);
+    if (!*user) {
+      g_free (pat);
+      return NULL;
     }
+    (void) slot;
+    (void) once;
   }
   return pat;
 }
@@ -531,8 +608,8 @@ parse_rule (const char *name, guint line, const char *text, int precedence, gboo
     } else if (IS ("text") || IS ("not")) {
       char **slot = IS ("text") ? &r->text : &r->not_text;
       ONCE (*slot);
-      *slot = IS ("text") ? compile (v, check, &r->text_jit, &r->text_once, &e)
-                          : compile (v, check, &r->not_jit, &r->not_once, &e);
+      *slot = IS ("text") ? compile (v, check, &r->text_jit, &r->text_once, &r->text_user, &e)
+                          : compile (v, check, &r->not_jit, &r->not_once, &r->not_user, &e);
       if (!*slot) {
         g_free (key);
         g_set_error (error, BC_ERROR, BC_ERROR_RULES, "%s:%u: bad regular expression: %s",
@@ -876,6 +953,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
   for (guint i = 0; i < rs->rules->len && !found; i++) {
     const Rule *r = g_ptr_array_index (rs->rules, i);
     GMatchInfo *mi = NULL;
+    char *user_text = NULL;       /* what a user's pattern matched */
     GRegex *re;
     const char *host = NULL;
 
@@ -921,18 +999,22 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       continue;
     if (r->text && in->deadline && g_get_monotonic_time () > in->deadline)
       break;                      /* the message's time budget is spent */
-    if (r->text && !(diag && (re = jit (r->text, (GRegex **) &r->text_jit,
-                                        (gsize *) &r->text_once)) &&
-                     g_regex_match (re, diag, 0, &mi))) {
+    if (r->text && !(diag &&
+                     (r->text_user ? user_match (r->text_user, diag, diag_len, &user_text)
+                                   : (re = jit (r->text, (GRegex **) &r->text_jit,
+                                                (gsize *) &r->text_once)) &&
+                                     g_regex_match (re, diag, 0, &mi)))) {
       if (mi)
         g_match_info_free (mi);
       continue;
     }
     if (r->not_text && diag &&
-        (re = jit (r->not_text, (GRegex **) &r->not_jit, (gsize *) &r->not_once)) &&
-        g_regex_match (re, diag, 0, NULL)) {
+        (r->not_user ? user_match (r->not_user, diag, diag_len, NULL)
+                     : (re = jit (r->not_text, (GRegex **) &r->not_jit, (gsize *) &r->not_once)) &&
+                       g_regex_match (re, diag, 0, NULL))) {
       if (mi)
         g_match_info_free (mi);
+      g_free (user_text);
       continue;
     }
     found = TRUE;
@@ -949,6 +1031,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
         char *m = g_match_info_fetch (mi, 0);
         g_string_append_printf (ev, "text \"%s\"; ", m ? m : "");
         g_free (m);
+      } else if (user_text) {
+        g_string_append_printf (ev, "text \"%s\"; ", user_text);
       }
       if (host)
         g_string_append_printf (ev, "host %s; ", host);
@@ -968,6 +1052,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
     }
     if (mi)
       g_match_info_free (mi);
+    g_free (user_text);
   }
   g_free (diag_copy);
   prepared_clear (&pp);

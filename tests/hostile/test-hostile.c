@@ -1110,7 +1110,12 @@ test_redos_rule (void **state)
                        "mailboxfull text='(a|aa)*(a|aa)*(a|aa)*b'\n"
                        "mailboxfull text='(.*a){12}x'\n"
                        /* within PCRE's JIT limit, minutes on 3 KB of 'a' */
-                       "mailboxfull text='(x)?a*.+bcd|[#~]'\n", -1);
+                       "mailboxfull text='(x)?a*.+bcd|[#~]'\n"
+                       /* within the interpreter's limit at each start
+                        * position, and no literal for the prefilter: the
+                        * limit at every position, seconds a match */
+                       "mailboxfull text='a*.{?a*#{6209bidco|. twerrl'\n"
+                       "mailboxfull text='(usom)?a*#{0160bosid.| t'\n", -1);
   r = RUN (0, 1, 5, "--rules", rules, p);
   assert_int_equal (n_rcpts (r->rec[0]), 2);
   assert_answer (r->rec[0], 0, "user@example.org", "5.1.1", "userunknown");
