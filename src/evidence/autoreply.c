@@ -8,6 +8,21 @@
  * An NDR subject alone does not make a bounce of mail an ordinary sender
  * sent that says nothing failed. A person forwarding or answering a bounce
  * (quoting it) has not bounced (_bc_is_forward, _bc_is_reply).
+ *
+ * Out-of-office subjects are compared folded (fold()): case by Unicode
+ * case folding, accents dropped, compatibility forms and Turkish dotted and
+ * dotless i made one, so "АВТООТВЕТ", "RÉPONSE AUTOMATIQUE", "Reponse
+ * automatique" and "OTOMATİK YANIT" all match. Only the first 256 bytes of
+ * a Subject with non-ASCII bytes are folded; an ASCII one is compared as is.
+ * Last, an auto-reply that says nothing in its headers and keeps the
+ * Subject it answers ("Re: ...") is known by its text: one of the first
+ * eight lines of a short plain message that is no report, attaches and
+ * quotes nothing, says in the first person that the writer is away ("I am
+ * out of the office", "Ich bin bis ... nicht im Büro", "Je suis
+ * absent(e)"). Only the first 4 KiB of the text are folded for that.
+ * Limits: a Subject prefix must be in auto_subjects[]; the text test knows
+ * only the phrasings in away_groups[] (sixteen languages), and a message
+ * longer than 8 KiB is never read as an auto-reply for its text alone.
  */
 #include "bc-private.h"
 
@@ -157,16 +172,327 @@ _bc_is_reply (const BcMime *m)
   return quotes (m);
 }
 
+/* fold - @len bytes of @s (-1: all) made comparable whatever their case,
+ * accents or compatibility forms: made valid UTF-8, decomposed (NFKD),
+ * case folded, combining marks U+0300..U+036F dropped, dotless i (U+0131)
+ * made "i" and the typographic apostrophe (U+2019) "'", then composed again
+ * (NFKC, so that Hangul syllables and kana come back whole). ASCII text is
+ * only lower-cased, which is the same. Newly allocated. */
+static char *
+fold (const char *s, gssize len)
+{
+  gsize n = len < 0 ? strlen (s) : (gsize) len;
+  char *valid, *nfkd, *cf, *out;
+  GString *bare;
+  gsize i;
+
+  for (i = 0; i < n && (guchar) s[i] < 0x80 && s[i]; i++)
+    ;
+  if (i == n)
+    return g_ascii_strdown (s, n);
+  valid = g_utf8_make_valid (s, n);
+  nfkd = g_utf8_normalize (valid, -1, G_NORMALIZE_ALL);
+  g_free (valid);
+  if (!nfkd)
+    return g_ascii_strdown (s, n);
+  cf = g_utf8_casefold (nfkd, -1);
+  g_free (nfkd);
+  bare = g_string_sized_new (strlen (cf));
+  for (const char *p = cf; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (c >= 0x300 && c <= 0x36f)
+      continue;
+    if (c == 0x131)
+      c = 'i';
+    else if (c == 0x2019)
+      c = '\'';
+    g_string_append_unichar (bare, c);
+  }
+  g_free (cf);
+  out = g_utf8_normalize (bare->str, bare->len, G_NORMALIZE_ALL_COMPOSE);
+  if (!out)
+    out = g_strdup (bare->str);
+  g_string_free (bare, TRUE);
+  return out;
+}
+
+/* fold_all - the strings of the NULL-ended @list, folded, in a new
+ * NULL-ended array that is never freed (built once per table). */
+static char **
+fold_all (const char *const *list)
+{
+  guint n = g_strv_length ((char **) list);
+  char **out = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    out[i] = fold (list[i], -1);
+  return out;
+}
+
+/* Subject prefixes of auto-replies: Outlook's and Exchange's "Automatic
+ * reply" and older "Out of Office" in its languages, the Sieve vacation
+ * default "Auto:", and what people write in other clients (Gmail, Apple
+ * Mail, Thunderbird, Zimbra) for an out-of-office message. Written as
+ * they are spelled; compared folded, so one spelling serves every case
+ * and the accentless one. */
 static const char *const auto_subjects[] = {
+  /* en */
   "out of office", "out of the office", "auto:", "automatic reply", "autoreply",
-  "auto-reply", "auto reply", "auto response", "autoresponse", "auto-response", "vacation",
-  "away from", "on vacation", "abwesenheit", "automatische antwort", "réponse automatique",
-  "reponse automatique", "absence", "respuesta automática", "respuesta automatica",
-  "fuera de la oficina", "risposta automatica", "fuori sede", "resposta automática",
-  "ausência", "automatisch antwoord", "afwezig", "frånvaro", "autosvar", "автоответ",
-  "автоматический ответ", "自動応答", "自動返信", "不在", "自动回复", "i am out", "i'm out",
-  "thank you for your email", "thank you for your message", "thanks for your email", NULL
+  "auto-reply", "auto reply", "auto response", "autoresponse", "auto-response", "autoresponder",
+  "automatic response", "automated response", "automated reply", "vacation", "away from",
+  "away until", "on vacation", "i am out", "i'm out", "thank you for your email",
+  "thank you for your message", "thanks for your email",
+  /* de */
+  "abwesenheit", "automatische antwort", "abwesend", "nicht im büro", "außer haus",
+  "im urlaub",
+  /* fr */
+  "réponse automatique", "absence", "absent du bureau", "absente du bureau",
+  "absent(e) du bureau",
+  /* es, it, pt */
+  "respuesta automática", "fuera de la oficina", "risposta automatica", "fuori sede",
+  "fuori ufficio", "resposta automática", "ausência", "ausente",
+  /* nl, sv, da, nb, fi */
+  "automatisch antwoord", "afwezig", "frånvaro", "autosvar", "automatiskt svar",
+  "automatisk svar", "fravær", "automaattinen vastaus",
+  /* pl, cs, sk, hu, ro */
+  "automatyczna odpowiedź", "odpowiedź automatyczna", "nieobecność", "poza biurem",
+  "automatická odpověď", "nepřítomnost", "mimo kancelář", "automatická odpoveď",
+  "automatikus válasz", "házon kívül", "răspuns automat",
+  /* hr, sr, sl, bg, uk, ru, el, lt, lv, et */
+  "automatski odgovor", "samodejni odgovor", "автоматичен отговор", "автоматична відповідь",
+  "автоответ", "автоматический ответ", "вне офиса", "αυτόματη απάντηση",
+  "automatinis atsakymas", "automātiskā atbilde", "automaatne vastus",
+  /* tr, he, ar, vi, id */
+  "otomatik yanıt", "otomatik cevap", "ofis dışında", "תשובה אוטומטית", "رد تلقائي",
+  "trả lời tự động", "balasan otomatis",
+  /* ja, zh, ko */
+  "自動応答", "自動返信", "不在", "自动回复", "自动答复", "自動回覆", "자동 회신", "자동회신",
+  "자동 응답", "부재중", "부재 중",
+  NULL
 };
+
+/* auto_subject - the Subject begins with one of auto_subjects[], or ends
+ * the way Lotus Notes writes it ("Jane Doe/Example is out of the office.") */
+static gboolean
+auto_subject (const BcMime *m)
+{
+  static char **folded;
+  static gsize once;
+  const char *s = m->subject, *p;
+  gsize n;
+  gboolean found = FALSE;
+
+  if (g_once_init_enter (&once)) {
+    folded = fold_all (auto_subjects);
+    g_once_init_leave (&once, 1);
+  }
+  while (*s == ' ' || *s == '\t')
+    s++;
+  /* cheap first: the folded prefixes that are ASCII compare with ASCII
+   * case ignored, and the others cannot match an ASCII start */
+  for (guint i = 0; folded[i]; i++)
+    if (_bc_has_prefix_ci (s, folded[i]))
+      return TRUE;
+  n = strlen (s);
+  for (gsize i = 0; i < MIN (n, 256) && !found; i++)
+    found = (guchar) s[i] >= 0x80;
+  if (found) {
+    char *f = fold (s, MIN (n, 256));
+    found = FALSE;
+    for (guint i = 0; folded[i] && !found; i++)
+      found = g_str_has_prefix (f, folded[i]);
+    g_free (f);
+    if (found)
+      return TRUE;
+  }
+  if ((p = _bc_strcasestr (s, " is out of the office"))) {
+    for (p += strlen (" is out of the office"); *p == '.' || *p == ' ' || *p == '!'; p++)
+      ;
+    return *p == '\0';
+  }
+  return FALSE;
+}
+
+/* Who is away, in the first person, and how the text goes on to say so:
+ * the second phrase must follow the first on the same line within the
+ * group's gap of folded bytes, room for an adverb ("I am currently out of
+ * the office") or, where the language puts it there, a date ("Ich bin vom
+ * 24.12. bis einschließlich 6.1. nicht im Büro"). A group whose first
+ * list is NULL holds phrases that say it alone. */
+
+static const char *const en_who[] = { "i am", "i'm", "i will be", "i'll be", "i shall be", NULL };
+static const char *const en_away[] = {
+  "out of the office", "out of office", "away from the office", "away from my office",
+  "on vacation", "on holiday", "on leave", "on annual leave", "on parental leave",
+  "on maternity leave", "on paternity leave", NULL
+};
+static const char *const de_who[] = { "ich bin", "ich befinde mich", NULL };
+static const char *const de_away[] = { "nicht im büro", "nicht im hause", "außer haus",
+                                       "abwesend", "im urlaub", NULL };
+static const char *const fr_who[] = { "je suis", "je serai", NULL };
+static const char *const fr_away[] = { "absent", "absente", "en congé", "en congés", "en vacances", "hors du bureau", NULL };
+static const char *const es_who[] = { "estoy", "estaré", "me encuentro", NULL };
+static const char *const es_away[] = { "fuera de la oficina", "de vacaciones", "ausente", NULL };
+static const char *const it_who[] = { "sono", "sarò", NULL };
+static const char *const it_away[] = { "fuori ufficio", "fuori sede", "in ferie", "assente", NULL };
+static const char *const pt_who[] = { "estou", "estarei", NULL };
+static const char *const pt_away[] = { "ausente", "fora do escritório", "de férias", NULL };
+static const char *const nl_who[] = { "ik ben", NULL };
+static const char *const nl_away[] = { "afwezig", "met vakantie", "op vakantie",
+                                       "niet op kantoor", "niet aanwezig", NULL };
+static const char *const sv_who[] = { "jag är", NULL };
+static const char *const sv_away[] = { "ledig", "på semester", "inte på kontoret", NULL };
+static const char *const da_who[] = { "jeg er", NULL };
+static const char *const da_away[] = { "på ferie", "fraværende", "ikke på kontoret",
+                                       "ikke til stede", NULL };
+static const char *const pl_who[] = { "jestem", "przebywam", NULL };
+static const char *const pl_away[] = { "na urlopie", "poza biurem", "nieobecny", "nieobecna", NULL };
+static const char *const cs_who[] = { "jsem", "budu", NULL };
+static const char *const cs_away[] = { "na dovolené", "mimo kancelář", "nepřítomen",
+                                       "nepřítomna", NULL };
+static const char *const zh_who[] = { "我", NULL };
+static const char *const zh_away[] = { "休假", "不在办公室", "不在辦公室", NULL };
+static const char *const alone[] = {
+  "izindeyim", "tatildeyim", "ofis dışındayım",                       /* tr */
+  "я в отпуске", "нахожусь в отпуске", "я отсутствую", "меня нет в офисе", /* ru */
+  "不在にしております", "不在にしています", "休暇をいただいております",  /* ja */
+  "휴가 중입니다", "휴가중입니다", "부재중입니다", "부재 중입니다",     /* ko */
+  NULL
+};
+
+static const struct {
+  const char *const *who;
+  const char *const *away;
+  guint gap;
+} away_groups[] = {
+  { en_who, en_away, 16 }, { de_who, de_away, 64 }, { fr_who, fr_away, 16 },
+  { es_who, es_away, 16 }, { it_who, it_away, 16 }, { pt_who, pt_away, 16 },
+  { nl_who, nl_away, 48 }, { sv_who, sv_away, 32 }, { da_who, da_away, 32 },
+  { pl_who, pl_away, 24 }, { cs_who, cs_away, 32 }, { zh_who, zh_away, 48 },
+  { NULL, alone, 0 }
+};
+
+/* Lines that open a quoted message in a person's reply (Outlook's header
+ * block, separators), folded: the text test stops there. */
+static const char *const quote_starts[] = {
+  "from:", "sent:", "von:", "gesendet:", "de:", "de :", "da:", "van:", "från:", "fra:",
+  "od:", "от:", "-----", "_____", "发件人", "寄件者", "差出人", "보낸 사람", NULL
+};
+
+static inline gboolean
+word_byte (char c)
+{
+  return g_ascii_isalnum (c);
+}
+
+/* found_word - the first @needle that starts in [@p, @p + @within] and
+ * ends by @end and is not part of a longer ASCII word, or NULL; @line is
+ * where the line starts (@p or before) */
+static const char *
+found_word (const char *line, const char *p, gsize within, const char *end, const char *needle)
+{
+  gsize n = strlen (needle);
+  const char *start = line;
+  const char *stop = (gsize) (end - p) - MIN ((gsize) (end - p), n) > within ? p + within + n : end;
+
+  while (p < stop) {
+    const char *f = _bc_memmem (p, stop - p, needle, n);
+    if (!f)
+      return NULL;
+    if ((f == start || !word_byte (needle[0]) || !word_byte (f[-1])) &&
+        (f + n >= end || !word_byte (needle[n - 1]) || !word_byte (f[n])))
+      return f;
+    p = f + 1;
+  }
+  return NULL;
+}
+
+/* line_says_away - the folded line [@p, @end) says its writer is away */
+static gboolean
+line_says_away (const char *p, const char *end, char ***groups)
+{
+  for (guint g = 0; g < G_N_ELEMENTS (away_groups); g++) {
+    char **who = groups[2 * g], **away = groups[2 * g + 1];
+    if (!who) {
+      for (guint i = 0; away[i]; i++)
+        if (found_word (p, p, G_MAXSIZE, end, away[i]))
+          return TRUE;
+      continue;
+    }
+    for (guint i = 0; who[i]; i++) {
+      const char *w = p, *f;
+      while ((f = found_word (p, w, G_MAXSIZE, end, who[i]))) {
+        const char *after = f + strlen (who[i]);
+        for (guint j = 0; away[j]; j++) {
+          if (found_word (p, after, away_groups[g].gap, end, away[j]))
+            return TRUE;
+        }
+        w = f + 1;
+      }
+    }
+  }
+  return FALSE;
+}
+
+/* text_says_away - a short plain message, no report, attaching and quoting
+ * nothing, with no "Auto-Submitted: no", says in one of its first eight
+ * lines that its writer is away. Lines quoted with ">" are skipped; a
+ * quoted message's header block ends the search. */
+static gboolean
+text_says_away (const BcMime *m)
+{
+  static char ***groups;            /* who, away of each group, folded */
+  static char **seps;
+  static gsize once;
+  const char *as = _bc_mime_header (m, "Auto-Submitted");
+  char *text;
+  const char *p, *end;
+  guint lines = 0;
+  gboolean away = FALSE;
+
+  if (m->is_report || m->has_attached_message || m->orig || m->arf || m->dsn->len > 0)
+    return FALSE;
+  if (m->body->len == 0 || m->body->len > 8192 || m->ndr_len < m->body->len)
+    return FALSE;                   /* long, or a copy of a message follows */
+  if (as) {
+    while (*as == ' ' || *as == '\t')
+      as++;
+    if (g_ascii_strncasecmp (as, "no", 2) == 0)
+      return FALSE;                 /* a person says a person wrote it */
+  }
+  if (quotes (m))
+    return FALSE;
+  if (g_once_init_enter (&once)) {
+    char ***t = g_new0 (char **, 2 * G_N_ELEMENTS (away_groups));
+    for (guint g = 0; g < G_N_ELEMENTS (away_groups); g++) {
+      t[2 * g] = away_groups[g].who ? fold_all (away_groups[g].who) : NULL;
+      t[2 * g + 1] = fold_all (away_groups[g].away);
+    }
+    seps = fold_all (quote_starts);
+    groups = t;
+    g_once_init_leave (&once, 1);
+  }
+  text = fold (m->body->str, MIN (m->body->len, 4096));
+  p = text;
+  end = text + strlen (text);
+  while (p < end && lines < 8 && !away) {
+    const char *nl = memchr (p, '\n', end - p), *e = nl ? nl : end, *q = p;
+    gboolean stop = FALSE;
+    while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
+      q++;
+    if (q < e && *q != '>') {
+      for (guint i = 0; seps[i] && !stop; i++)
+        stop = g_str_has_prefix (q, seps[i]);
+      if (stop)
+        break;
+      lines++;
+      away = line_says_away (q, e, groups);
+    }
+    p = nl ? nl + 1 : end;
+  }
+  g_free (text);
+  return away;
+}
 
 gboolean
 _bc_autoreply_detect (const BcMime *m)
@@ -183,7 +509,7 @@ _bc_autoreply_detect (const BcMime *m)
   as = _bc_mime_header (m, "Auto-Submitted");
   if (as && _bc_strcasestr (as, "auto-replied"))
     return TRUE;
-  if (_bc_subject_starts (m, auto_subjects))
+  if (auto_subject (m))
     return TRUE;
-  return FALSE;
+  return text_says_away (m);
 }

@@ -584,6 +584,233 @@ test_html_table_cells (void **state)
   bc_report_free (r);
 }
 
+/* ar_message - an ordinary-looking reply from alice@example.org with
+ * @subject (already encoded), the extra header lines @headers ("" for
+ * none) and the UTF-8 @body; newly allocated */
+static char *
+ar_message (const char *subject, const char *headers, const char *body)
+{
+  return g_strdup_printf ("From: Alice Example <alice@example.org>\n"
+                          "To: sender@example.com\n"
+                          "Subject: %s\n"
+                          "%s"
+                          "MIME-Version: 1.0\n"
+                          "Content-Type: text/plain; charset=utf-8\n"
+                          "Content-Transfer-Encoding: 8bit\n"
+                          "\n"
+                          "%s", subject, headers, body);
+}
+
+static void
+assert_vacation (const char *msg, const char *what)
+{
+  BcReport *r = tc_classify (tc_classifier (), msg);
+
+  if (r->recipients->len != 1 || !r->recognizer || strcmp (r->recognizer, "autoreply") != 0) {
+    print_error ("%s: %u recipients, recognizer %s; want an auto-reply\n", what,
+                 r->recipients->len, r->recognizer ? r->recognizer : "(none)");
+    fail ();
+  }
+  const BcRecipient *rc = only (r);
+  assert_string_equal (rc->address, "alice@example.org");
+  assert_string_equal (rc->reason, "vacation");
+  assert_int_equal (rc->klass, BC_CLASS_AUTO_REPLY);
+  assert_int_equal (rc->action, BC_ACTION_IGNORE);
+  bc_report_free (r);
+}
+
+static void
+assert_nobody (const char *msg, const char *what)
+{
+  BcReport *r = tc_classify (tc_classifier (), msg);
+
+  if (r->recipients->len != 0) {
+    const BcRecipient *rc = g_ptr_array_index (r->recipients, 0);
+    print_error ("%s: %u recipients (%s, %s); want none\n", what, r->recipients->len,
+                 rc->address ? rc->address : "(none)", rc->reason ? rc->reason : "(none)");
+    fail ();
+  }
+  bc_report_free (r);
+}
+
+/* out-of-office subjects in other languages and in other case: folded by
+ * Unicode, not ASCII, and accents, ß and Turkish dotted I do not matter */
+static void
+test_autoreply_subject_folded (void **state)
+{
+  static const char *const subjects[] = {
+    "=?utf-8?q?R=C3=89PONSE_AUTOMATIQUE_=3A_Votre_commande?=",    /* RÉPONSE AUTOMATIQUE */
+    "=?koi8-r?b?4ff07+/09+X0OiD6wcvB2g==?=",                     /* АВТООТВЕТ */
+    "=?windows-1251?b?wOLy7uzg8uj35fHq6Okg7vLi5fI6IMfg6uDn?=",  /* Автоматический ответ */
+    "=?iso-8859-9?q?OTOMAT=DDK_YANIT=3A_Sipari=FE?=",            /* OTOMATİK YANIT */
+    "=?iso-8859-2?q?AUTOMATICK=C1_ODPOV=CC=CF=3A_Objedn=E1vka?=", /* AUTOMATICKÁ ODPOVĚĎ */
+    "=?iso-8859-2?q?Odpowied=BC_automatyczna=3A_Zam=F3wienie?=", /* Odpowiedź automatyczna */
+    "=?gb2312?b?19S2r7TwuLQ6ILaptaU=?=",                          /* 自动答复 */
+    "=?euc-kr?b?wNq1vyDIuL3FOiDB1rmu?=",                          /* 자동 회신 */
+    "=?iso-8859-7?b?wdXUz8zB1McgwdDBzdTH08c6INDh8eHj4+Xr3+E=?=",  /* ΑΥΤΟΜΑΤΗ ΑΠΑΝΤΗΣΗ */
+    "=?iso-8859-1?q?AU=DFER_HAUS=3A_Bestellung?=",                /* AUßER HAUS */
+    "=?utf-8?b?RnLDpW52YXJvOiBCZXN0w6RsbG5pbmc=?=",               /* Frånvaro */
+    "Automatiskt svar: Order",
+    "Automaattinen vastaus: Tilaus",
+    "Reponse automatique : Votre commande",
+    "Jane Doe/Example is out of the office.",                     /* Lotus Notes */
+    NULL
+  };
+
+  for (guint i = 0; subjects[i]; i++) {
+    char *msg = ar_message (subjects[i], "", "Back on Monday.\n");
+    assert_vacation (msg, subjects[i]);
+    g_free (msg);
+  }
+}
+
+/* an auto-reply with no RFC 3834 header and the Subject it answers: its
+ * first lines say its writer is away */
+static void
+test_autoreply_text (void **state)
+{
+  static const char *const bodies[] = {
+    "Hello,\n\nI am currently out of the office until 5 December with limited access to email.\n",
+    "Thank you for your message.\n\nI\xe2\x80\x99m on annual leave until Monday.\n",
+    "Guten Tag,\nich bin vom 24.12.2026 bis einschlie\xc3\x9flich 06.01.2027 nicht im B\xc3\xbcro.\n",
+    "ICH BIN BIS ZUM 30.11. NICHT IM B\xc3\x9cRO.\n",
+    "Bonjour,\nJe suis absent(e) du bureau jusqu'au 30 novembre inclus.\n",
+    "Estoy fuera de la oficina hasta el 30 de noviembre.\n",
+    "Ik ben tot en met 30 november afwezig.\n",
+    "Dzie\xc5\x84 dobry, jestem na urlopie do 30 listopada.\n",
+    "Dobr\xc3\xbd den, do 30. listopadu jsem na dovolen\xc3\xa9.\n",
+    "Merhaba, 30 Kas\xc4\xb1m tarihine kadar \xc4\xb0ZINDEY\xc4\xb0M.\n",
+    "\xd0\x97\xd0\xb4\xd1\x80\xd0\xb0\xd0\xb2\xd1\x81\xd1\x82\xd0\xb2\xd1\x83\xd0\xb9\xd1\x82\xd0\xb5! "
+    "\xd0\xaf \xd0\x92 \xd0\x9e\xd0\xa2\xd0\x9f\xd0\xa3\xd0\xa1\xd0\x9a\xd0\x95 \xd0\xb4\xd0\xbe 30 "
+    "\xd0\xbd\xd0\xbe\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f.\n",                 /* Я В ОТПУСКЕ */
+    "\xe6\x82\xa8\xe5\xa5\xbd\xef\xbc\x8c\xe6\x88\x91\xe5\xb0\x86\xe4\xba\x8e" "11"
+    "\xe6\x9c\x88" "30" "\xe6\x97\xa5\xe5\x89\x8d\xe4\xbc\x91\xe5\x81\x87\xe3\x80\x82\n", /* 我将于…休假 */
+    "11\xec\x9b\x94 30\xec\x9d\xbc\xea\xb9\x8c\xec\xa7\x80 \xed\x9c\xb4\xea\xb0\x80 "
+    "\xec\xa4\x91\xec\x9e\x85\xeb\x8b\x88\xeb\x8b\xa4.\n",                 /* 휴가 중입니다 */
+    NULL
+  };
+
+  for (guint i = 0; bodies[i]; i++) {
+    char *msg = ar_message ("Re: Your order", "", bodies[i]);
+    assert_vacation (msg, bodies[i]);
+    g_free (msg);
+  }
+}
+
+/* what the text test must leave alone: the words too far down, quoted, in
+ * a person's reply below the quoted header block, in a long text, in mail
+ * that says a person wrote it, or only near "I am" */
+static void
+test_autoreply_text_not_enough (void **state)
+{
+  static const struct {
+    const char *headers;
+    const char *body;
+  } cases[] = {
+    { "", "1\n2\n3\n4\n5\n6\n7\n8\n9\nI am out of the office until Monday.\n" },
+    { "", "Thanks, noted.\n\n> I am out of the office until Monday.\n> Back on 5 May.\n" },
+    { "", "Thanks, noted.\n\nFrom: Bob <bob@example.net>\nSent: Monday\n"
+          "Subject: Automatic reply: Your order\n\nI am out of the office until Monday.\n" },
+    { "", "Thanks, noted.\n\n-----Original Message-----\nI am out of the office until Monday.\n" },
+    { "Auto-Submitted: no\n", "I am out of the office until Monday.\n" },
+    { "", "I am writing to say the whole team will be out of the office on Friday.\n" },
+    { "", "I am sure the printer is away from the office network.\n" },
+    { "", "Sorry to hear that you are on vacation.\n" },
+    { "", "I amend: the shop is on holiday hours.\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *msg = ar_message ("Re: Your order", cases[i].headers, cases[i].body);
+    assert_nobody (msg, cases[i].body);
+    g_free (msg);
+  }
+  {
+    /* a long text, whatever its first line says */
+    GString *body = g_string_new ("I am out of the office until Monday.\n");
+    char *msg;
+    while (body->len < 10000)
+      g_string_append (body, "Minutes of the meeting, item after item, for the record.\n");
+    msg = ar_message ("Re: Your order", "", body->str);
+    assert_nobody (msg, "long text");
+    g_free (msg);
+    g_string_free (body, TRUE);
+  }
+}
+
+/* a bounce or a complaint that carries an out-of-office text stays what
+ * it is */
+static void
+test_autoreply_text_in_bounce (void **state)
+{
+  const char *bounce =
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Re: Your order\n"
+    "\n"
+    "I am out of the office until Monday.\n"
+    "\n"
+    "<gone@example.com>: host mx.example.com[192.0.2.7] said: 550 5.1.1\n"
+    "    <gone@example.com>: Recipient address rejected: User unknown\n";
+  BcReport *r = tc_classify (tc_classifier (), bounce);
+  const BcRecipient *rc = only (r);
+  char *msg;
+
+  assert_string_equal (rc->address, "gone@example.com");
+  assert_string_equal (rc->reason, "userunknown");
+  bc_report_free (r);
+
+  /* a DSN returning an out-of-office reply that could not be delivered */
+  r = tc_classify (tc_classifier (),
+                   "From: MAILER-DAEMON@mx.example.net\n"
+                   "To: alice@example.org\n"
+                   "Subject: Re: Your order\n"
+                   "MIME-Version: 1.0\n"
+                   "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+                   "\n"
+                   "--b\n"
+                   "Content-Type: text/plain\n"
+                   "\n"
+                   "I am out of the office until Monday.\n"
+                   "--b\n"
+                   "Content-Type: message/delivery-status\n"
+                   "\n"
+                   "Reporting-MTA: dns; mx.example.net\n"
+                   "\n"
+                   "Final-Recipient: rfc822; gone@example.com\n"
+                   "Action: failed\n"
+                   "Status: 5.1.1\n"
+                   "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n"
+                   "--b\n"
+                   "Content-Type: message/rfc822\n"
+                   "\n"
+                   "From: alice@example.org\n"
+                   "To: gone@example.com\n"
+                   "Subject: Automatic reply: Your order\n"
+                   "\n"
+                   "I am out of the office until Monday.\n"
+                   "--b--\n");
+  rc = only (r);
+  assert_string_equal (rc->address, "gone@example.com");
+  assert_string_equal (rc->reason, "userunknown");
+  bc_report_free (r);
+
+  msg = arf_message ("Feedback-Type: abuse\nUser-Agent: ExampleFBL/1.0\nVersion: 1\n"
+                     "Original-Rcpt-To: <complainer@example.com>\n");
+  {
+    /* the complaint's own text says "I am out of the office" */
+    char *t = strstr (msg, "This is an email abuse report");
+    GString *g = g_string_new_len (msg, t - msg);
+    g_string_append (g, "I am out of the office until Monday.\n");
+    g_string_append (g, t);
+    r = tc_classify (tc_classifier (), g->str);
+    rc = only (r);
+    assert_string_equal (rc->reason, "feedback");
+    bc_report_free (r);
+    g_string_free (g, TRUE);
+  }
+  g_free (msg);
+}
+
 int
 main (void)
 {
@@ -593,6 +820,10 @@ main (void)
     cmocka_unit_test (test_autoreply),
     cmocka_unit_test (test_auto_generated_is_no_vacation),
     cmocka_unit_test (test_bounce_with_auto_submitted_is_no_vacation),
+    cmocka_unit_test (test_autoreply_subject_folded),
+    cmocka_unit_test (test_autoreply_text),
+    cmocka_unit_test (test_autoreply_text_not_enough),
+    cmocka_unit_test (test_autoreply_text_in_bounce),
     cmocka_unit_test (test_delivered),
     cmocka_unit_test (test_mixed_delivered_and_failed),
     cmocka_unit_test (test_forwarded_not_a_bounce),
