@@ -83,6 +83,14 @@ G_GNUC_INTERNAL const char *_bc_smtp_command_in (const char *text, gsize len);
 G_GNUC_INTERNAL const char *_bc_smtp_command_for (const BcMime *m, const BcRecipient *r,
                                                   gboolean only_one);
 
+/* diagnostic.c: the MTA's framing out of a free-text diagnostic (newly
+ * allocated; *remote_host, when still NULL, receives the host it named),
+ * and the sentence saying the MTA gave up on the whole message for its age
+ * (newly allocated, or NULL), appended to the recipients it concerns */
+G_GNUC_INTERNAL char *_bc_diag_unframe (const char *diag, char **remote_host);
+G_GNUC_INTERNAL char *_bc_diag_giveup_note (const BcMime *m);
+G_GNUC_INTERNAL void _bc_diag_add_note (GPtrArray *rcpts, const char *note);
+
 /* original.c */
 G_GNUC_INTERNAL void _bc_original_read (const BcMime *m, BcOriginal *out);
 G_GNUC_INTERNAL void _bc_original_from_text (const char *text, BcOriginal *out);

@@ -196,6 +196,25 @@ merge (BcRecipient *dsn, BcRecipient *text)
     memcpy (dsn->status, text->status, sizeof dsn->status);
   if (!dsn->reply_code[0] && text->reply_code[0])
     memcpy (dsn->reply_code, text->reply_code, sizeof dsn->reply_code);
+  if (!dsn->remote_mta && text->remote_mta)
+    dsn->remote_mta = g_strdup (text->remote_mta);
+}
+
+/* unframe - the free-text recipients' diagnostics keep the servers' words
+ * and the MTA's causes, not its framing; the host it names becomes the
+ * remote MTA (diagnostic.c). */
+static void
+unframe (GPtrArray *rcpts)
+{
+  for (guint i = 0; i < rcpts->len; i++) {
+    BcRecipient *r = g_ptr_array_index (rcpts, i);
+    char *d;
+    if (!r->diagnostic)
+      continue;
+    d = _bc_diag_unframe (r->diagnostic, &r->remote_mta);
+    g_free (r->diagnostic);
+    r->diagnostic = d;
+  }
 }
 
 /* sender_as_recipient - a DSN whose one Final-Recipient is the bounce's
@@ -413,6 +432,7 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
      * of it (its phrases matched, its layout did not): the generic scan */
     if ((!rec && bounce) || (rec && scan.recipients->len == 0 && bounce && m->dsn->len == 0))
       _bc_scan_generic (&scan, m->body->str, m->ndr_len);
+    unframe (scan.recipients);
   }
 
   if (dsn.recipients && dsn.recipients->len) {
@@ -465,6 +485,12 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
       g_ptr_array_add (report->recipients, r);
     }
     report->recognizer = g_strdup ("autoreply");
+  }
+  if (report->recipients->len) {
+    /* "this message has been in the queue too long", said once for all */
+    char *note = _bc_diag_giveup_note (m);
+    _bc_diag_add_note (report->recipients, note);
+    g_free (note);
   }
   if (dsn.overflow) {
     report->truncated = TRUE;
