@@ -19,7 +19,67 @@ typedef struct {
   GString *html;            /* text/html kept in case no text/plain comes */
 } Walk;
 
-static GIConv pinned_iconv[8];
+/* ---- gconv modules kept loaded -----------------------------------------
+ * glibc unloads a charset's gconv module when the last converter from it
+ * closes, and GMime and g_convert() open and close a converter for each
+ * text. So every message in, say, ISO-8859-2 would dlopen() the module
+ * again and munmap() it afterwards, and each munmap flushes the TLB of
+ * every core: a fifth of the run time on an mbox of mixed bounces. One
+ * converter per charset seen, held for the life of the process, keeps its
+ * module loaded. At most MAX_PINNED charsets; a name iconv does not know is
+ * remembered too, so that it is tried once. */
+
+#define MAX_PINNED 64
+
+static void
+charset_pin (const char *charset)
+{
+  static GMutex lock;
+  static GHashTable *seen;        /* lower-case name -> converter, or NULL */
+  const char *name;
+  char *key;
+
+  if (!charset || !*charset)
+    return;
+  name = g_mime_charset_iconv_name (charset);
+  if (!name || g_ascii_strcasecmp (name, "utf-8") == 0 || g_ascii_strcasecmp (name, "us-ascii") == 0)
+    return;
+  key = g_ascii_strdown (name, -1);
+  g_mutex_lock (&lock);
+  if (!seen)
+    seen = g_hash_table_new (g_str_hash, g_str_equal);     /* never freed */
+  if (g_hash_table_size (seen) < MAX_PINNED && !g_hash_table_contains (seen, key)) {
+    GIConv cd = g_iconv_open ("UTF-8", name);
+    g_hash_table_insert (seen, key, cd == (GIConv) -1 ? NULL : cd);
+    key = NULL;
+  }
+  g_mutex_unlock (&lock);
+  g_free (key);
+}
+
+/* pin_header_charsets - charset_pin() the charset of each RFC 2047 encoded
+ * word in the first 64 header fields of @obj (GMime decodes them while it
+ * parses, so this serves the messages after this one). */
+static void
+pin_header_charsets (GMimeObject *obj)
+{
+  GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
+  int n = hl ? MIN (g_mime_header_list_get_count (hl), 64) : 0;
+
+  for (int i = 0; i < n; i++) {
+    const char *v = g_mime_header_get_raw_value (g_mime_header_list_get_header_at (hl, i));
+    const char *e = v ? strstr (v, "=?") : NULL;
+    for (guint k = 0; e && k < 8; k++, e = strstr (e + 2, "=?")) {
+      gsize len = strcspn (e + 2, "?* \t\r\n");
+      if (len > 0 && len < 40 && e[2 + len] != '\0') {
+        char cs[40];
+        memcpy (cs, e + 2, len);
+        cs[len] = '\0';
+        charset_pin (cs);
+      }
+    }
+  }
+}
 
 GMimeParserOptions *
 _bc_parser_options (void)
@@ -32,11 +92,9 @@ _bc_parser_options (void)
                                       "gb18030", "koi8-r", "windows-1252", NULL };
     opts = g_mime_parser_options_new ();
     g_mime_parser_options_set_fallback_charsets (opts, fallback);
-    /* glibc unloads a gconv module when its last converter closes, so each
-     * 8-bit text would dlopen() the fallback charsets' modules again; one
-     * converter per charset held for the process's life keeps them loaded */
+    /* every 8-bit header or text is tried in these */
     for (guint i = 0; fallback[i]; i++)
-      pinned_iconv[i] = g_iconv_open ("UTF-8", fallback[i]);
+      charset_pin (fallback[i]);
     g_mime_parser_options_set_address_compliance_mode (opts, GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_parameter_compliance_mode (opts, GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_rfc2047_compliance_mode (opts, GMIME_RFC_COMPLIANCE_LOOSE);
@@ -216,6 +274,7 @@ _bc_text_decode (const char *data, gsize len, const char *charset)
         return g_strndup (data, len);
     } else {
       gsize r = 0, w = 0;
+      charset_pin (name);
       out = g_convert (data, len, "UTF-8", name, &r, &w, NULL);
       if (out && r == len)
         return out;
@@ -234,6 +293,7 @@ _bc_text_decode (const char *data, gsize len, const char *charset)
     return g_strndup (data, len);
   if (looks_latin (data, len) || (cyr = looks_cyrillic (data, len))) {
     gsize r = 0, w = 0;
+    charset_pin (cyr ? cyr : "WINDOWS-1252");
     out = g_convert (data, len, "UTF-8", cyr ? cyr : "WINDOWS-1252", &r, &w, NULL);
     if (out && r == len)
       return out;
@@ -447,6 +507,8 @@ walk (Walk *w, GMimeObject *obj, guint depth)
   if (GMIME_IS_MESSAGE_PART (obj)) {
     GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
     m->has_attached_message = TRUE;
+    if (inner)
+      pin_header_charsets (GMIME_OBJECT (inner));
     if (inner && !m->orig)
       m->orig = g_object_ref (GMIME_OBJECT (inner));
     return;   /* the returned message is evidence only through its headers */
@@ -727,6 +789,7 @@ _bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
   m->dsn = g_ptr_array_new_with_free_func (g_free);
   m->warnings = g_ptr_array_new_with_free_func (g_free);
 
+  pin_header_charsets (GMIME_OBJECT (msg));
   m->subject = header_decoded (GMIME_OBJECT (msg), "Subject");
   if (!m->subject)
     m->subject = g_strdup ("");
