@@ -470,7 +470,8 @@ struct _BcPrefilter {
   guint8 cls[256];          /* byte -> class; 0 = a byte no literal holds */
   guint nclass;
   guint nstates;
-  guint32 *next;            /* nstates * nclass, a complete DFA */
+  guint32 *next;            /* nstates * nclass, a complete DFA: the next
+                               state << 1, | 1 when it ends a literal */
   guint32 *dict;            /* nearest state on the failure chain that ends
                                literals, 0 for none */
   guint32 *out_start;       /* per state: its literals' rules are */
@@ -576,21 +577,51 @@ _bc_prefilter_new (char **const *literals, guint nrules)
   }
   /* class 0 (bytes in no literal) always goes back to the root */
 
-  pf->out_start = g_new0 (guint32, pf->nstates);
-  pf->out_len = g_new0 (guint32, pf->nstates);
-  pf->outs = g_new (guint32, MAX (nouts, 1));
+  /* Renumber the states breadth first (the root, then the queue's order):
+   * a scan spends nearly all its steps in the shallow states, which then
+   * share the first rows of the table and stay in cache however large the
+   * automaton. And say in bit 0 of each transition whether the state it
+   * leads to ends a literal (its own or on its dictionary chain), so that
+   * a scan step reads nothing but the table. Every state but the root is
+   * in the queue once: it is reached through the trie. */
+  g_assert (qt + 1 == pf->nstates);
   {
+    guint32 *rank = g_new (guint32, pf->nstates);
+    guint32 *next = g_new (guint32, (gsize) pf->nstates * nclass);
+    guint32 *dict = g_new (guint32, pf->nstates);
     guint32 k = 0;
+
+    rank[0] = 0;
+    for (guint i = 0; i < qt; i++)
+      rank[queue[i]] = i + 1;
     for (guint s = 0; s < pf->nstates; s++) {
+      dict[rank[s]] = rank[pf->dict[s]];
+      for (guint c = 0; c < nclass; c++) {
+        guint32 t = pf->next[s * nclass + c];
+        GArray *o = g_array_index (b.own, GArray *, t);
+        guint32 ends = (o && o->len) || pf->dict[t];
+        next[(gsize) rank[s] * nclass + c] = rank[t] << 1 | ends;
+      }
+    }
+    pf->out_start = g_new0 (guint32, pf->nstates);
+    pf->out_len = g_new0 (guint32, pf->nstates);
+    pf->outs = g_new (guint32, MAX (nouts, 1));
+    for (guint i = 0; i < pf->nstates; i++) {
+      guint32 s = i == 0 ? 0 : queue[i - 1];          /* the state ranked i */
       GArray *o = g_array_index (b.own, GArray *, s);
-      pf->out_start[s] = k;
+      pf->out_start[i] = k;
       if (o) {
         memcpy (pf->outs + k, o->data, o->len * sizeof (guint32));
-        pf->out_len[s] = o->len;
+        pf->out_len[i] = o->len;
         k += o->len;
         g_array_unref (o);
       }
     }
+    g_free (pf->next);
+    g_free (pf->dict);
+    pf->next = next;
+    pf->dict = dict;
+    g_free (rank);
   }
   g_array_unref (b.own);
   g_free (fail);
@@ -668,9 +699,9 @@ _bc_prefilter_scan (const BcPrefilter *pf, const char *text, gsize len, guint8 *
         p += 1;
       }
     }
-    s = pf->next[s * nclass + pf->cls[c]];
-    if (pf->out_len[s] || pf->dict[s])
-      mark (pf, s, seen);
+    s = pf->next[(s >> 1) * nclass + pf->cls[c]];
+    if (s & 1)
+      mark (pf, s >> 1, seen);
   }
 }
 
@@ -686,14 +717,14 @@ _bc_prefilter_scan_ascii (const BcPrefilter *pf, const char *text, gsize len, gu
 {
   const guchar *p = (const guchar *) text, *end = p + len;
   /* in locals: the stores to @seen (bytes) may alias anything */
-  const guint32 *next = pf->next, *out_len = pf->out_len, *dict = pf->dict;
+  const guint32 *next = pf->next;
   const guint8 *cls = pf->cls;
   const guint nclass = pf->nclass;
   guint32 s = 0;
 
   while (p < end) {
-    s = next[s * nclass + cls[*p++]];
-    if (G_UNLIKELY (out_len[s] | dict[s]))
-      mark_cold (pf, s, seen);
+    s = next[(s >> 1) * nclass + cls[*p++]];
+    if (G_UNLIKELY (s & 1))
+      mark_cold (pf, s >> 1, seen);
   }
 }
