@@ -466,12 +466,29 @@ _bc_prefilter_literals (const char *pattern)
 
 /* ---- the automaton ------------------------------------------------------ */
 
+/* A trie of the literals with failure links (Aho-Corasick), stored sparse:
+ * each state's children are a run of (class, child) pairs, searched in
+ * line, and a step that finds no child follows the failure links. Only the
+ * root, where a scan of ordinary text spends most of its steps, has a full
+ * row. A full table (every state by every class) would take megabytes for
+ * the shipped rules (16,000 states by 54 classes) and a cache miss on
+ * nearly every step of a scan, and its construction would be most of the
+ * start-up; the sparse trie takes a few hundred kilobytes, and a scan walks
+ * at most two steps back along the failure links per byte on average
+ * (each byte deepens the state by at most one).
+ *
+ * A child is stored as its state << 1, | 1 when that state ends a literal
+ * (its own or on its dictionary chain), so that a step reads nothing but
+ * the trie. States are numbered in the sorted order of the literals. */
 struct _BcPrefilter {
   guint8 cls[256];          /* byte -> class; 0 = a byte no literal holds */
   guint nclass;
   guint nstates;
-  guint32 *next;            /* nstates * nclass, a complete DFA: the next
-                               state << 1, | 1 when it ends a literal */
+  guint32 *root;            /* nclass: the root's children (0: none) */
+  guint32 *first;           /* nstates + 1: state s's children are */
+  guint8 *ecls;             /* ecls/eto[first[s] .. first[s + 1]] */
+  guint32 *eto;
+  guint32 *fail;            /* failure link, a plain state */
   guint32 *dict;            /* nearest state on the failure chain that ends
                                literals, 0 for none */
   guint32 *out_start;       /* per state: its literals' rules are */
@@ -481,151 +498,188 @@ struct _BcPrefilter {
 };
 
 typedef struct {
-  GArray *next;             /* guint32, grows by nclass per state */
-  GArray *own;              /* GArray * of guint32 rule ids, per state */
-} Build;
+  const guchar *lit;
+  guint32 rule;
+} Entry;
 
-static guint32
-add_state (Build *b, guint nclass)
+/* cmp_entry - literals by their classes (@cls), then by rule */
+static int
+cmp_entry (gconstpointer a, gconstpointer b, gpointer cls)
 {
-  g_array_set_size (b->next, b->next->len + nclass);   /* zero-filled array */
-  {
-    GArray *none = NULL;
-    g_array_append_val (b->own, none);
+  const Entry *x = a, *y = b;
+  const guchar *p = x->lit, *q = y->lit;
+  const guint8 *sort_cls = cls;
+
+  for (; *p && sort_cls[*p] == sort_cls[*q]; p++, q++)
+    ;
+  if (sort_cls[*p] != sort_cls[*q])
+    return sort_cls[*p] < sort_cls[*q] ? -1 : 1;
+  return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* child - the child of state @s (not the root) by class @c, 0 if none */
+static inline guint32
+child (const BcPrefilter *pf, guint32 s, guint c)
+{
+  for (guint32 k = pf->first[s]; k < pf->first[s + 1]; k++)
+    if (pf->ecls[k] == c)
+      return pf->eto[k];
+  return 0;
+}
+
+/* step - from state @s by a byte of class @c (not 0): the next state,
+ * encoded as in eto */
+static inline guint32
+step (const BcPrefilter *pf, guint32 s, guint c)
+{
+  for (;;) {
+    guint32 e;
+    if (s == 0)
+      return pf->root[c];
+    if ((e = child (pf, s, c)))
+      return e;
+    s = pf->fail[s];
   }
-  return b->own->len - 1;
 }
 
 BcPrefilter *
 _bc_prefilter_new (char **const *literals, guint nrules)
 {
   BcPrefilter *pf = g_new0 (BcPrefilter, 1);
-  Build b;
-  guint nclass = 1;
-  guint32 *fail;
-  guint32 *queue;
-  guint qh = 0, qt = 0, nouts = 0;
+  GArray *entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  GArray *parent = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GArray *pcls = g_array_new (FALSE, FALSE, sizeof (guint8));
+  GArray *outs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GArray *out_state = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint32 *path, *queue, *fill;
+  gsize maxlen = 0;
+  guint nclass = 1, qh = 0, qt = 0;
 
   pf->nrules = nrules;
   /* classes: every byte some literal holds, letters folded (an upper-case
    * letter of a literal takes its lower-case class, so that it never falls
    * into class 0, "any other byte") */
   for (guint r = 0; r < nrules; r++)
-    for (guint i = 0; literals[r] && literals[r][i]; i++)
-      for (const guchar *s = (const guchar *) literals[r][i]; *s; s++) {
+    for (guint i = 0; literals[r] && literals[r][i]; i++) {
+      const guchar *s = (const guchar *) literals[r][i];
+      Entry e = { s, r };
+      if (!*s)
+        continue;             /* an empty literal would be in every text */
+      for (; *s; s++) {
         guchar c = g_ascii_tolower (*s);
         if (!pf->cls[c])
           pf->cls[c] = nclass++;
       }
+      maxlen = MAX (maxlen, (gsize) (s - e.lit));
+      g_array_append_val (entries, e);
+    }
   for (int c = 'A'; c <= 'Z'; c++)
     pf->cls[c] = pf->cls[c | 0x20];
   pf->nclass = nclass;
+  g_array_sort_with_data (entries, cmp_entry, pf->cls);
 
-  b.next = g_array_new (FALSE, TRUE, sizeof (guint32));
-  b.own = g_array_new (FALSE, FALSE, sizeof (GArray *));
-  add_state (&b, nclass);                       /* the root, state 0 */
-  for (guint r = 0; r < nrules; r++)
-    for (guint i = 0; literals[r] && literals[r][i]; i++) {
-      guint32 s = 0;
-      GArray **own;
-      for (const guchar *p = (const guchar *) literals[r][i]; *p; p++) {
-        guint c = pf->cls[*p];
-        guint32 t = g_array_index (b.next, guint32, s * nclass + c);
-        if (!t) {
-          t = add_state (&b, nclass);
-          g_array_index (b.next, guint32, s * nclass + c) = t;
-        }
-        s = t;
-      }
-      own = &g_array_index (b.own, GArray *, s);
-      if (!*own)
-        *own = g_array_new (FALSE, FALSE, sizeof (guint32));
-      if ((*own)->len == 0 || g_array_index (*own, guint32, (*own)->len - 1) != r) {
-        guint32 rr = r;
-        g_array_append_val (*own, rr);
-        nouts++;
-      }
+  /* the trie, one literal after another in sorted order: a literal shares
+   * the states of its common prefix with the one before it */
+  path = g_new0 (guint32, maxlen + 1);
+  {
+    guint32 root = 0;
+    guint8 none = 0;
+    g_array_append_val (parent, root);
+    g_array_append_val (pcls, none);
+  }
+  for (guint i = 0; i < entries->len; i++) {
+    const Entry *e = &g_array_index (entries, Entry, i);
+    const Entry *prev = i ? &g_array_index (entries, Entry, i - 1) : NULL;
+    gsize d = 0;
+    guint32 end;
+    if (prev)
+      while (e->lit[d] && prev->lit[d] && pf->cls[e->lit[d]] == pf->cls[prev->lit[d]])
+        d++;
+    if (prev && !e->lit[d] && !prev->lit[d] && prev->rule == e->rule)
+      continue;               /* the same literal twice in one rule */
+    for (; e->lit[d]; d++) {
+      guint32 s = parent->len;
+      guint8 c = pf->cls[e->lit[d]];
+      g_array_append_val (parent, path[d]);
+      g_array_append_val (pcls, c);
+      path[d + 1] = s;
     }
+    end = path[d];
+    g_array_append_val (outs, e->rule);
+    g_array_append_val (out_state, end);
+  }
+  pf->nstates = parent->len;
 
-  pf->nstates = b.own->len;
-  pf->next = (guint32 *) g_array_free (b.next, FALSE);
-  fail = g_new0 (guint32, pf->nstates);
+  /* children, in runs per parent (in the order they were made, which is
+   * by class) */
+  pf->first = g_new0 (guint32, pf->nstates + 1);
+  pf->ecls = g_new (guint8, MAX (pf->nstates, 1));
+  pf->eto = g_new (guint32, MAX (pf->nstates, 1));
+  for (guint32 s = 1; s < pf->nstates; s++)
+    pf->first[g_array_index (parent, guint32, s) + 1]++;
+  for (guint32 s = 0; s < pf->nstates; s++)
+    pf->first[s + 1] += pf->first[s];
+  fill = g_memdup2 (pf->first, pf->nstates * sizeof (guint32));
+  for (guint32 s = 1; s < pf->nstates; s++) {
+    guint32 k = fill[g_array_index (parent, guint32, s)]++;
+    pf->ecls[k] = g_array_index (pcls, guint8, s);
+    pf->eto[k] = s;
+  }
+  g_free (fill);
+  pf->root = g_new0 (guint32, nclass);
+  for (guint32 k = pf->first[0]; k < pf->first[1]; k++)
+    pf->root[pf->ecls[k]] = pf->eto[k];
+
+  /* each state's outputs: the entries are sorted, so a state's rules are
+   * one run of them */
+  pf->out_start = g_new0 (guint32, pf->nstates);
+  pf->out_len = g_new0 (guint32, pf->nstates);
+  for (guint i = 0; i < out_state->len; i++) {
+    guint32 s = g_array_index (out_state, guint32, i);
+    if (!pf->out_len[s]++)
+      pf->out_start[s] = i;
+  }
+  pf->outs = (guint32 *) g_array_free (outs, FALSE);
+
+  /* breadth first: failure and dictionary links. The root's children and
+   * their children's links are still plain states here. */
+  pf->fail = g_new0 (guint32, pf->nstates);
   pf->dict = g_new0 (guint32, pf->nstates);
-  queue = g_new (guint32, pf->nstates);
-
-  /* breadth first: failure links, dictionary links, missing transitions */
-  for (guint c = 0; c < nclass; c++) {
-    guint32 t = pf->next[c];
-    if (t) {
-      fail[t] = 0;
+  queue = g_new (guint32, MAX (pf->nstates, 1));
+  for (guint32 k = pf->first[0]; k < pf->first[1]; k++)
+    queue[qt++] = pf->eto[k];
+  while (qh < qt) {
+    guint32 s = queue[qh++];
+    for (guint32 k = pf->first[s]; k < pf->first[s + 1]; k++) {
+      guint32 t = pf->eto[k], f = pf->fail[s], g = 0;
+      guint c = pf->ecls[k];
+      for (;;) {
+        g = f == 0 ? pf->root[c] : child (pf, f, c);
+        if (g || f == 0)
+          break;
+        f = pf->fail[f];
+      }
+      pf->fail[t] = g;
+      pf->dict[t] = pf->out_len[g] ? g : pf->dict[g];
       queue[qt++] = t;
     }
   }
-  while (qh < qt) {
-    guint32 s = queue[qh++];
-    GArray *fo = g_array_index (b.own, GArray *, fail[s]);
-    pf->dict[s] = fo && fo->len ? fail[s] : pf->dict[fail[s]];
-    for (guint c = 0; c < nclass; c++) {
-      guint32 t = pf->next[s * nclass + c];
-      if (t) {
-        fail[t] = pf->next[fail[s] * nclass + c];
-        queue[qt++] = t;
-      } else {
-        pf->next[s * nclass + c] = pf->next[fail[s] * nclass + c];
-      }
-    }
+  /* now mark in each child whether it ends a literal */
+  for (guint32 k = 0; k + 1 < pf->nstates; k++) {
+    guint32 t = pf->eto[k];
+    pf->eto[k] = t << 1 | (pf->out_len[t] || pf->dict[t]);
   }
-  /* class 0 (bytes in no literal) always goes back to the root */
-
-  /* Renumber the states breadth first (the root, then the queue's order):
-   * a scan spends nearly all its steps in the shallow states, which then
-   * share the first rows of the table and stay in cache however large the
-   * automaton. And say in bit 0 of each transition whether the state it
-   * leads to ends a literal (its own or on its dictionary chain), so that
-   * a scan step reads nothing but the table. Every state but the root is
-   * in the queue once: it is reached through the trie. */
-  g_assert (qt + 1 == pf->nstates);
-  {
-    guint32 *rank = g_new (guint32, pf->nstates);
-    guint32 *next = g_new (guint32, (gsize) pf->nstates * nclass);
-    guint32 *dict = g_new (guint32, pf->nstates);
-    guint32 k = 0;
-
-    rank[0] = 0;
-    for (guint i = 0; i < qt; i++)
-      rank[queue[i]] = i + 1;
-    for (guint s = 0; s < pf->nstates; s++) {
-      dict[rank[s]] = rank[pf->dict[s]];
-      for (guint c = 0; c < nclass; c++) {
-        guint32 t = pf->next[s * nclass + c];
-        GArray *o = g_array_index (b.own, GArray *, t);
-        guint32 ends = (o && o->len) || pf->dict[t];
-        next[(gsize) rank[s] * nclass + c] = rank[t] << 1 | ends;
-      }
-    }
-    pf->out_start = g_new0 (guint32, pf->nstates);
-    pf->out_len = g_new0 (guint32, pf->nstates);
-    pf->outs = g_new (guint32, MAX (nouts, 1));
-    for (guint i = 0; i < pf->nstates; i++) {
-      guint32 s = i == 0 ? 0 : queue[i - 1];          /* the state ranked i */
-      GArray *o = g_array_index (b.own, GArray *, s);
-      pf->out_start[i] = k;
-      if (o) {
-        memcpy (pf->outs + k, o->data, o->len * sizeof (guint32));
-        pf->out_len[i] = o->len;
-        k += o->len;
-        g_array_unref (o);
-      }
-    }
-    g_free (pf->next);
-    g_free (pf->dict);
-    pf->next = next;
-    pf->dict = dict;
-    g_free (rank);
+  for (guint c = 0; c < nclass; c++) {
+    guint32 t = pf->root[c];
+    pf->root[c] = t << 1 | (t && (pf->out_len[t] || pf->dict[t]));
   }
-  g_array_unref (b.own);
-  g_free (fail);
+
   g_free (queue);
+  g_free (path);
+  g_array_unref (entries);
+  g_array_unref (parent);
+  g_array_unref (pcls);
+  g_array_unref (out_state);
   return pf;
 }
 
@@ -652,7 +706,11 @@ _bc_prefilter_free (BcPrefilter *pf)
 {
   if (!pf)
     return;
-  g_free (pf->next);
+  g_free (pf->root);
+  g_free (pf->first);
+  g_free (pf->ecls);
+  g_free (pf->eto);
+  g_free (pf->fail);
   g_free (pf->dict);
   g_free (pf->out_start);
   g_free (pf->out_len);
@@ -666,17 +724,22 @@ _bc_prefilter_rules (const BcPrefilter *pf)
   return pf->nrules;
 }
 
-static inline void
+/* mark - set the bits of the rules whose literals end at state @s or on
+ * its dictionary chain */
+static G_GNUC_NO_INLINE void
 mark (const BcPrefilter *pf, guint32 s, guint8 *seen)
 {
-  if (!pf->out_len[s])
-    s = pf->dict[s];
+  /* in locals: the stores to @seen (bytes) may alias anything */
+  const guint32 *out_len = pf->out_len, *out_start = pf->out_start;
+  const guint32 *outs = pf->outs, *dict = pf->dict;
+
+  if (!out_len[s])
+    s = dict[s];
   while (s) {
-    for (guint32 i = 0; i < pf->out_len[s]; i++) {
-      guint32 r = pf->outs[pf->out_start[s] + i];
-      seen[r >> 3] |= (guint8) (1u << (r & 7));
-    }
-    s = pf->dict[s];
+    const guint32 *o = outs + out_start[s], *e = o + out_len[s];
+    for (; o < e; o++)
+      seen[*o >> 3] |= (guint8) (1u << (*o & 7));
+    s = dict[s];
   }
 }
 
@@ -685,10 +748,10 @@ _bc_prefilter_scan (const BcPrefilter *pf, const char *text, gsize len, guint8 *
 {
   const guchar *p = (const guchar *) text, *end = p + len;
   guint32 s = 0;
-  const guint nclass = pf->nclass;
 
   while (p < end) {
     guchar c = *p++;
+    guint32 e;
     if (G_UNLIKELY (c >= 0x80)) {
       /* the two non-ASCII letters a caseless UTF-8 regex matches as ASCII */
       if (c == 0xe2 && end - p >= 2 && p[0] == 0x84 && p[1] == 0xaa) {
@@ -699,32 +762,34 @@ _bc_prefilter_scan (const BcPrefilter *pf, const char *text, gsize len, guint8 *
         p += 1;
       }
     }
-    s = pf->next[(s >> 1) * nclass + pf->cls[c]];
-    if (s & 1)
-      mark (pf, s >> 1, seen);
+    if (!pf->cls[c]) {
+      s = 0;
+      continue;
+    }
+    e = step (pf, s, pf->cls[c]);
+    s = e >> 1;
+    if (e & 1)
+      mark (pf, s, seen);
   }
-}
-
-/* mark_cold - mark(), kept out of the scan loop below */
-static G_GNUC_NO_INLINE void
-mark_cold (const BcPrefilter *pf, guint32 s, guint8 *seen)
-{
-  mark (pf, s, seen);
 }
 
 void
 _bc_prefilter_scan_ascii (const BcPrefilter *pf, const char *text, gsize len, guint8 *seen)
 {
   const guchar *p = (const guchar *) text, *end = p + len;
-  /* in locals: the stores to @seen (bytes) may alias anything */
-  const guint32 *next = pf->next;
   const guint8 *cls = pf->cls;
-  const guint nclass = pf->nclass;
   guint32 s = 0;
 
   while (p < end) {
-    s = next[(s >> 1) * nclass + cls[*p++]];
-    if (G_UNLIKELY (s & 1))
-      mark_cold (pf, s >> 1, seen);
+    guint c = cls[*p++];
+    guint32 e;
+    if (!c) {
+      s = 0;
+      continue;
+    }
+    e = step (pf, s, c);
+    s = e >> 1;
+    if (G_UNLIKELY (e & 1))
+      mark (pf, s, seen);
   }
 }
