@@ -310,6 +310,12 @@ _bc_diag_unframe (const char *diag, char **remote_host)
 
   if (!diag || !*diag)
     return g_strdup (diag);
+  /* every piece of framing holds one of these: without them the text
+   * stays whole, and the walk below need not try each word */
+  if (!_bc_strcasestr (diag, "host") && !_bc_strcasestr (diag, "smtp error") &&
+      !_bc_strcasestr (diag, "giving up on") && !_bc_strcasestr (diag, "(expanded from") &&
+      !_bc_strcasestr (diag, "(in reply to") && !_bc_strcasestr (diag, "delay reason:"))
+    return g_strdup (diag);
   len = strlen (diag);
   out = g_string_sized_new (len);
   while (i < len && i < MAX_UNFRAME) {

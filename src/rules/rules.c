@@ -74,8 +74,7 @@ typedef struct {
   GArray *status;           /* StatusPat, NULL when no condition */
   GArray *reply;            /* ReplyPat */
   char *text;               /* the pattern, with its match limit */
-  GRegex *text_jit;         /* compiled (JIT) on first use, or when
-                               parsed for an untrusted file */
+  GRegex *text_jit;         /* compiled (JIT) on first use (shipped rules) */
   gsize text_once;
   char *text_src;
   char **text_need;         /* ASCII literals for the prefilter, or NULL */
@@ -393,15 +392,12 @@ user_match (const pcre2_code *code, const char *subject, gsize len, char **match
 
 /* compile - the pattern @src with its match limit (newly allocated), or
  * NULL with @error set. With @check (an untrusted file) it is compiled now,
- * for the interpreter, so that a bad one is reported where it is, and kept
- * in *@slot (owned by the rule), *@once marked
- * done, for jit() to find: each pattern is compiled once. Otherwise (the
- * shipped rules) *@slot and *@once are left for jit() to fill on first use:
- * most rules never run in a process (the prefilter rules them out), and
- * JIT-compiling all of them took half the start-up time. */
+ * so that a bad one is reported where it is, into *@user for user_match()
+ * (owned by the rule). Otherwise (the shipped rules) jit() compiles it on
+ * first use: most rules never run in a process (the prefilter rules them
+ * out), and JIT-compiling all of them took half the start-up time. */
 static char *
-compile (const char *src, gboolean check, GRegex **slot, gsize *once,
-         pcre2_code **user, GError **error)
+compile (const char *src, gboolean check, pcre2_code **user, GError **error)
 {
   gulong over = repeat_over (src);
   char *pat;
@@ -434,16 +430,14 @@ compile (const char *src, gboolean check, GRegex **slot, gsize *once,
       g_free (pat);
       return NULL;
     }
-    (void) slot;
-    (void) once;
   }
   return pat;
 }
 
 /* jit - the regex of @pat in *@slot, compiled once, on first use
- * (thread-safe: rules are matched from several threads), unless compile()
- * already did when parsing; NULL, a rule that never holds, only for a
- * pattern that was not checked when parsed and does not compile. */
+ * (thread-safe: rules are matched from several threads); NULL, a rule that
+ * never holds, only for a pattern that does not compile (the shipped ones
+ * all do: a unit test compiles each). */
 static GRegex *
 jit (const char *pat, GRegex **slot, gsize *once)
 {
@@ -608,8 +602,7 @@ parse_rule (const char *name, guint line, const char *text, int precedence, gboo
     } else if (IS ("text") || IS ("not")) {
       char **slot = IS ("text") ? &r->text : &r->not_text;
       ONCE (*slot);
-      *slot = IS ("text") ? compile (v, check, &r->text_jit, &r->text_once, &r->text_user, &e)
-                          : compile (v, check, &r->not_jit, &r->not_once, &r->not_user, &e);
+      *slot = compile (v, check, IS ("text") ? &r->text_user : &r->not_user, &e);
       if (!*slot) {
         g_free (key);
         g_set_error (error, BC_ERROR, BC_ERROR_RULES, "%s:%u: bad regular expression: %s",
