@@ -84,6 +84,8 @@ typedef struct {
   char **text_need2;        /* the same for a second set that every match */
   gboolean text_filter2;    /* also holds (_bc_prefilter_literals2) */
   gboolean text_high2;
+  guint64 text_leads;       /* the UTF-8 lead bytes (bit b - 0xc0) of the
+                               non-ASCII characters text_high stands for */
   char *not_text;
   GRegex *not_jit;
   gsize not_once;
@@ -541,6 +543,108 @@ need_literals (const char *src, gboolean *known, gboolean *high, char ***need2,
   return ascii_need (lits, known, high);
 }
 
+/* lead_bit - the bit of lead_bytes() for the UTF-8 lead byte of @c
+ * (non-ASCII) */
+static guint64
+lead_bit (gunichar c)
+{
+  char b[6];
+
+  g_unichar_to_utf8 (c, b);
+  return G_GUINT64_CONSTANT (1) << ((guchar) b[0] - 0xc0);
+}
+
+/* char_leads - the lead bytes of @c and of its other cases, as
+ * lead_bytes() reads them; G_MAXUINT64 when one of them is ASCII (other
+ * than for KELVIN SIGN and LONG S, read as k and s) */
+static guint64
+char_leads (gunichar c)
+{
+  gunichar other[3] = { g_unichar_toupper (c), g_unichar_tolower (c), g_unichar_totitle (c) };
+  guint64 leads;
+
+  if (c < 0x80)
+    return 0;
+  leads = lead_bit (c);
+  /* ß has no one-character upper case here, yet caseless matches U+1E9E */
+  if (g_unichar_isupper (c) || g_unichar_islower (c) || g_unichar_istitle (c))
+    leads |= lead_bit (0x1e00) | lead_bit (0x2100);
+  for (guint k = 0; k < 3; k++) {
+    if (other[k] == c)
+      continue;
+    if (other[k] < 0x80 && c != 0x212a && c != 0x17f)
+      return G_MAXUINT64;
+    if (other[k] >= 0x80)
+      leads |= lead_bit (other[k]) | lead_bit (0x1e00) | lead_bit (0x2100);
+  }
+  return leads;
+}
+
+/* lead_bytes - the UTF-8 lead bytes (bit b - 0xc0 for lead byte b) that a
+ * text holds when the caseless pattern @src matches it through one of its
+ * non-ASCII characters (outside escapes): each character's own, and those
+ * of its other cases. Besides the simple upper, lower and title cases, a
+ * few characters share a case with one in the blocks of lead bytes 0xe1
+ * and 0xe2 (Cyrillic в and U+1C80, ß and U+1E9E, Ω and OHM SIGN): those
+ * two are added for any cased letter. A character next
+ * to a '-' may end a range ("[а-я]"): every character of the range counts
+ * (all lead bytes for a range of more than 8192). A character with an
+ * ASCII case other than KELVIN SIGN and LONG S (read as k and s) makes
+ * every lead byte count, as does a byte that is not UTF-8.
+ * need_literals() says whether the pattern needs a non-ASCII character at
+ * all; this narrows which. */
+static guint64
+lead_bytes (const char *src)
+{
+  guint64 leads = 0;
+
+  for (const char *p = src; *p;) {
+    const char *q;
+    gunichar c, lo, hi;
+    if (*p == '\\' && p[1]) {
+      p = g_utf8_next_char (p + 1);
+      continue;
+    }
+    if ((guchar) *p < 0x80) {
+      p++;
+      continue;
+    }
+    c = g_utf8_get_char_validated (p, -1);
+    if (c == (gunichar) -1 || c == (gunichar) -2)
+      return G_MAXUINT64;
+    q = g_utf8_next_char (p);
+    lo = hi = c;
+    if (*q == '-' && q[1] && q[1] != ']' && q[1] != '\\') {
+      gunichar d = g_utf8_get_char_validated (q + 1, -1);
+      if (d == (gunichar) -1 || d == (gunichar) -2)
+        return G_MAXUINT64;
+      lo = MIN (c, d);
+      hi = MAX (c, d);
+    } else if (p - src >= 2 && p[-1] == '-' && p[-2] != '\\') {
+      gunichar d = (guchar) p[-2];
+      if (d >= 0x80) {
+        const char *b = g_utf8_find_prev_char (src, p - 1);
+        d = b ? g_utf8_get_char_validated (b, -1) : (gunichar) -1;
+        if (d == (gunichar) -1 || d == (gunichar) -2)
+          return G_MAXUINT64;
+      }
+      lo = MIN (c, d);
+      hi = MAX (c, d);
+    }
+    if (hi - lo > 8192)
+      return G_MAXUINT64;
+    for (gunichar u = lo; u <= hi; u++) {
+      if (u >= 0xd800 && u <= 0xdfff)
+        continue;
+      leads |= char_leads (u);
+      if (leads == G_MAXUINT64)
+        return leads;
+    }
+    p = q;
+  }
+  return leads;
+}
+
 #define FAIL(...)                                                            \
   do {                                                                       \
     g_set_error (error, BC_ERROR, BC_ERROR_RULES, __VA_ARGS__);              \
@@ -614,6 +718,7 @@ parse_rule (const char *name, guint line, const char *text, int precedence, gboo
         r->text_src = g_strdup (v);
         r->text_need = need_literals (v, &r->text_filter, &r->text_high, &r->text_need2,
                                       &r->text_filter2, &r->text_high2);
+        r->text_leads = lead_bytes (v);
         weight += 50;
       }
     } else if (IS ("host")) {
@@ -928,7 +1033,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
   gboolean command_known = in->command_fn == NULL;
   const guint nrules = rs->rules->len;
   gboolean filter = rs->prefilter && _bc_prefilter_rules (rs->prefilter) == 2 * nrules;
-  int diag_high = -1;                      /* diag has a non-ASCII byte; -1: not looked */
+  guint64 diag_leads = 0;                  /* the lead bytes in diag (bit b - 0xc0) */
+  gboolean leads_known = FALSE;
   Prepared pp;
 
   if (in->diagnostic) {
@@ -965,10 +1071,11 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
      * command (found once, when a rule first asks), the expressions */
     if (r->text && r->text_filter && diag && filter) {
       /* a set this pattern needs has nothing in diag: it cannot match */
-      if (diag_high < 0 && (r->text_high || r->text_high2)) {
-        diag_high = 0;
-        for (const char *c = diag; *c && !diag_high; c++)
-          diag_high = (guchar) *c >= 0x80;
+      if (!leads_known && (r->text_high || r->text_high2)) {
+        leads_known = TRUE;
+        for (const guchar *c = (const guchar *) diag; *c; c++)
+          if (*c >= 0xc0)
+            diag_leads |= G_GUINT64_CONSTANT (1) << (*c - 0xc0);
       }
       if ((r->text_need || r->text_need2) && !seen) {
         gsize nbytes = (2 * nrules + 7) / 8;
@@ -976,9 +1083,9 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
         memset (seen, 0, nbytes);
         _bc_prefilter_scan (rs->prefilter, diag, diag_len, seen);
       }
-      if (!(r->text_high && diag_high) && !(r->text_need && SEEN (i)))
+      if (!(r->text_high && (r->text_leads & diag_leads)) && !(r->text_need && SEEN (i)))
         continue;
-      if (r->text_filter2 && !(r->text_high2 && diag_high) &&
+      if (r->text_filter2 && !(r->text_high2 && (r->text_leads & diag_leads)) &&
           !(r->text_need2 && SEEN (nrules + i)))
         continue;
     }
