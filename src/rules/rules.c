@@ -588,7 +588,8 @@ char_leads (gunichar c)
  * and 0xe2 (Cyrillic в and U+1C80, ß and U+1E9E, Ω and OHM SIGN): those
  * two are added for any cased letter. A character next
  * to a '-' may end a range ("[а-я]"): every character of the range counts
- * (all lead bytes for a range of more than 8192). A character with an
+ * (all lead bytes for a range of more than 8192, or past 65,536 characters
+ * in all). A character with an
  * ASCII case other than KELVIN SIGN and LONG S (read as k and s) makes
  * every lead byte count, as does a byte that is not UTF-8.
  * need_literals() says whether the pattern needs a non-ASCII character at
@@ -597,6 +598,7 @@ static guint64
 lead_bytes (const char *src)
 {
   guint64 leads = 0;
+  gint64 budget = 65536;          /* characters looked at, over all ranges */
 
   for (const char *p = src; *p;) {
     const char *q;
@@ -631,7 +633,7 @@ lead_bytes (const char *src)
       lo = MIN (c, d);
       hi = MAX (c, d);
     }
-    if (hi - lo > 8192)
+    if (hi - lo > 8192 || (budget -= hi - lo + 1) < 0)
       return G_MAXUINT64;
     for (gunichar u = lo; u <= hi; u++) {
       if (u >= 0xd800 && u <= 0xdfff)
