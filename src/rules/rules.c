@@ -554,39 +554,74 @@ lead_bit (gunichar c)
   return G_GUINT64_CONSTANT (1) << ((guchar) b[0] - 0xc0);
 }
 
-/* char_leads - the lead bytes of @c and of its other cases, as
- * lead_bytes() reads them; G_MAXUINT64 when one of them is ASCII (other
- * than for KELVIN SIGN and LONG S, read as k and s) */
+/* canonical - one member of @c's case set: the lower case of its upper
+ * case (ß for ß and U+1E9E, θ for θ, Θ and ϑ, k for K and KELVIN SIGN) */
+static gunichar
+canonical (gunichar c)
+{
+  return g_unichar_tolower (g_unichar_toupper (c));
+}
+
+/* The blocks of the BMP that hold cased letters outside ASCII, and so the
+ * characters a caseless match can take for one another. */
+static const gunichar cased_blocks[][2] = {
+  { 0x80, 0x58f }, { 0x10a0, 0x10ff }, { 0x13a0, 0x13ff }, { 0x1c80, 0x1cbf },
+  { 0x1d00, 0x1fff }, { 0x2100, 0x218f }, { 0x24b6, 0x24e9 }, { 0x2c00, 0x2d2f },
+  { 0xa640, 0xa69f }, { 0xa720, 0xa7ff }, { 0xab70, 0xabbf }, { 0xff21, 0xff5a },
+};
+
+/* case_leads - canonical() -> the lead bits of every character of that
+ * case set, made once */
+static GHashTable *
+case_leads (void)
+{
+  static GHashTable *table;
+  static gsize once;
+
+  if (g_once_init_enter (&once)) {
+    GHashTable *t = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    for (guint b = 0; b < G_N_ELEMENTS (cased_blocks); b++)
+      for (gunichar u = cased_blocks[b][0]; u <= cased_blocks[b][1]; u++) {
+        gunichar k = canonical (u);
+        guint64 *bits;
+        if (k == u && g_unichar_toupper (u) == u)
+          continue;                      /* no other case */
+        bits = g_hash_table_lookup (t, GUINT_TO_POINTER (k));
+        if (!bits) {
+          bits = g_new0 (guint64, 1);
+          g_hash_table_insert (t, GUINT_TO_POINTER (k), bits);
+        }
+        *bits |= lead_bit (u) | (k >= 0x80 ? lead_bit (k) : 0);
+      }
+    table = t;                           /* never freed */
+    g_once_init_leave (&once, 1);
+  }
+  return table;
+}
+
+/* char_leads - the lead bytes of @c (non-ASCII) and of the characters of
+ * its case set; G_MAXUINT64 when that set holds an ASCII character (KELVIN
+ * SIGN and LONG S aside: they are read as k and s) */
 static guint64
 char_leads (gunichar c)
 {
-  gunichar other[3] = { g_unichar_toupper (c), g_unichar_tolower (c), g_unichar_totitle (c) };
-  guint64 leads;
+  gunichar k;
+  const guint64 *bits;
 
   if (c < 0x80)
     return 0;
-  leads = lead_bit (c);
-  /* ß has no one-character upper case here, yet caseless matches U+1E9E */
-  if (g_unichar_isupper (c) || g_unichar_islower (c) || g_unichar_istitle (c))
-    leads |= lead_bit (0x1e00) | lead_bit (0x2100);
-  for (guint k = 0; k < 3; k++) {
-    if (other[k] == c)
-      continue;
-    if (other[k] < 0x80 && c != 0x212a && c != 0x17f)
-      return G_MAXUINT64;
-    if (other[k] >= 0x80)
-      leads |= lead_bit (other[k]) | lead_bit (0x1e00) | lead_bit (0x2100);
-  }
-  return leads;
+  k = canonical (c);
+  if (k < 0x80 && c != 0x212a && c != 0x17f)
+    return G_MAXUINT64;
+  bits = g_hash_table_lookup (case_leads (), GUINT_TO_POINTER (k));
+  return lead_bit (c) | (bits ? *bits : 0);
 }
 
 /* lead_bytes - the UTF-8 lead bytes (bit b - 0xc0 for lead byte b) that a
  * text holds when the caseless pattern @src matches it through one of its
  * non-ASCII characters (outside escapes): each character's own, and those
- * of its other cases. Besides the simple upper, lower and title cases, a
- * few characters share a case with one in the blocks of lead bytes 0xe1
- * and 0xe2 (Cyrillic в and U+1C80, ß and U+1E9E, Ω and OHM SIGN): those
- * two are added for any cased letter. A character next
+ * of every character of its case set (char_leads(): not only its upper
+ * and lower case, but ß and U+1E9E, θ and ϑ, Cyrillic в and U+1C80). A character next
  * to a '-' may end a range ("[а-я]"): every character of the range counts
  * (all lead bytes for a range of more than 8192, or past 65,536 characters
  * in all). A character with an

@@ -473,6 +473,7 @@ test_prefilter_agrees_with_regex (void **state)
     "ς{2}",
     "ß{2}",
     "Ω{2}",
+    "θ{2}",
   };
   static const char *const diags[] = {
     "550 ящик заблокирован", "550 ЯЩИК ОТКЛЮЧЕН", "550 mailbox disabled",
@@ -488,7 +489,7 @@ test_prefilter_agrees_with_regex (void **state)
     "Over Quota", "quota exceeded", "quota",
     "ÉÉT", "éét", "eet", "",
     "СПИСОК СПАМ", "список спам", "ŸŸ", "ŸXX", "Σσ", "ẞẞ",
-    "Ωω", "couldn’t deliver", "",
+    "Ωω", "couldn’t deliver", "ϑϑ", "ΘΘ", "",
   };
   int bad = 0;
 
