@@ -200,6 +200,30 @@ merge (BcRecipient *dsn, BcRecipient *text)
     dsn->remote_mta = g_strdup (text->remote_mta);
 }
 
+/* diag_says_nothing - @r has no real diagnostic: none, a few characters,
+ * only the comment of its Status field (often just the RFC 3463 name of
+ * the code, "(other or undefined network or routing status)"), or only its
+ * own address (a text recipient list merged in, "<a@example.com>"). */
+static gboolean
+diag_says_nothing (const BcRecipient *r)
+{
+  const char *d = r->diagnostic;
+  gsize n;
+
+  if (!d || strlen (d) < 12 || d[0] == '(')
+    return TRUE;
+  while (*d == ' ' || *d == '<')
+    d++;
+  n = r->address ? strlen (r->address) : 0;
+  if (n && g_ascii_strncasecmp (d, r->address, n) == 0) {
+    d += n;
+    while (*d == ' ' || *d == '>' || *d == ':' || *d == ',' || *d == ';' || *d == '.')
+      d++;
+    return *d == '\0';
+  }
+  return FALSE;
+}
+
 /* unframe - the free-text recipients' diagnostics keep the servers' words
  * and the MTA's causes, not its framing; the host it names becomes the
  * remote MTA (diagnostic.c). */
@@ -449,8 +473,7 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
       else if ((!r->diagnostic || strlen (r->diagnostic) < 12) && scan.recipients->len == 1 &&
                dsn.recipients->len == 1)
         merge (r, g_ptr_array_index (scan.recipients, 0));
-      if ((!r->diagnostic || strlen (r->diagnostic) < 12) && dsn.recipients->len == 1 &&
-          m->ndr_len > 0) {
+      if (diag_says_nothing (r) && dsn.recipients->len == 1 && m->ndr_len > 0) {
         /* a lone DSN recipient with no real diagnostic: the NDR text is
          * the best there is */
         const char *b = m->body->str, *tr = _bc_body_find (m, "Transcript of session follows");
@@ -468,6 +491,17 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
     }
     report->recognizer = g_strdup (rec ? rec->name : "rfc3464");
   } else if (scan.recipients->len) {
+    if (scan.recipients->len == 1 && m->ndr_len > 0) {
+      /* one recipient read out of the text with nothing said about it (a
+       * delay notice that names the address on a line of its own, the
+       * cause in a "Reason:" paragraph the recognizer does not know): the
+       * NDR text is the best diagnostic there is */
+      BcRecipient *r = g_ptr_array_index (scan.recipients, 0);
+      if (!r->diagnostic || !*r->diagnostic) {
+        g_free (r->diagnostic);
+        r->diagnostic = _bc_squeeze (m->body->str, MIN (m->ndr_len, 1500));
+      }
+    }
     for (guint i = 0; i < scan.recipients->len; i++) {
       g_ptr_array_add (report->recipients, g_ptr_array_index (scan.recipients, i));
       scan.recipients->pdata[i] = NULL;

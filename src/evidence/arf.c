@@ -3,6 +3,9 @@
  * The complained-about recipient is Original-Rcpt-To, else
  * Removal-Recipient, else the To of the returned message. The report gives
  * one recipient whose reason the rules set from source "arf".
+ * A report whose feedback part is labelled text/plain (some generators
+ * send it so) is read from the free text, but only when the message says
+ * report-type=feedback-report and a line starts with "Feedback-Type:".
  */
 #include "bc-private.h"
 
@@ -52,15 +55,53 @@ all_fields (const char *block, const char *name, guint max)
   return out;
 }
 
+/* arf_in_text - the feedback fields of a feedback-report whose second part
+ * is not labelled message/feedback-report: from the line that starts with
+ * "Feedback-Type:" to the next blank line of the free text, newly
+ * allocated, or NULL. */
+static char *
+arf_in_text (const BcMime *m)
+{
+  GMimeObject *top = g_mime_message_get_mime_part (m->msg);
+  GMimeContentType *ct = top ? g_mime_object_get_content_type (top) : NULL;
+  const char *rt = ct ? g_mime_content_type_get_parameter (ct, "report-type") : NULL;
+  const char *p = m->body->str, *end = p + m->body->len;
+
+  if (!m->is_report || !rt || g_ascii_strcasecmp (rt, "feedback-report") != 0)
+    return NULL;
+  while (p < end) {
+    const char *nl = memchr (p, '\n', end - p);
+    if ((gsize) (end - p) > 14 && g_ascii_strncasecmp (p, "Feedback-Type:", 14) == 0) {
+      const char *e = p;
+      while (e < end) {
+        const char *n2 = memchr (e, '\n', end - e);
+        if (!n2 || n2 == e) {
+          e = n2 ? n2 : end;
+          break;
+        }
+        e = n2 + 1;
+      }
+      return g_strndup (p, e - p);
+    }
+    if (!nl)
+      break;
+    p = nl + 1;
+  }
+  return NULL;
+}
+
 gboolean
 _bc_arf_read (const BcMime *m, BcReport *report)
 {
-  char *type, *rcpt = NULL, *v;
+  char *type, *rcpt = NULL, *v, *found = NULL;
+  const char *arf = m->arf;
   BcRecipient *r;
 
-  if (!m->arf)
+  if (!arf)
+    arf = found = arf_in_text (m);
+  if (!arf)
     return FALSE;
-  type = _bc_field_get (m->arf, "Feedback-Type");
+  type = _bc_field_get (arf, "Feedback-Type");
   if (type) {
     char *low = g_ascii_strdown (type, strcspn (type, " \t;"));
     g_free (type);
@@ -68,11 +109,11 @@ _bc_arf_read (const BcMime *m, BcReport *report)
   }
   report->feedback_type = type;
 
-  v = _bc_field_get (m->arf, "Original-Rcpt-To");
+  v = _bc_field_get (arf, "Original-Rcpt-To");
   rcpt = first_address (v);
   g_free (v);
   if (!rcpt) {
-    v = _bc_field_get (m->arf, "Removal-Recipient");
+    v = _bc_field_get (arf, "Removal-Recipient");
     rcpt = first_address (v);
     g_free (v);
   }
@@ -83,12 +124,12 @@ _bc_arf_read (const BcMime *m, BcReport *report)
 
   {
     /* more complainants than one: a record for each after the first */
-    GPtrArray *more = all_fields (m->arf, "Original-Rcpt-To", m->limits->max_recipients);
+    GPtrArray *more = all_fields (arf, "Original-Rcpt-To", m->limits->max_recipients);
     for (guint i = 1; i < more->len; i++) {
       BcRecipient *x = _bc_recipient_new (BC_SOURCE_ARF);
       x->address = g_strdup (g_ptr_array_index (more, i));
       x->diagnostic = type ? g_strdup_printf ("feedback-type: %s", type) : NULL;
-      x->date = _bc_field_get (m->arf, "Arrival-Date");
+      x->date = _bc_field_get (arf, "Arrival-Date");
       g_ptr_array_add (report->recipients, x);
     }
     g_ptr_array_unref (more);
@@ -97,10 +138,11 @@ _bc_arf_read (const BcMime *m, BcReport *report)
   r->address = rcpt;
   r->diagnostic = type ? g_strdup_printf ("feedback-type: %s", type) : NULL;
   r->reply_code[0] = '\0';
-  r->date = _bc_field_get (m->arf, "Arrival-Date");
+  r->date = _bc_field_get (arf, "Arrival-Date");
   if (!r->date)
-    r->date = _bc_field_get (m->arf, "Received-Date");
-  report->reporting_mta = _bc_field_get (m->arf, "Reporting-MTA");
+    r->date = _bc_field_get (arf, "Received-Date");
+  report->reporting_mta = _bc_field_get (arf, "Reporting-MTA");
   g_ptr_array_insert (report->recipients, 0, r);
+  g_free (found);
   return TRUE;
 }

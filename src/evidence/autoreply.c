@@ -2,7 +2,7 @@
  *
  * A bounce comes from a mailer daemon or postmaster, or carries a DSN or an
  * X-Failed-Recipients header, or has an NDR subject. An auto-reply says so
- * in Auto-Submitted, X-Autoreply, X-Autorespond or Precedence, or has one of
+ * in Auto-Submitted, X-Autoreply, X-Autorespond, X-Apple-Action or Precedence, or has one of
  * the usual out-of-office subjects, and is not a bounce. A bounce also
  * carries "Auto-Submitted: auto-replied", so the bounce test comes first.
  * An NDR subject alone does not make a bounce of mail an ordinary sender
@@ -505,6 +505,9 @@ _bc_autoreply_detect (const BcMime *m)
       _bc_mime_header (m, "X-Autoresponder") || _bc_mime_header (m, "X-Vacation"))
     return TRUE;
   if (_bc_header_contains (m, "Precedence", "auto_reply"))
+    return TRUE;
+  /* iCloud Mail's vacation responder marks its replies so */
+  if (_bc_header_contains (m, "X-Apple-Action", "vacation"))
     return TRUE;
   as = _bc_mime_header (m, "Auto-Submitted");
   if (as && _bc_strcasestr (as, "auto-replied"))

@@ -99,8 +99,20 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
     g_free (decoded);
     if (!addr)
       return;
-    if (!final && !orig) {                  /* X-Actual-Recipient: a hint only */
-      g_free (addr);
+    if (!final && !orig) {
+      /* X-Actual-Recipient (Sendmail, after alias expansion): a hint
+       * only, unless the block has no address yet ("Final-Recipient:
+       * LOCAL; user" names none); then it stands in as the
+       * Original-Recipient would, and reports that address */
+      if (!r && out->recipients->len < max_rcpts) {
+        r = _bc_recipient_new (BC_SOURCE_DSN);
+        g_ptr_array_add (out->recipients, r);
+        *cur = r;
+      }
+      if (r && !r->address && !r->original_recipient)
+        r->original_recipient = addr;
+      else
+        g_free (addr);
       return;
     }
     if (!r || (final && r->address) || (orig && r->original_recipient)) {
