@@ -210,7 +210,7 @@ diag_says_nothing (const BcRecipient *r)
   const char *d = r->diagnostic;
   gsize n;
 
-  if (!d || strlen (d) < 12 || d[0] == '(')
+  if (!d || (n = strlen (d)) < 12 || (d[0] == '(' && d[n - 1] == ')' && !memchr (d + 1, '(', n - 2)))
     return TRUE;
   while (*d == ' ' || *d == '<')
     d++;
