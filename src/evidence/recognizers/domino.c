@@ -6,9 +6,9 @@
  * older Notes layout puts the cause above the address under "-------
  * Failure Reasons --------" (Subject "Undeliverable message"). A server
  * set to another language prints the same layout with its labels
- * translated; the German, French and Spanish ones are known here, and such
- * a notice is claimed only when it has both labels of one language. Other
- * languages fall to the generic scanner.
+ * translated; the German, French, Spanish, Italian and Portuguese ones are
+ * known here, and such a notice is claimed only when it has both labels of
+ * one language. Other languages fall to the generic scanner.
  */
 #include "recognizers.h"
 
@@ -21,14 +21,17 @@ static const char *const from[] = { "@", NULL };
 static const char *const subjects[] = { "DELIVERY FAILURE:", "DELIVERY_FAILURE:", NULL };
 
 /* the localized "was not delivered to:" and "because:" labels, in pairs:
- * phrases[2 * i] and phrases[2 * i + 1] are of one language (de, fr, es) */
+ * phrases[2 * i] and phrases[2 * i + 1] are of one language (de, fr, es,
+ * it, pt) */
 static const char *const phrases[] = {
   "wurde nicht zugestellt an:", "weil:",
   "n'a pas été remis à", "parce que",
   "no se ha entregado a:", "porque:",
+  "non è stato consegnato a:", "perché:",
+  "não foi entregue a:", "porque:",
   NULL
 };
-#define N_LANGS 3
+#define N_LANGS 5
 
 static const BcRecSpec spec = { .headers = headers, .body = body, .from = from,
                                 .subjects = subjects, .phrases = phrases };

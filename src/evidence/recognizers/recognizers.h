@@ -100,5 +100,8 @@ G_GNUC_INTERNAL void _bc_scan_listed (BcScan *s);
 /* adds each address of X-Failed-Recipients (at most 16) with @diag */
 G_GNUC_INTERNAL void _bc_scan_failed_header (BcScan *s, const char *diag);
 G_GNUC_INTERNAL void _bc_scan_labelled (BcScan *s, const char *label, const char *diag);
+/* exchange.c: the remote server's own specific status inside Exchange's
+ * "#5.0.0 smtp;550 5.7.1 ..." wrapping, also read by exchange2003.c */
+G_GNUC_INTERNAL gboolean _bc_exchange_remote_status (const char *diag, char out[16]);
 
 #endif
