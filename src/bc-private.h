@@ -64,6 +64,7 @@ G_GNUC_INTERNAL gboolean _bc_status_valid (const char *s, gsize len);
 G_GNUC_INTERNAL gboolean _bc_find_status (const char *text, char out[16]);
 G_GNUC_INTERNAL gboolean _bc_find_reply (const char *text, char out[4]);
 G_GNUC_INTERNAL void _bc_recipient_fill_codes (BcRecipient *r);
+G_GNUC_INTERNAL void _bc_recipient_remote_status (BcRecipient *r);
 G_GNUC_INTERNAL gboolean _bc_status_is_generic (const char *status);
 
 /* dsn.c */

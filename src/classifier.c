@@ -646,6 +646,7 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
       _bc_decide_permanent (r, match.reason, match.permanent);
       r->rule = g_strdup (match.origin);
       r->evidence = match.evidence;
+      _bc_recipient_remote_status (r);
     } else {
       _bc_decide (r, "undefined");
       if (g_get_monotonic_time () > deadline) {

@@ -180,6 +180,30 @@ _bc_find_reply (const char *text, char out[4])
   return TRUE;
 }
 
+/* remote_status - the enhanced status a remote server gave with its reply
+ * in @text ("550 5.2.2 Over quota", "550-'5.7.1 ...", "450 4.7.1 <host>:"):
+ * the first status right after a reply code of the same class. */
+static gboolean
+remote_status (const char *text, char out[16])
+{
+  for (const char *p = text; *p; p++) {
+    const char *q;
+    gsize n;
+    if ((*p != '4' && *p != '5') || !g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]) ||
+        (p[3] != ' ' && p[3] != '-') || !boundary_before (text, p))
+      continue;
+    q = p + 4;
+    for (guint k = 0; k < 2 && (*q == '\'' || *q == '(' || *q == '#'); k++)
+      q++;
+    if (*q == p[0] && (n = status_at (q)) > 0 && n < 16) {
+      memcpy (out, q, n);
+      out[n] = '\0';
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 /* _bc_recipient_fill_codes - complete the codes of @r from its diagnostic:
  * a missing status or reply is read from the text, and a generic DSN status
  * (x.0.0) gives way to a specific code of the same class in the text. */
@@ -196,4 +220,20 @@ _bc_recipient_fill_codes (BcRecipient *r)
     if (r->status[0] == '\0' || (st[0] == r->status[0] && !_bc_status_is_generic (st)))
       g_strlcpy (r->status, st, sizeof r->status);
   }
+}
+
+/* _bc_recipient_remote_status - once @r is decided: when the remote
+ * server's reply in the diagnostic carries its own status of the same
+ * class, specific (not x.0.0) and other than the reporting MTA's, that is
+ * the status reported ("550 5.2.2 Over quota" under a DSN's 5.1.1, "<421
+ * 4.4.2 Connection timed out>" under 4.4.7). The rules have read the
+ * reporting MTA's status, which they were written for. */
+void
+_bc_recipient_remote_status (BcRecipient *r)
+{
+  char st[16];
+
+  if (r->diagnostic && r->status[0] && remote_status (r->diagnostic, st) &&
+      st[0] == r->status[0] && !_bc_status_is_generic (st) && strcmp (st, r->status) != 0)
+    g_strlcpy (r->status, st, sizeof r->status);
 }

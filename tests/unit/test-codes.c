@@ -173,6 +173,37 @@ test_fill_codes (void **state)
 }
 
 static void
+test_remote_status (void **state)
+{
+  static const struct {
+    const char *status, *diagnostic, *want;
+  } cases[] = {
+    /* the remote server's own code beats the reporting MTA's */
+    { "5.1.1", "smtp; 552 5.2.2 Over quota", "5.2.2" },
+    { "5.1.0", "Unknown address error 550-'5.7.1 <a@example.com>... Access denied'", "5.7.1" },
+    { "4.4.7", "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>", "4.4.2" },
+    { "4.4.7", "450 4.7.1 Client host rejected", "4.7.1" },
+    /* not a generic one, not one of another class, not one without a reply */
+    { "4.5.0", "421 4.0.0 try later", "4.5.0" },
+    { "5.1.1", "421 4.2.2 full", "5.1.1" },
+    { "5.1.1", "user unknown (5.2.2 said elsewhere)", "5.1.1" },
+    { "5.1.1", "550 #5.1.1 RESOLVER.ADR.RecipNotFound", "5.1.1" },
+    { "", "550 5.1.1 user unknown", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    BcRecipient *r = _bc_recipient_new (BC_SOURCE_DSN);
+    g_strlcpy (r->status, cases[i].status, sizeof r->status);
+    r->diagnostic = g_strdup (cases[i].diagnostic);
+    _bc_recipient_remote_status (r);
+    if (strcmp (r->status, cases[i].want) != 0)
+      fail_msg ("'%s' under %s: got %s, want %s", cases[i].diagnostic, cases[i].status, r->status,
+                cases[i].want);
+    _bc_recipient_free (r);
+  }
+}
+
+static void
 test_fill_codes_generic_status (void **state)
 {
   BcRecipient *r = _bc_recipient_new (BC_SOURCE_DSN);
@@ -222,6 +253,7 @@ main (void)
     cmocka_unit_test (test_reply_not_in_ip_date_number),
     cmocka_unit_test (test_reply_prefers_code_with_status),
     cmocka_unit_test (test_fill_codes),
+    cmocka_unit_test (test_remote_status),
     cmocka_unit_test (test_fill_codes_generic_status),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
