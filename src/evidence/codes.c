@@ -1,9 +1,11 @@
 /* codes.c - find SMTP reply codes and RFC 3463 enhanced status codes.
  *
- * An enhanced code is class.subject.detail with class 2, 4 or 5 and up to
- * three digits in each other part; a reply code is three digits, the first
- * 2, 4 or 5 and the second 0 to 5. Neither may be part of a longer number
- * or of a dotted quad. Allocates nothing.
+ * An enhanced code is class.subject.detail with class 2, 4 or 5, a subject
+ * of 0 to 7 (the only ones RFC 3463 and its registry define: Yahoo's
+ * "[#4.16.1]" and "- 4.16.50" are its own trace numbers, "Exim 4.98.1" a
+ * version) and up to three digits of detail; a reply code is three
+ * digits, the first 2, 4 or 5 and the second 0 to 5. Neither may be part
+ * of a longer number or of a dotted quad. Allocates nothing.
  */
 #include "bc-private.h"
 
@@ -31,6 +33,8 @@ status_at (const char *s)
   a = digits (s + 2, 3);
   if (a == 0 || a > 3 || s[2 + a] != '.')
     return 0;
+  if (a > 1 || s[2] > '7')
+    return 0;                               /* no such subject */
   b = digits (s + 3 + a, 3);
   if (b == 0 || b > 3)
     return 0;

@@ -58,6 +58,10 @@ test_status_not_in_ip_date_number (void **state)
   check_status ("on 2024-5.1.1", NULL);
   check_status ("code 5.1.1234", NULL);
   check_status ("code 5.1234.1", NULL);
+  check_status ("Please try again later [#4.16.1].", NULL);
+  check_status ("temporarily deferred - 4.16.50. Please refer", NULL);
+  check_status ("(Exim 4.98.1)", NULL);
+  check_status ("code 5.8.1", NULL);
   check_status ("3.1.1 is no class", NULL);
   check_status ("5.1 is too short", NULL);
   check_status ("5..1 and 5.1. and .5.1.1", NULL);
