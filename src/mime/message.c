@@ -187,7 +187,7 @@ fold_ascii_copy (char *dst, const char *src, gsize n)
 }
 
 /* is_iso2022 - 7-bit text with ISO-2022-JP escapes (ESC $ B, ESC $ @,
- * ESC ( J). */
+ * ESC ( J, and ESC ( I for half-width katakana). */
 static gboolean
 is_iso2022 (const char *data, gsize len)
 {
@@ -198,7 +198,7 @@ is_iso2022 (const char *data, gsize len)
       return FALSE;
     if (data[i] == 0x1b && i + 2 < len &&
         ((data[i + 1] == '$' && (data[i + 2] == 'B' || data[i + 2] == '@')) ||
-         (data[i + 1] == '(' && data[i + 2] == 'J')))
+         (data[i + 1] == '(' && (data[i + 2] == 'J' || data[i + 2] == 'I'))))
       esc = TRUE;
   }
   return esc;
@@ -231,11 +231,14 @@ looks_latin (const char *data, gsize len)
   return high > 0 && high < alpha;
 }
 
+static gboolean koi8u_letters (const char *data, gsize len);
+
 /* looks_cyrillic - undeclared 8-bit text that reads as KOI8-R or
  * windows-1251: nearly all 8-bit bytes are letters 0xC0-0xFF, where the CJK
  * double-byte charsets put many bytes in 0x80-0xBF. Russian text is mostly
  * lower case, which KOI8-R puts in 0xC0-0xDF and windows-1251 in
- * 0xE0-0xFF. Returns the charset name or NULL. */
+ * 0xE0-0xFF; KOI8 text with Ukrainian letters is KOI8-U. Returns the
+ * charset name or NULL. */
 static const char *
 looks_cyrillic (const char *data, gsize len)
 {
@@ -246,6 +249,13 @@ looks_cyrillic (const char *data, gsize len)
     if (c < 0x80)
       continue;
     high++;
+    /* Ukrainian and Belarusian letters (і ї є ґ ў) lie below 0xC0 in both
+     * charsets: inside a word of Cyrillic letters they count as letters */
+    if (c < 0xc0 && strchr ("\xa1\xa2\xa4\xa5\xa6\xa7\xaa\xad\xaf\xb2\xb3\xb4\xb6\xb7\xba\xbd\xbf", c) &&
+        ((i > 0 && (guchar) data[i - 1] >= 0xc0) || (i + 1 < len && (guchar) data[i + 1] >= 0xc0))) {
+      letters++;
+      continue;
+    }
     if (c >= 0xc0) {
       letters++;
       if (c < 0xe0)
@@ -254,13 +264,173 @@ looks_cyrillic (const char *data, gsize len)
   }
   if (high < 4 || letters * 20 < high * 19)
     return NULL;
-  return low_half * 2 > letters ? "KOI8-R" : "WINDOWS-1251";
+  if (low_half * 2 <= letters)
+    return "WINDOWS-1251";
+  return koi8u_letters (data, len) ? "KOI8-U" : "KOI8-R";
 }
+
+/* superset_of - the charset that Windows and most CJK mail software really
+ * write under a declared CJK or Cyrillic name: Shift_JIS text carries NEC
+ * and IBM characters (①, ㈱) that only CP932 has, "gb2312" text carries GBK
+ * characters, "euc-kr" text the extra syllables of CP949 (UHC), "big5"
+ * text the CP950 additions.
+ * NULL when @iconv_name has no wider relative. Tried only after the
+ * declared charset failed, so a text it decodes keeps its reading. */
+static const char *
+superset_of (const char *iconv_name)
+{
+  static const struct { const char *name; const char *wider; } map[] = {
+    { "shift_jis", "CP932" }, { "shift-jis", "CP932" }, { "sjis", "CP932" },
+    { "x-sjis", "CP932" }, { "ms_kanji", "CP932" }, { "csshiftjis", "CP932" },
+    { "euc-jp", "EUC-JP-MS" }, { "eucjp", "EUC-JP-MS" }, { "x-euc-jp", "EUC-JP-MS" },
+    { "gb2312", "GB18030" }, { "gbk", "GB18030" }, { "euc-cn", "GB18030" },
+    { "x-gbk", "GB18030" }, { "cp936", "GB18030" }, { "csgb2312", "GB18030" },
+    { "euc-kr", "CP949" }, { "euckr", "CP949" }, { "ks_c_5601-1987", "CP949" },
+    { "ksc5601", "CP949" }, { "ks_c_5601", "CP949" },
+    { "big5", "CP950" }, { "big-5", "CP950" }, { "x-big5", "CP950" }, { "cn-big5", "CP950" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_ascii_strcasecmp (iconv_name, map[i].name) == 0)
+      return map[i].wider;
+  return NULL;
+}
+
+/* koi8u_letters - KOI8-R text that holds Ukrainian letters: KOI8-U puts
+ * і ї є ґ (and their capitals) where KOI8-R has box-drawing characters, and
+ * mailers label KOI8-U text "koi8-r". A byte of those eight next to a
+ * Cyrillic letter (0xC0 and up) is a letter, never a box line. */
+static gboolean
+koi8u_letters (const char *data, gsize len)
+{
+  for (gsize i = 0; i < len; i++) {
+    guchar c = data[i];
+    if ((c == 0xa4 || c == 0xa6 || c == 0xa7 || c == 0xad || c == 0xb4 || c == 0xb6 ||
+         c == 0xb7 || c == 0xbd) &&
+        ((i > 0 && (guchar) data[i - 1] >= 0xc0) || (i + 1 < len && (guchar) data[i + 1] >= 0xc0)))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* convert_all - @data in @charset to UTF-8, or NULL unless every byte
+ * converted */
+static char *
+convert_all (const char *data, gsize len, const char *charset)
+{
+  gsize r = 0, w = 0;
+  char *out;
+
+  charset_pin (charset);
+  out = g_convert (data, len, "UTF-8", charset, &r, &w, NULL);
+  if (out && r == len)
+    return out;
+  g_free (out);
+  return NULL;
+}
+
+/* script_share - of the non-ASCII characters of UTF-8 @s, how many (in
+ * percent) are kana (@what 'j'), Hangul syllables ('k') or CJK ideographs
+ * and CJK punctuation ('c'); *@n receives the count of non-ASCII ones. */
+static guint
+script_share (const char *s, char what, gsize *n)
+{
+  gsize all = 0, hit = 0;
+
+  for (const char *p = s; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (c < 0x80)
+      continue;
+    all++;
+    if (what == 'j' ? (c >= 0x3040 && c <= 0x30ff)
+        : what == 'k' ? (c >= 0xac00 && c <= 0xd7a3)
+        : ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef)))
+      hit++;
+  }
+  *n = all;
+  return all ? (guint) (hit * 100 / all) : 0;
+}
+
+/* looks_cjk - undeclared 8-bit text in a CJK double-byte charset, decoded
+ * by the charset whose reading looks like the language: Japanese text is
+ * full of kana (CP932, then EUC-JP), Korean text nearly all Hangul
+ * syllables (CP949), and Big5 alone puts trail bytes 0x40-0x7E after lead
+ * bytes of 0xA1 and up without ever using the leads 0x81-0xA0 that
+ * Shift_JIS and GBK need. NULL when none fits (the GMime fallbacks decide);
+ * otherwise newly allocated UTF-8. */
+static char *
+looks_cjk (const char *data, gsize len)
+{
+  gsize n, low_trail = 0, low_lead = 0;
+  char *out;
+
+  if ((out = convert_all (data, len, "CP932"))) {
+    if (script_share (out, 'j', &n) >= 10 && n >= 4)
+      return out;
+    g_free (out);
+  }
+  if ((out = convert_all (data, len, "EUC-JP"))) {
+    if (script_share (out, 'j', &n) >= 10 && n >= 4)
+      return out;
+    g_free (out);
+  }
+  if ((out = convert_all (data, len, "CP949"))) {
+    if (script_share (out, 'k', &n) >= 85 && n >= 4)
+      return out;
+    g_free (out);
+  }
+  for (gsize i = 0; i + 1 < len; i++) {
+    guchar c = data[i], d = data[i + 1];
+    if (c < 0x80)
+      continue;
+    if (c <= 0xa0)
+      low_lead++;
+    else if (d >= 0x40 && d <= 0x7e)
+      low_trail++;
+    i++;                          /* the pair's trail byte */
+  }
+  if (low_trail && !low_lead && (out = convert_all (data, len, "CP950"))) {
+    if (script_share (out, 'c', &n) >= 85)
+      return out;
+    g_free (out);
+  }
+  return NULL;
+}
+
+/* fold_halfwidth_kana - @s (UTF-8, taken) with half-width katakana
+ * (U+FF61-U+FF9F, which Japanese carriers and Shift_JIS mailers write:
+ * "ﾒｰﾙﾎﾞｯｸｽ") made the full-width kana every rule is written in, by NFKC.
+ * Text without them is returned as it is, untouched. */
+static char *
+fold_halfwidth_kana (char *s)
+{
+  gboolean any = FALSE;
+  char *n;
+
+  /* strchr() is the fast way over the (mostly ASCII) text */
+  for (const char *c = strchr (s, '\xef'); c && !any; c = strchr (c + 1, '\xef')) {
+    const guchar *p = (const guchar *) c;
+    any = (p[1] == 0xbd && p[2] >= 0xa1 && p[2] <= 0xbf) ||
+          (p[1] == 0xbe && p[2] >= 0x80 && p[2] <= 0x9f);
+  }
+  if (!any || !(n = g_utf8_normalize (s, -1, G_NORMALIZE_NFKC)))
+    return s;
+  g_free (s);
+  return n;
+}
+
+static char *text_decode (const char *data, gsize len, const char *charset);
 
 /* _bc_text_decode - bytes in @charset (or an unknown one) to valid UTF-8.
  * Never fails: undecodable bytes become U+FFFD. */
 char *
 _bc_text_decode (const char *data, gsize len, const char *charset)
+{
+  char *out = text_decode (data, len, charset);
+  return out ? fold_halfwidth_kana (out) : NULL;
+}
+
+static char *
+text_decode (const char *data, gsize len, const char *charset)
 {
   char *out = NULL;
   const char *cyr = NULL;
@@ -273,17 +443,26 @@ _bc_text_decode (const char *data, gsize len, const char *charset)
       if (g_utf8_validate (data, len, NULL))
         return g_strndup (data, len);
     } else {
-      gsize r = 0, w = 0;
-      charset_pin (name);
-      out = g_convert (data, len, "UTF-8", name, &r, &w, NULL);
-      if (out && r == len)
+      const char *wider;
+      /* glibc's ISO-2022-JP passes ESC ( I (half-width katakana) through
+       * as text instead of failing: such text goes to ISO-2022-JP-3 */
+      if (g_ascii_strcasecmp (name, "iso-2022-jp") == 0 && _bc_memmem (data, len, "\x1b(I", 3) &&
+          (out = convert_all (data, len, "ISO-2022-JP-3")))
         return out;
-      g_clear_pointer (&out, g_free);
+      if (g_ascii_strcasecmp (name, "koi8-r") == 0 && koi8u_letters (data, len) &&
+          (out = convert_all (data, len, "KOI8-U")))
+        return out;
+      if ((out = convert_all (data, len, name)))
+        return out;
+      if ((wider = superset_of (name)) && (out = convert_all (data, len, wider)))
+        return out;
     }
   }
   if (is_iso2022 (data, len)) {
     /* 7-bit ISO-2022-JP, often undeclared or labelled us-ascii */
     gsize r = 0, w = 0;
+    if (_bc_memmem (data, len, "\x1b(I", 3) && (out = convert_all (data, len, "ISO-2022-JP-3")))
+      return out;
     out = g_convert (data, len, "UTF-8", "ISO-2022-JP", &r, &w, NULL);
     if (out && r == len)
       return out;
@@ -299,6 +478,8 @@ _bc_text_decode (const char *data, gsize len, const char *charset)
       return out;
     g_clear_pointer (&out, g_free);
   }
+  if ((out = looks_cjk (data, len)))
+    return out;
   out = g_mime_utils_decode_8bit (_bc_parser_options (), data, len);
   if (out && !g_utf8_validate (out, -1, NULL)) {
     char *v = g_utf8_make_valid (out, -1);

@@ -149,6 +149,61 @@ test_text_decode (void **state)
   g_free (latin);
 }
 
+/* a text in @charset, from UTF-8 @utf8, decoded as labelled @label (NULL:
+ * unlabelled) must give @utf8 back (@want when it differs) */
+static void
+roundtrip (const char *utf8, const char *charset, const char *label, const char *want)
+{
+  gsize n = 0;
+  char *bytes = g_convert (utf8, -1, charset, "UTF-8", NULL, &n, NULL);
+  char *out;
+
+  assert_non_null (bytes);
+  out = _bc_text_decode (bytes, n, label);
+  assert_string_equal (out, want ? want : utf8);
+  g_free (out);
+  g_free (bytes);
+}
+
+static void
+test_cjk_supersets (void **state)
+{
+  /* NEC circled digits exist in CP932 only: a "shift_jis" or "x-sjis"
+   * label must not turn them into U+FFFD or another charset's reading */
+  roundtrip ("\xe2\x91\xa0 \xe5\xae\x9b\xe5\x85\x88\xe3\x81\x8c\xe5\xad\x98\xe5\x9c\xa8\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+             "CP932", "shift_jis", NULL);
+  roundtrip ("\xe2\x91\xa0 \xe5\xae\x9b\xe5\x85\x88\xe3\x81\x8c\xe5\xad\x98\xe5\x9c\xa8\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93",
+             "CP932", "x-sjis", NULL);
+  /* GBK characters under a gb2312 label: 喆 is not in GB2312 */
+  roundtrip ("\xe5\x96\x86\xe8\xaf\x9a \xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xba\xe9\x82\xae\xe7\xae\xb1\xe5\xb7\xb2\xe6\xbb\xa1",
+             "GBK", "gb2312", NULL);
+  /* unlabelled EUC-KR is read as Korean, not as EUC-JP kanji */
+  roundtrip ("\xeb\xb0\x9b\xeb\x8a\x94 \xec\x82\xac\xeb\x9e\x8c\xec\x9d\x98 \xeb\xa9\x94\xec\x9d\xbc \xec\xa3\xbc\xec\x86\x8c\xea\xb0\x80 "
+             "\xec\xa1\xb4\xec\x9e\xac\xed\x95\x98\xec\xa7\x80 \xec\x95\x8a\xec\x8a\xb5\xeb\x8b\x88\xeb\x8b\xa4.", "EUC-KR", NULL, NULL);
+  /* unlabelled Big5 (low trail bytes, no Shift_JIS lead bytes) */
+  roundtrip ("\xe6\x94\xb6\xe4\xbb\xb6\xe8\x80\x85\xe7\x9a\x84\xe4\xbf\xa1\xe7\xae\xb1\xe5\xb7\xb2\xe6\xbb\xbf\xe3\x80\x82",
+             "BIG5", NULL, NULL);
+  /* Ukrainian: KOI8-U under a koi8-r label, and unlabelled windows-1251
+   * and KOI8-U (і ї є lie below 0xC0 in both) */
+  roundtrip ("\xd0\xba\xd0\xbe\xd1\x80\xd0\xb8\xd1\x81\xd1\x82\xd1\x83\xd0\xb2\xd0\xb0\xd1\x87\xd0\xb0 \xd0\xbd\xd0\xb5 "
+             "\xd1\x96\xd1\x81\xd0\xbd\xd1\x83\xd1\x94", "KOI8-U", "koi8-r", NULL);
+  roundtrip ("\xd1\x82\xd0\xb0\xd0\xba\xd0\xbe\xd1\x97 \xd1\x81\xd0\xba\xd1\x80\xd0\xb8\xd0\xbd\xd1\x8c\xd0\xba\xd0\xb8 "
+             "\xd0\xbd\xd0\xb5 \xd1\x96\xd1\x81\xd0\xbd\xd1\x83\xd1\x94", "WINDOWS-1251", NULL, NULL);
+  roundtrip ("\xd1\x82\xd0\xb0\xd0\xba\xd0\xbe\xd1\x97 \xd1\x81\xd0\xba\xd1\x80\xd0\xb8\xd0\xbd\xd1\x8c\xd0\xba\xd0\xb8 "
+             "\xd0\xbd\xd0\xb5 \xd1\x96\xd1\x81\xd0\xbd\xd1\x83\xd1\x94", "KOI8-U", NULL, NULL);
+  /* ISO-2022-JP with half-width katakana (ESC ( I): glibc's ISO-2022-JP
+   * passes the escape through; the kana come out full-width */
+  {
+    const char jis[] = "\x1b(IR0Y\x1b(B ok";
+    char *out = _bc_text_decode (jis, sizeof jis - 1, "iso-2022-jp");
+    assert_string_equal (out, "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab ok");   /* メール ok */
+    g_free (out);
+    out = _bc_text_decode (jis, sizeof jis - 1, NULL);
+    assert_string_equal (out, "\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab ok");
+    g_free (out);
+  }
+}
+
 static void
 test_quoted_printable (void **state)
 {
@@ -427,6 +482,7 @@ main (void)
     cmocka_unit_test (test_undeclared_latin1),
     cmocka_unit_test (test_wrong_charset_is_valid_utf8),
     cmocka_unit_test (test_text_decode),
+    cmocka_unit_test (test_cjk_supersets),
     cmocka_unit_test (test_quoted_printable),
     cmocka_unit_test (test_base64),
     cmocka_unit_test (test_html_only),
