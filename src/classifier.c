@@ -241,6 +241,111 @@ unframe (GPtrArray *rcpts)
   }
 }
 
+/* in_header_text - does @addr occur in the @len bytes of header text (or
+ * message text) at @text, outside a To, Cc or Bcc field when
+ * @skip_addressees? The returned message's addressees are the failed
+ * recipients too; its Return-Path, From, Sender and trace fields are not. */
+static gboolean
+in_header_text (const char *text, gsize len, const char *addr, gboolean skip_addressees)
+{
+  const char *e = text + len, *f;
+
+  for (f = text; f < e && (f = _bc_strcasestr_len (f, e - f, addr)) != NULL; f += strlen (addr)) {
+    const char *ls = f;
+    for (;;) {
+      while (ls > text && ls[-1] != '\n')
+        ls--;
+      if (ls == text || (*ls != ' ' && *ls != '\t'))
+        break;
+      ls--;                       /* a folded line: back to its field */
+    }
+    if (!(skip_addressees && (_bc_has_prefix_ci (ls, "to:") || _bc_has_prefix_ci (ls, "cc:") ||
+                              _bc_has_prefix_ci (ls, "bcc:"))))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* in_headers - does a header of @obj (nullable) hold @addr (see
+ * in_header_text())? */
+static gboolean
+in_headers (GMimeObject *obj, const char *addr, gboolean skip_addressees)
+{
+  char *h;
+  gboolean hit;
+
+  if (!obj)
+    return FALSE;
+  h = g_mime_header_list_to_string (g_mime_object_get_header_list (obj), NULL);
+  hit = h && in_header_text (h, strlen (h), addr, skip_addressees);
+  g_free (h);
+  return hit;
+}
+
+/* quoted_somewhere - is @addr written where it names no failed recipient:
+ * a header of the bounce (its To, Delivered-To, X-Original-To, ...), a
+ * header of the returned message or of its inline copy other than To and
+ * Cc, the body of an inline copy, another recipient's diagnostic ("550
+ * 5.7.1 <sender@x>... Access denied"), or a header or trace line of the
+ * report text ("To: a@b", "Received: ... for <a@b>")? Reads at most 64 KiB
+ * of the report text and of an inline copy. */
+static gboolean
+quoted_somewhere (const BcMime *m, const BcReport *report, const char *addr)
+{
+  const char *b = m->body->str, *e = b + MIN (m->ndr_len, (gsize) 64 * 1024), *f;
+
+  if (g_ascii_strcasecmp (addr, m->from_addr) == 0 ||
+      in_headers (GMIME_OBJECT (m->msg), addr, FALSE) || in_headers (m->orig, addr, TRUE) ||
+      (m->orig_text && in_header_text (m->orig_text, strlen (m->orig_text), addr, TRUE)) ||
+      (report->original.from && _bc_strcasestr (report->original.from, addr)))
+    return TRUE;
+  if (m->ndr_len < m->body->len &&
+      in_header_text (b + m->ndr_len, MIN (m->body->len - m->ndr_len, (gsize) 64 * 1024), addr,
+                      TRUE))
+    return TRUE;
+  for (guint i = 0; i < report->recipients->len; i++) {
+    const BcRecipient *r = g_ptr_array_index (report->recipients, i);
+    if (r->diagnostic && _bc_strcasestr (r->diagnostic, addr))
+      return TRUE;
+  }
+  for (f = b; f < e && (f = _bc_strcasestr_len (f, e - f, addr)) != NULL; f += strlen (addr)) {
+    const char *ls = f;
+    while (ls > b && ls[-1] != '\n')
+      ls--;
+    if (ls < f && (ls[0] == ' ' || ls[0] == '\t' || ls[0] == '>') &&
+        _bc_strcasestr_len (ls, f - ls, "for "))
+      return TRUE;                  /* a folded Received line */
+    while (ls < f && (*ls == ' ' || *ls == '\t' || *ls == '>'))
+      ls++;
+    {
+      const char *c = memchr (ls, ':', f - ls);
+      gboolean word = c && c > ls;
+      for (const char *q = ls; word && q < c; q++)
+        word = g_ascii_isalnum (*q) || *q == '-';
+      /* "To: a@b", "Received: ... for <a@b>", "Reply-To: ..."; not the
+       * labels a report writes before a recipient */
+      if (word && !_bc_has_prefix_ci (ls, "recipient") && !_bc_has_prefix_ci (ls, "rcpt") &&
+          !_bc_has_prefix_ci (ls, "address") && !_bc_has_prefix_ci (ls, "final-recipient") &&
+          !_bc_has_prefix_ci (ls, "original-recipient"))
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* own_error - does @d state a refusal or deferral of its own: a 4.x.x or
+ * 5.x.x status or a 4xx or 5xx reply code? */
+static gboolean
+own_error (const char *d)
+{
+  char st[16], rc[4];
+
+  if (!d)
+    return FALSE;
+  return (_bc_find_status (d, st) && (st[0] == '4' || st[0] == '5')) ||
+         (_bc_find_reply (d, rc) && (rc[0] == '4' || rc[0] == '5'));
+}
+
 /* sender_as_recipient - a DSN whose one Final-Recipient is the bounce's
  * own addressee (the original sender), while the text names one other
  * address and the DSN's diagnostic names it too ("550 5.1.1 <b@x>:
@@ -460,6 +565,8 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
   }
 
   if (dsn.recipients && dsn.recipients->len) {
+    gboolean *used = g_new0 (gboolean, scan.recipients->len + 1);
+    guint matched = 0, named = 0;  /* DSN recipients the text lists, with an address */
     if (dsn.recipients->len == 1 && scan.recipients->len == 1)
       sender_as_recipient (m, g_ptr_array_index (dsn.recipients, 0),
                            g_ptr_array_index (scan.recipients, 0));
@@ -468,11 +575,18 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
       BcRecipient *t;
       if (!r->address)
         continue;
-      if ((t = find_by_address (scan.recipients, r)))
+      named++;
+      if ((t = find_by_address (scan.recipients, r))) {
         merge (r, t);
-      else if ((!r->diagnostic || strlen (r->diagnostic) < 12) && scan.recipients->len == 1 &&
-               dsn.recipients->len == 1)
+        matched++;
+        for (guint j = 0; j < scan.recipients->len; j++)
+          if (g_ptr_array_index (scan.recipients, j) == t)
+            used[j] = TRUE;
+      } else if ((!r->diagnostic || strlen (r->diagnostic) < 12) && scan.recipients->len == 1 &&
+                 dsn.recipients->len == 1) {
         merge (r, g_ptr_array_index (scan.recipients, 0));
+        used[0] = TRUE;
+      }
       if (diag_says_nothing (r) && dsn.recipients->len == 1 && m->ndr_len > 0) {
         /* a lone DSN recipient with no real diagnostic: the NDR text is
          * the best there is */
@@ -489,6 +603,34 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
       g_ptr_array_add (report->recipients, r);
       dsn.recipients->pdata[i] = NULL;
     }
+    /* the text lists every one of the DSN's recipients and another one
+     * with its own 4xx/5xx error, written nowhere else (not a header, a
+     * trace line, another recipient's diagnostic, the returned message
+     * but for its To and Cc): the DSN left it out, it failed too. When a
+     * DSN recipient is missing from the text, the extra address may be it
+     * written otherwise, and nothing is added. At most 16 are added, out
+     * of at most 32 candidates looked up. */
+    for (guint j = 0, added = 0, tries = 0; matched > 0 && matched == named &&
+                                            j < scan.recipients->len && added < 16 && tries < 32;
+         j++) {
+      BcRecipient *t = g_ptr_array_index (scan.recipients, j);
+      gboolean dup = FALSE;
+      if (used[j] || !t->address || !own_error (t->diagnostic))
+        continue;
+      for (guint k = 0; k < report->recipients->len && !dup; k++) {
+        const BcRecipient *r = g_ptr_array_index (report->recipients, k);
+        dup = (r->address && g_ascii_strcasecmp (r->address, t->address) == 0) ||
+              (r->original_recipient && g_ascii_strcasecmp (r->original_recipient, t->address) == 0);
+      }
+      if (dup || report->recipients->len >= m->limits->max_recipients)
+        continue;
+      if (tries++, quoted_somewhere (m, report, t->address))
+        continue;
+      g_ptr_array_add (report->recipients, t);
+      scan.recipients->pdata[j] = NULL;
+      added++;
+    }
+    g_free (used);
     report->recognizer = g_strdup (rec ? rec->name : "rfc3464");
   } else if (scan.recipients->len) {
     if (scan.recipients->len == 1 && m->ndr_len > 0) {

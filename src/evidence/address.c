@@ -3,7 +3,10 @@
  * Bounces quote addresses every way there is: "rfc822; <a@b>", quotes,
  * comments, mailto:, trailing dots. Normalising strips all of that and
  * lower-cases the domain; anything that is still not local@domain is
- * rejected (NULL) rather than reported as a recipient.
+ * rejected (NULL) rather than reported as a recipient. A quoted local part
+ * ("kiji tora"@example.com, RFC 5321) is kept with its quotes, unless what
+ * they hold is a plain dot-atom; a quoted part with a control character,
+ * an unbalanced or stray quote, or more than 64 bytes is rejected.
  *
  * Found in running text, an address ends at white space or punctuation. In
  * Japanese, Chinese and Korean text there is no white space, and the
@@ -57,6 +60,79 @@ valid_domain (const char *d)
   return TRUE;
 }
 
+/* quoted_local - the length of the quoted local part that opens @s,
+ * closing quote included, when an '@' follows it ("kiji tora"@x: 11);
+ * 0 when @s does not open that way, -1 when the quoted part is garbage:
+ * RFC 5321 allows printable ASCII (and, RFC 6531, UTF-8) in it, '"' and
+ * '\\' only escaped, and at most 64 bytes for the whole local part. */
+static gssize
+quoted_local (const char *s)
+{
+  const char *p;
+
+  if (*s != '"')
+    return 0;
+  for (p = s + 1; *p && p - s < 64; p++) {
+    if (*p == '"')
+      break;
+    if (*p == '\\' && p[1])
+      p++;
+  }
+  if (*p != '"' || p[1] != '@')
+    return 0;
+  if (p == s + 1)
+    return -1;
+  for (const char *c = s + 1; c < p; c++)
+    if ((guchar) *c < 0x20 || *c == 0x7f)
+      return -1;
+  return p + 1 - s;
+}
+
+/* normalize_quoted - @s opens with the quoted local part of @qlen bytes
+ * (see quoted_local()); the address with its domain cleaned like any
+ * other. The quotes stay unless what they hold is a plain dot-atom
+ * ("kiji"@x is kiji@x). */
+static char *
+normalize_quoted (char *s, gssize qlen)
+{
+  char *dom = s + qlen + 1, *p;
+  gboolean atom = qlen > 2 && s[1] != '.' && s[qlen - 2] != '.';
+  gsize n;
+  char *out;
+
+  while ((p = strchr (dom, '(')) != NULL) {
+    char *q = strchr (p, ')');
+    if (!q) {
+      *p = '\0';
+      break;
+    }
+    memmove (p, q + 1, strlen (q + 1) + 1);
+  }
+  g_strstrip (dom);
+  n = strlen (dom);
+  while (n > 0 && strchr ("\"'>.,;:]`) \t", dom[n - 1]))
+    dom[--n] = '\0';
+  if (!valid_domain (dom) || !strchr (dom, '.') || !g_utf8_validate (s, -1, NULL))
+    return NULL;
+  for (p = s + 1; p < s + qlen - 1 && atom; p++)
+    atom = (guchar) *p < 0x80 && *p != '"' && *p != '\\' && local_char (*p) &&
+           !(p[0] == '.' && p[1] == '.');
+  for (p = dom; *p && (guchar) *p < 0x80 && *p != 'I'; p++)
+    ;
+  if (*p) {
+    dom = g_utf8_strdown (dom, -1);
+  } else {
+    /* ASCII: lower-cased as in normalize_len() */
+    dom = g_strdup (dom);
+    for (p = dom; *p; p++)
+      *p = g_ascii_tolower (*p);
+  }
+  out = atom ? g_strdup_printf ("%.*s@%s", (int) qlen - 2, s + 1, dom)
+             : g_strdup_printf ("%.*s@%s", (int) qlen, s, dom);
+  g_free (dom);
+  return out;
+}
+
 /* normalize_len - _bc_address_normalize() of the @len bytes at @raw
  * (which hold no NUL). */
 static char *
@@ -77,7 +153,7 @@ normalize_len (const char *raw, gsize len)
 
   /* "rfc822; addr", "utf-8; addr" */
   p = strchr (s, ';');
-  if (p && p - s < 12 && !memchr (s, '@', p - s))
+  if (p && p - s < 12 && !memchr (s, '@', p - s) && !memchr (s, '"', p - s))
     s = p + 1;
   /* <addr> wins over whatever surrounds it */
   lt = strchr (s, '<');
@@ -88,6 +164,13 @@ normalize_len (const char *raw, gsize len)
   g_strstrip (s);
   if (g_ascii_strncasecmp (s, "mailto:", 7) == 0)
     s += 7;
+  {
+    gssize q = quoted_local (s);
+    if (q < 0)
+      return NULL;
+    if (q > 0)
+      return normalize_quoted (s, q);
+  }
   /* comments: drop "(...)" runs */
   while ((p = strchr (s, '(')) != NULL) {
     char *q = strchr (p, ')');
@@ -110,7 +193,8 @@ normalize_len (const char *raw, gsize len)
   if (!at || at == s || at[1] == '\0')
     return NULL;
   for (p = s; p < at; p++) {
-    if (*p == ' ' || *p == '\t' || *p == '<' || *p == '>' || *p == ',' || (guchar) *p < 0x20)
+    if (*p == ' ' || *p == '\t' || *p == '<' || *p == '>' || *p == ',' || *p == '"' ||
+        (guchar) *p < 0x20)
       return NULL;
   }
   if (!valid_domain (at + 1) || !strchr (at + 1, '.'))
@@ -202,6 +286,20 @@ local_start (const char *text, const char *at)
   return b;
 }
 
+/* quoted_start - where the local part ending at @at begins, at or after
+ * @text: its opening quote when a quoted local part ends there
+ * ("kiji tora"@x, on one line, at most 64 bytes), else local_start() */
+static const char *
+quoted_start (const char *text, const char *at)
+{
+  if (at - text >= 3 && at[-1] == '"') {
+    for (const char *q = at - 1; q > text && at - q < 64 && q[-1] != '\n'; q--)
+      if (q[-1] == '"' && !(q - 1 > text && q[-2] == '\\'))
+        return q - 1;
+  }
+  return local_start (text, at);
+}
+
 /* domain_end - where the domain that starts at @d ends, before @limit:
  * over domain characters (see the header) */
 static const char *
@@ -266,12 +364,14 @@ _bc_address_find (const char *text, gsize len, const char **end)
   const char *at = text;
 
   while ((at = memchr (at, '@', limit - at)) != NULL) {
-    const char *b = local_start (text, at), *e = domain_end (at + 1, limit);
+    const char *b = quoted_start (text, at), *e = domain_end (at + 1, limit);
     while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
       e--;
     e = glued_word (at + 1, e);
     if (b < at && e > at + 1) {
       char *addr = normalize_len (b, e - b);
+      if (!addr && *b == '"' && (b = local_start (text, at)) < at)
+        addr = normalize_len (b, e - b);
       if (addr) {
         if (end)
           *end = e;

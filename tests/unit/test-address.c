@@ -51,6 +51,43 @@ test_quotes (void **state)
   check_norm ("[jane@example.org]", "jane@example.org");
 }
 
+/* RFC 5321 quoted local parts: kept with their quotes when they need
+ * them, garbage still rejected */
+static void
+test_quoted_local_part (void **state)
+{
+  const char *end = NULL;
+  const char *text = "Delivery to \"kiji tora\"@Example.COM failed: 550 5.1.1 unknown";
+  char *a;
+
+  check_norm ("\"kiji tora\"@example.com", "\"kiji tora\"@example.com");
+  check_norm ("rfc822; \"kiji tora\"@EXAMPLE.com", "\"kiji tora\"@example.com");
+  check_norm ("<\"kiji tora\"@example.com>", "\"kiji tora\"@example.com");
+  check_norm ("\"a\\\"b\"@example.com", "\"a\\\"b\"@example.com");
+  check_norm ("\"kiji\"@example.com", "kiji@example.com");
+  check_norm ("\"kiji tora\"@example.com (Kiji).", "\"kiji tora\"@example.com");
+  /* unbalanced, empty, control characters, over-long, stray quotes */
+  check_norm ("\"kiji tora@example.com", NULL);
+  check_norm ("kiji\"tora\"@example.com", NULL);
+  check_norm ("\"kiji\"tora\"@example.com", NULL);
+  check_norm ("\"\"@example.com", NULL);
+  check_norm ("\"kiji\ttora\"@example.com", NULL);
+  check_norm ("\"kiji\x01tora\"@example.com", NULL);
+  check_norm ("\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa aaaa\"@example.com", NULL);
+  check_norm ("\"kiji tora\"@", NULL);
+  a = _bc_address_find (text, strlen (text), &end);
+  assert_non_null (a);
+  assert_string_equal (a, "\"kiji tora\"@example.com");
+  assert_string_equal (end, " failed: 550 5.1.1 unknown");
+  g_free (a);
+  /* a quote that opens no local part leaves the plain address */
+  text = "He wrote \"see kiji@example.com\" today";
+  a = _bc_address_find (text, strlen (text), NULL);
+  assert_non_null (a);
+  assert_string_equal (a, "kiji@example.com");
+  g_free (a);
+}
+
 static void
 test_comments (void **state)
 {
@@ -271,6 +308,7 @@ main (void)
     cmocka_unit_test (test_dsn_prefix),
     cmocka_unit_test (test_angle_and_display_name),
     cmocka_unit_test (test_quotes),
+    cmocka_unit_test (test_quoted_local_part),
     cmocka_unit_test (test_comments),
     cmocka_unit_test (test_mailto),
     cmocka_unit_test (test_trailing_punctuation),

@@ -584,6 +584,151 @@ test_html_table_cells (void **state)
   bc_report_free (r);
 }
 
+/* a free-text NDR that writes the cause before the address and only a
+ * bare code line after it: the cause is the recipient's too. Two blocks
+ * with codes of their own do not take a shared lead-in. */
+static void
+test_generic_cause_before_address (void **state)
+{
+  const char *one =
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+    "To: sender@example.org\n"
+    "Subject: Undelivered Mail\n"
+    "\n"
+    "This message was created automatically by the mail system.\n"
+    "\n"
+    "Your message to the following recipient was rejected because it was\n"
+    "classified as spam by our content filter.\n"
+    "\n"
+    "kiji@example.com\n"
+    "\n"
+    "554 5.7.1 Message rejected\n";
+  const char *two =
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+    "To: sender@example.org\n"
+    "Subject: Undelivered Mail\n"
+    "\n"
+    "Some recipients were refused as spam or for other reasons.\n"
+    "\n"
+    "a1@example.com\n"
+    "550 5.1.1 User unknown\n"
+    "\n"
+    "a2@example.com\n"
+    "552 5.2.2 Mailbox full\n";
+  BcReport *r = tc_classify (tc_classifier (), one);
+  const BcRecipient *rc = only (r);
+
+  assert_string_equal (rc->address, "kiji@example.com");
+  assert_string_equal (rc->reason, "spamdetected");
+  assert_contains (rc->diagnostic, "classified as spam");
+  assert_contains (rc->diagnostic, "554 5.7.1 Message rejected");
+  assert_null (strstr (rc->diagnostic, "created automatically"));
+  bc_report_free (r);
+
+  r = tc_classify (tc_classifier (), two);
+  assert_int_equal (r->recipients->len, 2);
+  assert_string_equal (tc_find_rcpt (r, "a1@example.com")->reason, "userunknown");
+  assert_string_equal (tc_find_rcpt (r, "a2@example.com")->reason, "mailboxfull");
+  assert_null (strstr (tc_find_rcpt (r, "a1@example.com")->diagnostic, "spam"));
+  bc_report_free (r);
+}
+
+/* dsn_with_text - a DSN naming d1@example.com (user unknown) whose
+ * readable part is @human, delivered through X-Original-To
+ * bounces+77@example.org, returning a message from list-bounces@example.org
+ * to d1 and d5; newly allocated */
+static char *
+dsn_with_text (const char *human)
+{
+  return g_strdup_printf (
+    "X-Original-To: bounces+77@example.org\n"
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+    "To: news@example.org\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "%s"
+    "--b\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; d1@example.com\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n"
+    "--b\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "Return-Path: <list-bounces@example.org>\n"
+    "From: News <news@example.org>\n"
+    "To: d1@example.com, d5@example.com\n"
+    "Subject: News\n"
+    "\n"
+    "Hello.\n"
+    "--b--\n", human);
+}
+
+/* a DSN that leaves out a recipient the text lists with its own error:
+ * the text's recipient is reported too, also when the returned message
+ * was addressed to it; an address the bounce's or the returned message's
+ * other headers hold (the envelope sender, a Delivered-To) is not */
+static void
+test_dsn_text_only_recipient (void **state)
+{
+  char *msg = dsn_with_text ("Delivery to the following recipients failed.\n\n"
+                             "   d1@example.com\n   550 5.1.1 User unknown\n\n"
+                             "   d2@example.com\n   552 5.2.2 Mailbox full\n\n"
+                             "   d5@example.com\n   550 5.7.1 Relaying denied\n");
+  BcReport *r = tc_classify (tc_classifier (), msg);
+  const BcRecipient *rc;
+
+  assert_int_equal (r->recipients->len, 3);
+  assert_string_equal (tc_find_rcpt (r, "d1@example.com")->reason, "userunknown");
+  rc = tc_find_rcpt (r, "d2@example.com");
+  assert_non_null (rc);
+  assert_string_equal (rc->reason, "mailboxfull");
+  assert_int_equal (rc->source, BC_SOURCE_TEXT);
+  assert_non_null (tc_find_rcpt (r, "d5@example.com"));
+  bc_report_free (r);
+  g_free (msg);
+
+  msg = dsn_with_text ("Delivery to the following recipient failed.\n\n"
+                       "   d1@example.com\n   550 5.1.1 User unknown\n\n"
+                       "   bounces+77@example.org\n   550 5.7.1 Access denied\n\n"
+                       "   list-bounces@example.org\n   550 5.7.1 Access denied\n");
+  r = tc_classify (tc_classifier (), msg);
+  assert_int_equal (r->recipients->len, 1);
+  assert_non_null (tc_find_rcpt (r, "d1@example.com"));
+  bc_report_free (r);
+  g_free (msg);
+}
+
+/* a recipient whose local part is quoted keeps the quotes */
+static void
+test_quoted_local_part_reported (void **state)
+{
+  const char *msg =
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+    "To: sender@example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "\n"
+    "Your message could not be delivered to one or more recipients.\n"
+    "\n"
+    "<\"kiji tora\"@example.com>: host mx.example.com[192.0.2.7] said: 552 5.2.2\n"
+    "    Mailbox full (in reply to RCPT TO command)\n";
+  BcReport *r = tc_classify (tc_classifier (), msg);
+  const BcRecipient *rc = only (r);
+
+  assert_string_equal (rc->address, "\"kiji tora\"@example.com");
+  assert_string_equal (rc->reason, "mailboxfull");
+  bc_report_free (r);
+}
+
 /* ar_message - an ordinary-looking reply from alice@example.org with
  * @subject (already encoded), the extra header lines @headers ("" for
  * none) and the UTF-8 @body; newly allocated */
@@ -837,6 +982,9 @@ main (void)
     cmocka_unit_test (test_x_failed_recipients),
     cmocka_unit_test (test_diagnostic_said_once),
     cmocka_unit_test (test_html_table_cells),
+    cmocka_unit_test (test_generic_cause_before_address),
+    cmocka_unit_test (test_dsn_text_only_recipient),
+    cmocka_unit_test (test_quoted_local_part_reported),
   };
   tc_init ();
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -10,7 +10,10 @@
  * a block whose text names no code (a quoted "To:" header) also takes the
  * sentences that name its address, and a recipient whose text still names
  * no code takes the cause the NDR states once for all, before the list or
- * after it. An address that "A message sent by", "from" or "please try"
+ * after it; a recipient (or a list of them refused alike) whose text is a
+ * bare failure code ("554 5.7.1 Message rejected") also takes the paragraph
+ * written just before its address, when that names no address and quotes
+ * no header. An address that "A message sent by", "from" or "please try"
  * introduces is not a recipient, nor is the reporting site's help address
  * ("Questions? Write to support@x", "please contact postmaster@x or\n
  * abuse@x"): the words before it say so, not its local part, since a
@@ -18,7 +21,8 @@
  *
  * Limits: one pass over the text per scanner, at most MAX_DIAG bytes of
  * diagnostic per recipient and s->max_rcpts recipients; the shared cause
- * is looked up for at most 50 recipients in at most 64 KiB, 200 lines.
+ * is looked up for at most 50 recipients in at most 64 KiB, 200 lines;
+ * the paragraph before a bare code is at most 600 bytes, 20 lines.
  */
 #include "recognizers.h"
 
@@ -612,6 +616,13 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
       while (b > q && b[-1] != ' ' && b[-1] != '<' && b[-1] != '(' && b[-1] != '"' &&
              b[-1] != '\'' && b[-1] != ':' && b[-1] != '\t')
         b--;
+      /* a quoted local part ("kiji tora"@b) starts at its opening quote */
+      if (b == at && at - q >= 3 && at[-1] == '"')
+        for (const char *o = at - 1; o > q && at - o < 64; o--)
+          if (o[-1] == '"') {
+            b = o - 1;
+            break;
+          }
       a = _bc_address_find (b, le - b, &aend);
       if (!a)
         break;
@@ -974,8 +985,148 @@ give_preamble (BcScan *s, guint from, const char *text, gsize len)
   g_free (needs);
 }
 
+/* thin_diag - a diagnostic that holds a failure code (4.x.x, 5.x.x, 4xx,
+ * 5xx) and hardly anything else ("554 5.7.1 Message rejected", "550
+ * Rejected"): at most 4 words and 80 bytes, two non-ASCII characters
+ * counting as a word (CJK text has no spaces). Such a line gives the
+ * family of the refusal only; the sentence the NDR writes before the
+ * address often says what it was. */
+static gboolean
+thin_diag (const char *d)
+{
+  char st[16], rc[4];
+  int words = 0, wide = 0;
+
+  if (!d || strlen (d) > 80 ||
+      !((_bc_find_status (d, st) && (st[0] == '4' || st[0] == '5')) ||
+        (_bc_find_reply (d, rc) && (rc[0] == '4' || rc[0] == '5'))))
+    return FALSE;
+  for (const char *p = d; *p;) {
+    if ((guchar) *p >= 0xC0) {
+      wide++;
+      p++;
+    } else if (g_ascii_isalpha (*p)) {
+      words++;
+      while (g_ascii_isalpha (*p) || *p == '-' || *p == '\'')
+        p++;
+    } else {
+      p++;
+    }
+  }
+  return words + wide / 2 <= 4;
+}
+
+/* header_like - does the line @p..@le look like a mail header or a
+ * transcript line ("Received: ...", "Subject: ...", "RCPT TO:<...>")? */
+static gboolean
+header_like (const char *p, const char *le)
+{
+  static const char *const names[] = { "received:", "from:", "to:", "cc:", "subject:", "date:",
+                                       "message-id:", "return-path:", "reply-to:", "sender:",
+                                       "content-", "mime-version:", "x-", "rcpt to", "mail from",
+                                       NULL };
+  while (p < le && (*p == ' ' || *p == '\t' || *p == '>'))
+    p++;
+  for (guint i = 0; names[i]; i++) {
+    gsize n = strlen (names[i]);
+    if ((gsize) (le - p) >= n && g_ascii_strncasecmp (p, names[i], n) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* give_lead - the recipients of a scan that all carry the same thin
+ * diagnostic (see thin_diag(); one recipient, or a list refused with one
+ * code) take the paragraph written just before the first line naming
+ * them, and the one before that when it ends in ':' ("Your message was
+ * classified as spam.\n\nThe following address failed:\n\n  a@b\n\n
+ * 554 5.7.1 Message rejected"). The paragraph is not taken when it names
+ * an address or holds a header or transcript line: it is then someone
+ * else's block, a quoted header or the returned message. At most LEAD
+ * bytes, 20 lines; the search for the first line reads at most 64 KiB. */
+#define LEAD 600
+static void
+give_lead (BcScan *s, guint from, const char *text, gsize len)
+{
+  const BcRecipient *r0;
+  const char *first = NULL, *p, *b, *e;
+  gsize span = MIN (len, 64 * 1024);
+  guint paras = 0, lines = 0;
+  gboolean inpara = FALSE;
+  char *lead;
+
+  if (s->recipients->len <= from || s->recipients->len - from > 50)
+    return;
+  r0 = g_ptr_array_index (s->recipients, from);
+  if (!thin_diag (r0->diagnostic))
+    return;
+  for (guint i = from; i < s->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    const char *at;
+    if (!r->diagnostic || g_ascii_strcasecmp (r->diagnostic, r0->diagnostic) != 0)
+      return;
+    at = _bc_strcasestr_len (text, first ? (gsize) (first - text) : span, r->address);
+    if (at)
+      first = at;
+  }
+  if (!first)
+    return;
+  while (first > text && first[-1] != '\n')
+    first--;
+  /* back over blank lines, then over the paragraph (and the one before
+   * when it ends in ':') */
+  p = e = first;
+  b = NULL;
+  while (p > text && lines < 20) {
+    const char *le = p - 1, *ls = le;
+    gboolean blank = TRUE;
+    while (ls > text && ls[-1] != '\n')
+      ls--;
+    for (const char *c = ls; c < le; c++)
+      if (*c != ' ' && *c != '\t' && *c != '\r') {
+        blank = FALSE;
+        break;
+      }
+    if (blank) {
+      if (inpara) {
+        /* a paragraph is complete: one more when it is a lead-in */
+        const char *t = e;
+        inpara = FALSE;
+        while (t > b && (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r'))
+          t--;
+        if (++paras >= 2 || t == b || t[-1] != ':')
+          break;
+      }
+    } else {
+      if (first - ls > LEAD)
+        break;
+      if (!b)
+        e = le;
+      if (memchr (ls, '@', le - ls) || header_like (ls, le))
+        return;
+      b = ls;
+      inpara = TRUE;
+      lines++;
+    }
+    p = ls;
+  }
+  if (!b)
+    return;
+  lead = _bc_squeeze (b, first - b);
+  for (guint i = from; lead && *lead && i < s->recipients->len; i++) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    if (!strstr (r->diagnostic, lead)) {
+      char *n = g_strconcat (lead, " ", r->diagnostic, NULL);
+      g_free (r->diagnostic);
+      r->diagnostic = n;
+    }
+  }
+  g_free (lead);
+}
+
 /* _bc_scan_generic - blocks, else sentences, over @text; recipients whose
- * text names no code then take the cause stated before or after the list. */
+ * text names no code then take the cause stated before or after the list,
+ * and those whose text is a bare code the sentence written before it. */
 void
 _bc_scan_generic (BcScan *s, const char *text, gsize len)
 {
@@ -988,6 +1139,7 @@ _bc_scan_generic (BcScan *s, const char *text, gsize len)
     enrich_weak (s, before, text, len);
   drop_senders (s, before);
   give_preamble (s, before, text, len);
+  give_lead (s, before, text, len);
   /* an address standing alone, its reason elsewhere in the text ("The
    * account is disabled.\n\n<a@b>"): the text is the diagnostic */
   for (guint i = before; i < s->recipients->len; i++) {
