@@ -1,11 +1,17 @@
 /* arf.c - RFC 5965 feedback reports (complaints).
  *
  * The complained-about recipient is Original-Rcpt-To, else
- * Removal-Recipient, else the To of the returned message. The report gives
+ * Removal-Recipient, else the X-HmXmrOriginalRecipient header Microsoft's
+ * JMRP puts in the returned message (its To is often a list or hidden),
+ * else the To of the returned message. The report gives
  * one recipient whose reason the rules set from source "arf".
  * A report whose feedback part is labelled text/plain (some generators
  * send it so) is read from the free text, but only when the message says
  * report-type=feedback-report and a line starts with "Feedback-Type:".
+ * Microsoft's JMRP also sends reports with no feedback part at all: the
+ * Subject "complaint about message from <IP>" and the returned message
+ * attached; such a report is read as Feedback-Type abuse (a user pressed
+ * "Junk"), but only with a returned message and when it is no bounce.
  */
 #include "bc-private.h"
 
@@ -90,6 +96,39 @@ arf_in_text (const BcMime *m)
   return NULL;
 }
 
+/* hotmail_recipient - the address in the returned message's
+ * X-HmXmrOriginalRecipient header (message/rfc822 or text/rfc822-headers),
+ * newly allocated, or NULL */
+static char *
+hotmail_recipient (const BcMime *m)
+{
+  const char *name = "X-HmXmrOriginalRecipient";
+  char *v = NULL, *a;
+
+  if (m->orig && GMIME_IS_OBJECT (m->orig)) {
+    const char *h = g_mime_object_get_header (m->orig, name);
+    v = h ? g_strdup (h) : NULL;
+  } else if (m->orig_text) {
+    v = _bc_field_get (m->orig_text, name);
+  }
+  a = first_address (v);
+  g_free (v);
+  return a;
+}
+
+/* jmrp_bare - a JMRP report without a feedback part: the Subject says
+ * "complaint about message from ", a returned message is attached, there
+ * is no DSN and the message does not look like a bounce (no mailer daemon
+ * From, NDR Subject or X-Failed-Recipients). */
+static gboolean
+jmrp_bare (const BcMime *m)
+{
+  static const char *const subj[] = { "complaint about message from ", NULL };
+
+  return m->orig && m->dsn->len == 0 && _bc_subject_starts (m, subj) &&
+         !_bc_looks_like_bounce (m);
+}
+
 gboolean
 _bc_arf_read (const BcMime *m, BcReport *report)
 {
@@ -99,6 +138,8 @@ _bc_arf_read (const BcMime *m, BcReport *report)
 
   if (!arf)
     arf = found = arf_in_text (m);
+  if (!arf && jmrp_bare (m))
+    arf = found = g_strdup ("Feedback-Type: abuse\n");
   if (!arf)
     return FALSE;
   type = _bc_field_get (arf, "Feedback-Type");
@@ -117,6 +158,8 @@ _bc_arf_read (const BcMime *m, BcReport *report)
     rcpt = first_address (v);
     g_free (v);
   }
+  if (!rcpt)
+    rcpt = hotmail_recipient (m);
   if (!rcpt && report->original.to)
     rcpt = first_address (report->original.to);
   if (!rcpt)

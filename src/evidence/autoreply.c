@@ -271,7 +271,8 @@ static const char *const auto_subjects[] = {
   NULL
 };
 
-/* auto_subject - the Subject begins with one of auto_subjects[], or ends
+/* auto_subject - the Subject begins with one of auto_subjects[] (after an
+ * opening bracket, if any), or ends
  * the way Lotus Notes writes it ("Jane Doe/Example is out of the office.") */
 static gboolean
 auto_subject (const BcMime *m)
@@ -288,6 +289,12 @@ auto_subject (const BcMime *m)
   }
   while (*s == ' ' || *s == '\t')
     s++;
+  /* a tag in brackets: "[Auto-Reply] ...", "[Out of Office] ...",
+   * "【自動返信】..." (U+3010) or its full-width "［" (U+FF3B) */
+  if (*s == '[' || *s == '(')
+    s++;
+  else if (g_str_has_prefix (s, "\xe3\x80\x90") || g_str_has_prefix (s, "\xef\xbc\xbb"))
+    s += 3;
   /* cheap first: the folded prefixes that are ASCII compare with ASCII
    * case ignored, and the others cannot match an ASCII start */
   for (guint i = 0; folded[i]; i++)

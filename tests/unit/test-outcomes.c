@@ -90,6 +90,96 @@ test_arf_recipient_from_original (void **state)
   g_free (msg);
 }
 
+/* JMRP: the returned message goes to a list or hidden recipients; the
+ * complainant is in its X-HmXmrOriginalRecipient header */
+static void
+test_arf_recipient_from_hotmail_header (void **state)
+{
+  static const char *const parts[] = {
+    "Content-Type: message/rfc822\n\n",
+    "Content-Type: text/rfc822-headers\n\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
+    char *msg = g_strdup_printf (
+      "From: staff@feedback.example.net\n"
+      "To: fbl@example.org\n"
+      "Subject: complaint about message from 192.0.2.10\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=feedback-report; boundary=\"j\"\n"
+      "\n"
+      "--j\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "This is an email abuse report.\n"
+      "--j\n"
+      "Content-Type: message/feedback-report\n"
+      "\n"
+      "Feedback-Type: abuse\nUser-Agent: ExampleJMR/1.0\nVersion: 1\n"
+      "--j\n"
+      "%s"
+      "X-HmXmrOriginalRecipient: <reader@example.com>\n"
+      "From: News <news@example.org>\n"
+      "To: offers-list@example.org\n"
+      "Subject: Weekly offers\n"
+      "\n"
+      "Buy now.\n"
+      "--j--\n", parts[i]);
+    BcReport *r = tc_classify (tc_classifier (), msg);
+    const BcRecipient *rc = only (r);
+
+    assert_string_equal (rc->address, "reader@example.com");
+    assert_string_equal (rc->reason, "feedback");
+    bc_report_free (r);
+    g_free (msg);
+  }
+}
+
+/* a JMRP report with no feedback part: its Subject and the returned
+ * message make it a complaint; the same Subject on a bounce does not */
+static void
+test_arf_jmrp_without_feedback_part (void **state)
+{
+  static const char *const from[] = { "staff@feedback.example.net", "MAILER-DAEMON@mx.example.net" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (from); i++) {
+    char *msg = g_strdup_printf (
+      "From: %s\n"
+      "To: fbl@example.org\n"
+      "Subject: complaint about message from 192.0.2.10\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"j\"\n"
+      "\n"
+      "--j\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "This is an email abuse report.\n"
+      "--j\n"
+      "Content-Type: message/rfc822\n"
+      "\n"
+      "X-HmXmrOriginalRecipient: <reader@example.com>\n"
+      "From: News <news@example.org>\n"
+      "To: offers-list@example.org\n"
+      "Subject: Weekly offers\n"
+      "\n"
+      "Buy now.\n"
+      "--j--\n", from[i]);
+    BcReport *r = tc_classify (tc_classifier (), msg);
+
+    if (i == 0) {
+      const BcRecipient *rc = only (r);
+      assert_string_equal (rc->address, "reader@example.com");
+      assert_string_equal (rc->reason, "feedback");
+      assert_string_equal (r->feedback_type, "abuse");
+      assert_string_equal (r->recognizer, "arf");
+    } else {
+      assert_true (!r->recognizer || strcmp (r->recognizer, "arf") != 0);
+    }
+    bc_report_free (r);
+    g_free (msg);
+  }
+}
+
 static void
 test_autoreply (void **state)
 {
@@ -809,6 +899,31 @@ test_autoreply_subject_folded (void **state)
   }
 }
 
+/* the out-of-office tag in brackets, as help desks and some clients
+ * write it */
+static void
+test_autoreply_subject_bracketed (void **state)
+{
+  static const char *const subjects[] = {
+    "[Auto-Reply] Your order",
+    "[Out of Office] Re: Your order",
+    "(Automatic reply) Your order",
+    "=?utf-8?b?44CQ6Ieq5YuV6L+U5L+h44CR44GU5rOo5paH?=",  /* 【自動返信】ご注文 */
+    NULL
+  };
+
+  for (guint i = 0; subjects[i]; i++) {
+    char *msg = ar_message (subjects[i], "", "Thank you.\n");
+    assert_vacation (msg, subjects[i]);
+    g_free (msg);
+  }
+  {
+    char *msg = ar_message ("[Weekly] Your order", "", "Thank you.\n");
+    assert_nobody (msg, "[Weekly]");
+    g_free (msg);
+  }
+}
+
 /* an auto-reply with no RFC 3834 header and the Subject it answers: its
  * first lines say its writer is away */
 static void
@@ -962,10 +1077,13 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_arf),
     cmocka_unit_test (test_arf_recipient_from_original),
+    cmocka_unit_test (test_arf_recipient_from_hotmail_header),
+    cmocka_unit_test (test_arf_jmrp_without_feedback_part),
     cmocka_unit_test (test_autoreply),
     cmocka_unit_test (test_auto_generated_is_no_vacation),
     cmocka_unit_test (test_bounce_with_auto_submitted_is_no_vacation),
     cmocka_unit_test (test_autoreply_subject_folded),
+    cmocka_unit_test (test_autoreply_subject_bracketed),
     cmocka_unit_test (test_autoreply_text),
     cmocka_unit_test (test_autoreply_text_not_enough),
     cmocka_unit_test (test_autoreply_text_in_bounce),
