@@ -446,6 +446,12 @@ _bc_diag_giveup_note (const BcMime *m)
     x++;
   if (x < e && (*x == '.' || *x == '!' || *x == '?'))
     x++;
+  /* the byte bounds may have stopped inside a character: the note holds
+   * whole characters only */
+  while (b < f && ((guchar) *b & 0xc0) == 0x80)
+    b++;
+  while (x > f + n && x < e && ((guchar) *x & 0xc0) == 0x80)
+    x--;
   line = _bc_squeeze (b, x - b);
   note = *line ? line : NULL;
   if (!note)

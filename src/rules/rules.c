@@ -1077,10 +1077,19 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
   if (in->diagnostic) {
     gsize n = strlen (in->diagnostic);
     diag = in->diagnostic;
+    if (!g_utf8_validate (diag, n, NULL)) {
+      /* GRegex hands PCRE2 the text unchecked, and a pattern that looks
+       * behind can then read outside it: only valid UTF-8 is matched */
+      diag = diag_copy = g_utf8_make_valid (in->diagnostic, n);
+      n = strlen (diag);
+    }
     if (n > in->max_line) {
-      const char *e = g_utf8_find_prev_char (in->diagnostic, in->diagnostic + in->max_line + 1);
-      n = e ? (gsize) (e - in->diagnostic) : in->max_line;
-      diag = diag_copy = g_strndup (in->diagnostic, n);
+      const char *e = g_utf8_find_prev_char (diag, diag + in->max_line + 1);
+      char *cut;
+      n = e ? (gsize) (e - diag) : in->max_line;
+      cut = g_strndup (diag, n);
+      g_free (diag_copy);
+      diag = diag_copy = cut;
     }
     diag_len = n;
   }
