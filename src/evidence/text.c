@@ -136,7 +136,8 @@ _bc_body_find (const BcMime *m, const char *needle)
   return f ? m->body->str + (f - m->body_fold) : NULL;
 }
 
-/* _bc_squeeze - runs of white space become one space; ends trimmed. */
+/* _bc_squeeze - runs of white space become one space; ends trimmed, and
+ * a character cut at either end by the caller's byte bounds left out. */
 char *
 _bc_squeeze (const char *s, gssize len)
 {
@@ -151,6 +152,10 @@ _bc_squeeze (const char *s, gssize len)
   end = s + len;
   /* never longer than the input: written straight into one buffer */
   out = w = g_malloc (len + 1);
+  /* callers may also start a window by bytes: a valid text never begins
+   * inside a character */
+  for (int k = 0; k < 3 && s < end && ((guchar) *s & 0xc0) == 0x80; k++)
+    s++;
   for (; s < end; s++) {
     if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
       space = TRUE;
