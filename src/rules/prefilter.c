@@ -18,8 +18,11 @@
  * Case: patterns are compiled caseless in UTF-8 mode, where ASCII letters
  * match their other case and also K matches U+212A KELVIN SIGN and S
  * matches U+017F LONG S. The scan folds those the same way, so the filter
- * never rejects a diagnostic the regex would accept. Literals are ASCII
- * only; a non-ASCII character in a pattern ends the literal run.
+ * never rejects a diagnostic the regex would accept. A non-ASCII
+ * character in a pattern is a literal byte sequence: the caller leaves in
+ * only characters that a caseless match takes for nothing else (rules.c
+ * need_literals() puts the marker byte 0x01 for the others, which
+ * need_score() knows).
  * _bc_prefilter_scan_ascii() folds A-Z only, for callers that want a plain
  * ASCII-caseless byte search (the recognizers' phrase table, spec.c, and
  * the returned-copy markers, mime/message.c); both build their automaton,
@@ -72,13 +75,36 @@ need_one (const char *s, gsize len)
   return n;
 }
 
-/* score - the shortest literal's length; longer is more selective. */
+/* lit_score - how selective a literal is: twice its length; for one that
+ * holds the marker byte 0x01 (a character the caller cannot match by its
+ * bytes, see rules.c need_literals()), twice the longest piece without it
+ * when that is 3 bytes or more (what the caller keeps), else 5: "some
+ * non-ASCII character" lets through less than a literal of 2 bytes and
+ * more than one of 3. */
+static gsize
+lit_score (const char *l)
+{
+  gsize longest = 0;
+
+  if (!strchr (l, '\x01'))
+    return 2 * strlen (l);
+  for (const char *q = l; *q;) {
+    gsize n = strcspn (q, "\x01");
+    longest = MAX (longest, n);
+    q += n;
+    if (*q)
+      q++;
+  }
+  return longest >= 3 ? 2 * longest : 5;
+}
+
+/* score - the shortest literal's lit_score(); higher is more selective. */
 static gsize
 need_score (const Need *n)
 {
   gsize best = G_MAXSIZE;
   for (guint i = 0; i < n->len; i++)
-    best = MIN (best, strlen (g_ptr_array_index (n, i)));
+    best = MIN (best, lit_score (g_ptr_array_index (n, i)));
   return best;
 }
 
@@ -188,11 +214,12 @@ parse_seq (Px *x)
   /* best is chosen as it always was; second, the best of the rest (other
    * runs and groups, and the groups' own runner-ups), is a set that is
    * also necessary and usually from another part of the branch. A set
-   * with a literal under 3 bytes ("ed") would filter nothing: none. */
+   * with a literal under 3 bytes ("ed") would filter nothing: none (a
+   * literal that stands for "some non-ASCII character" is kept). */
 #define CONSIDER2(n)                                                        \
   do {                                                                      \
     Need *m_ = (n);                                                         \
-    if (m_ && need_score (m_) >= 3 && need_better (m_, second)) {           \
+    if (m_ && need_score (m_) >= 5 && need_better (m_, second)) {           \
       need_free (second);                                                   \
       second = m_;                                                          \
     } else                                                                  \
@@ -219,6 +246,8 @@ parse_seq (Px *x)
     guchar c = (guchar) *x->p;
     int kind;                 /* 0 zero-width, 1 literal, 2 other char, 3 group */
     char lit = 0;
+    const char *lit_start = &lit;  /* the literal's bytes: @lit, or a */
+    gsize lit_len = 1;            /* non-ASCII character in the pattern */
     Need *group = NULL, *group2 = NULL;
     guint min;
     gboolean single;
@@ -302,10 +331,14 @@ parse_seq (Px *x)
       x->fail = TRUE;               /* a quantifier with nothing before it */
       break;
     } else if (c >= 0x80) {
-      x->p++;
+      /* a character outside ASCII: the caller (rules.c need_literals())
+       * leaves only those that match nothing but themselves caselessly
+       * (Han, kana, Hangul, ...), so its bytes are a literal like any other */
+      lit_start = x->p++;
       while (x->p < x->end && ((guchar) *x->p & 0xc0) == 0x80)
         x->p++;
-      kind = 2;
+      lit_len = x->p - lit_start;
+      kind = 1;
     } else {
       x->p++;
       kind = 1;
@@ -325,7 +358,7 @@ parse_seq (Px *x)
         need_free (group);
         need_free (group2);
       } else if (kind == 1) {
-        g_string_append_c (run, lit);
+        g_string_append_len (run, lit_start, lit_len);
         FLUSH ();
       } else if (kind == 3) {
         FLUSH ();
@@ -343,7 +376,7 @@ parse_seq (Px *x)
       FLUSH ();
       break;
     case 1:
-      g_string_append_c (run, lit);
+      g_string_append_len (run, lit_start, lit_len);
       break;
     case 3:
       FLUSH ();

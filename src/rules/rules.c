@@ -494,6 +494,19 @@ ascii_need (char **lits, gboolean *known, gboolean *high)
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
+static gboolean in_cased_block (gunichar c);
+
+/* uncased - does a caseless match of @c (non-ASCII) take nothing but @c
+ * itself? Outside the blocks that hold cased letters and with no other
+ * case of its own; every character past the BMP counts as cased (Deseret,
+ * Osage, Adlam and others there have cases). */
+static gboolean
+uncased (gunichar c)
+{
+  return c < 0x10000 && !in_cased_block (c) && g_unichar_tolower (c) == c &&
+         g_unichar_toupper (c) == c && g_unichar_totitle (c) == c;
+}
+
 /* need_literals - what every match of the text pattern @src contains, for
  * the prefilter: one of the returned ASCII literals (NULL-ended, or NULL
  * when none), or, when *@high is set, a non-ASCII character. *@known is
@@ -501,15 +514,17 @@ ascii_need (char **lits, gboolean *known, gboolean *high)
  * for the second set of prefilter.c, which every match holds as well, in
  * *@need2, *@known2, *@high2.
  *
- * prefilter.c reads literals as ASCII and ends a literal run at any other
- * character, so a pattern written in Japanese or Russian would have none.
- * Here each non-ASCII character outside an escape is first replaced by the
- * byte 0x01, which is then a literal character like any other; a literal
- * that holds it stands for its longest ASCII piece if that is 3 bytes or
- * more, else for "some non-ASCII character". This is sound because in a
- * caseless UTF-8 pattern a non-ASCII character matches only non-ASCII
- * characters, except U+212A KELVIN SIGN and U+017F LONG S, which match k
- * and s and are read as those letters. */
+ * prefilter.c folds only A-Z, so a literal may hold a non-ASCII character
+ * only when a caseless match of it takes nothing else: uncased() (Han,
+ * kana, Hangul, Thai, ...). Those stay as they are, so a Japanese pattern
+ * has literals of its own. Each other non-ASCII character outside an
+ * escape is first replaced by the byte 0x01, which is then a literal
+ * character like any other; a literal that holds it stands for its longest
+ * piece without it if that is 3 bytes or more, else for "some non-ASCII
+ * character". This is sound because in a caseless UTF-8 pattern a
+ * non-ASCII character matches only non-ASCII characters, except U+212A
+ * KELVIN SIGN and U+017F LONG S, which match k and s and are read as those
+ * letters. */
 static char **
 need_literals (const char *src, gboolean *known, gboolean *high, char ***need2,
                gboolean *known2, gboolean *high2)
@@ -531,9 +546,20 @@ need_literals (const char *src, gboolean *known, gboolean *high, char ***need2,
       g_string_append_len (t, p, n - p);
       p = n;
     } else if ((guchar) *p >= 0x80) {
-      gunichar c = g_utf8_get_char (p);
-      g_string_append_c (t, c == 0x212a ? 'k' : c == 0x17f ? 's' : '\x01');
-      p = g_utf8_next_char (p);
+      gunichar c = g_utf8_get_char_validated (p, -1);
+      const char *n = g_utf8_next_char (p);
+      if (c == (gunichar) -1 || c == (gunichar) -2) {
+        /* not UTF-8 (the pattern will not compile): say nothing */
+        g_string_free (t, TRUE);
+        *need2 = NULL;
+        *known = *high = *known2 = *high2 = FALSE;
+        return NULL;
+      }
+      if (uncased (c))
+        g_string_append_len (t, p, n - p);
+      else
+        g_string_append_c (t, c == 0x212a ? 'k' : c == 0x17f ? 's' : '\x01');
+      p = n;
     } else
       g_string_append_c (t, *p++);
   }
@@ -569,6 +595,16 @@ static const gunichar cased_blocks[][2] = {
   { 0x1d00, 0x1fff }, { 0x2100, 0x218f }, { 0x24b6, 0x24e9 }, { 0x2c00, 0x2d2f },
   { 0xa640, 0xa69f }, { 0xa720, 0xa7ff }, { 0xab70, 0xabbf }, { 0xff21, 0xff5a },
 };
+
+/* in_cased_block - is @c in one of cased_blocks? */
+static gboolean
+in_cased_block (gunichar c)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cased_blocks); i++)
+    if (c >= cased_blocks[i][0] && c <= cased_blocks[i][1])
+      return TRUE;
+  return FALSE;
+}
 
 /* case_leads - canonical() -> the lead bits of every character of that
  * case set, made once */
@@ -1102,19 +1138,10 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
     GRegex *re;
     const char *host = NULL;
 
-    if (r->sources && !in_list (r->sources, in->source))
-      continue;
-    if (r->dsn_actions && !in_list (r->dsn_actions, in->dsn_action))
-      continue;
-    if (r->recognizers && !in_list (r->recognizers, in->recognizer))
-      continue;
-    if (r->status && !status_match (r->status, in->status, &pp))
-      continue;
-    if (r->reply && !reply_match (r->reply, in->reply_code))
-      continue;
     /* the conditions are checked cheapest first (all must hold, so the
-     * order changes nothing but the cost): the prefilter, the hosts, the
-     * command (found once, when a rule first asks), the expressions */
+     * order changes nothing but the cost): the prefilter (which most rules
+     * fail), the lists, the status and reply, the hosts, the command
+     * (found once, when a rule first asks), the expressions */
     if (r->text && r->text_filter && diag && filter) {
       /* a set this pattern needs has nothing in diag: it cannot match */
       if (!leads_known && (r->text_high || r->text_high2)) {
@@ -1135,6 +1162,16 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
           !(r->text_need2 && SEEN (nrules + i)))
         continue;
     }
+    if (r->sources && !in_list (r->sources, in->source))
+      continue;
+    if (r->dsn_actions && !in_list (r->dsn_actions, in->dsn_action))
+      continue;
+    if (r->recognizers && !in_list (r->recognizers, in->recognizer))
+      continue;
+    if (r->status && !status_match (r->status, in->status, &pp))
+      continue;
+    if (r->reply && !reply_match (r->reply, in->reply_code))
+      continue;
     if (r->hosts && !(host = host_match (r, in->hosts, &pp)))
       continue;
     if (r->commands && !command_known) {

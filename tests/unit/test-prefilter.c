@@ -131,6 +131,60 @@ test_new_folds_literals (void **state)
   _bc_prefilter_free (pf);
 }
 
+/* joined - @lits as "a|b|c" (NULL: "(none)"), freeing them */
+static char *
+joined (char **lits)
+{
+  char *s = lits ? g_strjoinv ("|", lits) : g_strdup ("(none)");
+  g_strfreev (lits);
+  return s;
+}
+
+/* A character that matches only itself caselessly (kana, Han) is a literal
+ * of its own bytes: a pattern in Japanese gets a filter of Japanese words,
+ * and the scan finds them. */
+static void
+test_literals_uncased (void **state)
+{
+  char *got;
+  char **lits;
+  BcPrefilter *pf;
+
+  (void) state;
+  got = joined (_bc_prefilter_literals ("(メールボックス|受信箱)(が|は)?(いっぱい|一杯)"));
+  assert_string_equal (got, "メールボックス|受信箱");
+  g_free (got);
+  /* a quantifier takes the whole character, not its last byte */
+  got = joined (_bc_prefilter_literals ("送信者?ドメイン"));
+  assert_string_equal (got, "ドメイン");
+  g_free (got);
+
+  lits = _bc_prefilter_literals ("(ウイルス|病毒)");
+  pf = _bc_prefilter_new ((char **const *) &lits, 1);
+  assert_true (seen_bits (pf, 1, "550 ウイルスを検出しました", FALSE)[0] == '1');
+  assert_true (seen_bits (pf, 1, "550 发现病毒", FALSE)[0] == '1');
+  assert_true (seen_bits (pf, 1, "550 宛先不明です", FALSE)[0] == '0');
+  _bc_prefilter_free (pf);
+  g_strfreev (lits);
+}
+
+/* The marker byte 0x01 stands for a character that cannot be matched by
+ * its bytes: a run of markers is worth less than a word of 3 ASCII bytes
+ * (it would only say "some non-ASCII character"), more than one of 2. */
+static void
+test_literals_marker_score (void **state)
+{
+  char *got;
+
+  (void) state;
+  got = joined (_bc_prefilter_literals ("kota.\x01\x01\x01\x01\x01\x01"));
+  assert_string_equal (got, "kota");
+  g_free (got);
+  got = joined (_bc_prefilter_literals ("ab.\x01\x01\x01\x01\x01\x01"));
+  assert_string_equal (got, "\x01\x01\x01\x01\x01\x01");
+  g_free (got);
+}
+
 int
 main (void)
 {
@@ -141,6 +195,8 @@ main (void)
     cmocka_unit_test (test_phrases_ascii_only),
     cmocka_unit_test (test_phrases_none),
     cmocka_unit_test (test_new_folds_literals),
+    cmocka_unit_test (test_literals_uncased),
+    cmocka_unit_test (test_literals_marker_score),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
