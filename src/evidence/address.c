@@ -60,6 +60,24 @@ valid_domain (const char *d)
   return TRUE;
 }
 
+/* strip_comments - drop the "(...)" comments from @s, in place; an
+ * unclosed "(" drops the rest of @s. Each pass removes one '(', so the
+ * loop ends within strlen (@s) passes. */
+static void
+strip_comments (char *s)
+{
+  char *p;
+
+  while ((p = strchr (s, '(')) != NULL) {
+    char *q = strchr (p, ')');
+    if (!q) {
+      *p = '\0';
+      break;
+    }
+    memmove (p, q + 1, strlen (q + 1) + 1);
+  }
+}
+
 /* quoted_local - the length of the quoted local part that opens @s,
  * closing quote included, when an '@' follows it ("kiji tora"@x: 11);
  * 0 when @s does not open that way, -1 when the quoted part is garbage:
@@ -100,14 +118,7 @@ normalize_quoted (char *s, gssize qlen)
   gsize n;
   char *out;
 
-  while ((p = strchr (dom, '(')) != NULL) {
-    char *q = strchr (p, ')');
-    if (!q) {
-      *p = '\0';
-      break;
-    }
-    memmove (p, q + 1, strlen (q + 1) + 1);
-  }
+  strip_comments (dom);
   g_strstrip (dom);
   n = strlen (dom);
   while (n > 0 && strchr ("\"'>.,;:]`) \t", dom[n - 1]))
@@ -171,15 +182,7 @@ normalize_len (const char *raw, gsize len)
     if (q > 0)
       return normalize_quoted (s, q);
   }
-  /* comments: drop "(...)" runs */
-  while ((p = strchr (s, '(')) != NULL) {
-    char *q = strchr (p, ')');
-    if (!q) {
-      *p = '\0';
-      break;
-    }
-    memmove (p, q + 1, strlen (q + 1) + 1);
-  }
+  strip_comments (s);
   g_strstrip (s);
   /* surrounding quotes, brackets and trailing punctuation */
   while (*s == '"' || *s == '\'' || *s == '<' || *s == '[' || *s == '`')

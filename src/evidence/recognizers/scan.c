@@ -297,6 +297,35 @@ list_on_line (const BcScan *s, const char *p, const char *le, GPtrArray *extra)
   return p;
 }
 
+/* blank_line - is the line @p..@le empty or white space only? ('\r' is
+ * white space too, though the body text has none: its line ends are LF) */
+static gboolean
+blank_line (const char *p, const char *le)
+{
+  for (; p < le; p++)
+    if (*p != ' ' && *p != '\t' && *p != '\r')
+      return FALSE;
+  return TRUE;
+}
+
+/* para_end - the end of the paragraph that a non-blank line ending at @le
+ * (its '\n', or @end) belongs to: the end of the last line before a blank
+ * one or @end. The next line is read only while @from..the end of the line
+ * before is shorter than @max bytes: at most @max bytes and one line. */
+static const char *
+para_end (const char *le, const char *end, const char *from, gsize max)
+{
+  while (le + 1 < end && (gsize) (le - from) < max) {
+    const char *l2 = le + 1;
+    const char *n2 = memchr (l2, '\n', end - l2);
+    const char *e2 = n2 ? n2 : end;
+    if (blank_line (l2, e2))
+      break;
+    le = e2;
+  }
+  return le;
+}
+
 static gsize
 indent_of (const char *p, const char *le)
 {
@@ -354,15 +383,10 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
     const char *le = nl ? nl : end;
     gsize ll = le - p;
     gsize ind = indent_of (p, le);
-    gboolean blank = TRUE;
+    gboolean blank = blank_line (p, le);
     char *addr = NULL;
     const char *aend = NULL;
 
-    for (const char *q = p; q < le; q++)
-      if (*q != ' ' && *q != '\t') {
-        blank = FALSE;
-        break;
-      }
     if (blank) {
       if (cur_addr && (diag->len == 0 || diag->str[diag->len - 1] == ':')) {
         /* "addr\n\n  reason" or "addr\nFor the following reason:\n\n
@@ -640,12 +664,7 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
         while (x < end && x - p < MAX_DIAG) {
           const char *xn = memchr (x, '\n', end - x);
           const char *xe = xn ? xn : end;
-          gboolean blank = TRUE;
-          for (const char *c = x; c < xe; c++)
-            if (*c != ' ' && *c != '\t') {
-              blank = FALSE;
-              break;
-            }
+          gboolean blank = blank_line (x, xe);
           if (blank) {
             /* a paragraph ending in ':' introduces the next one ("The
              * server answered:\n\n    452 4.2.2 Over quota") */
@@ -847,13 +866,7 @@ give_postamble (BcScan *s, guint from, const char *b, const char *end, const gbo
   while (p < end && lines++ < 200) {
     const char *nl = memchr (p, '\n', end - p);
     const char *le = nl ? nl : end;
-    gboolean blank = TRUE;
-    for (const char *c = p; c < le; c++)
-      if (*c != ' ' && *c != '\t' && *c != '\r') {
-        blank = FALSE;
-        break;
-      }
-    if (blank) {
+    if (blank_line (p, le)) {
       para = NULL;
     } else {
       char *line = g_strndup (p, MIN ((gsize) (le - p), 1000));
@@ -864,21 +877,7 @@ give_postamble (BcScan *s, guint from, const char *b, const char *end, const gbo
         para = p;
       if (code) {
         /* the whole paragraph around the code line */
-        const char *pe = le;
-        while (pe + 1 < end && pe - para < 600) {
-          const char *l2 = pe + 1;
-          const char *n2 = memchr (l2, '\n', end - l2);
-          const char *e2 = n2 ? n2 : end;
-          gboolean bl = TRUE;
-          for (const char *c = l2; c < e2; c++)
-            if (*c != ' ' && *c != '\t' && *c != '\r') {
-              bl = FALSE;
-              break;
-            }
-          if (bl)
-            break;
-          pe = e2;
-        }
+        const char *pe = para_end (le, end, para, 600);
         pe = utf8_upto (para, MIN (pe, para + 600));
         named = named_in (s, from, para, pe);
         for (guint i = from; i < s->recipients->len && named != -2; i++) {
@@ -1079,15 +1078,9 @@ give_lead (BcScan *s, guint from, const char *text, gsize len)
   b = NULL;
   while (p > text && lines < 20) {
     const char *le = p - 1, *ls = le;
-    gboolean blank = TRUE;
     while (ls > text && ls[-1] != '\n')
       ls--;
-    for (const char *c = ls; c < le; c++)
-      if (*c != ' ' && *c != '\t' && *c != '\r') {
-        blank = FALSE;
-        break;
-      }
-    if (blank) {
+    if (blank_line (ls, le)) {
       if (inpara) {
         /* a paragraph is complete: one more when it is a lead-in */
         const char *t = e;
@@ -1211,7 +1204,7 @@ _bc_scan_paragraph (const BcScan *s, const char *marker, gboolean same_line)
 {
   const BcMime *m = s->mime;
   const char *e = m->body->str + m->ndr_len;
-  const char *f = _bc_body_find (m, marker), *b, *x;
+  const char *f = _bc_body_find (m, marker), *b, *nl;
 
   if (!f)
     return NULL;
@@ -1219,21 +1212,12 @@ _bc_scan_paragraph (const BcScan *s, const char *marker, gboolean same_line)
   /* skip blank lines before the paragraph */
   while (b < e && (*b == '\n' || *b == ' ' || *b == '\t'))
     b++;
-  x = b;
-  while (x < e && x - b < MAX_DIAG) {
-    const char *nl = memchr (x, '\n', e - x);
-    const char *le = nl ? nl : e;
-    gboolean blank = TRUE;
-    for (const char *c = x; c < le; c++)
-      if (*c != ' ' && *c != '\t') {
-        blank = FALSE;
-        break;
-      }
-    if (blank)
-      break;
-    x = nl ? nl + 1 : e;
-  }
-  return x > b ? _bc_squeeze (b, x - b) : NULL;
+  if (b >= e)
+    return NULL;
+  /* read on while the text so far, with its newline, is under MAX_DIAG
+   * bytes (para_end() counts it without) */
+  nl = memchr (b, '\n', e - b);
+  return _bc_squeeze (b, para_end (nl ? nl : e, e, b, MAX_DIAG - 1) - b);
 }
 
 /* _bc_scan_give_diag - @diag for every recipient that has none, or is only
