@@ -1094,6 +1094,62 @@ host_match (const Rule *r, const char *const *hosts, const Prepared *pp)
 
 #define SEEN(k) ((seen[(k) >> 3] & (1u << ((k) & 7))) != 0)
 
+/* lead_bytes_of - the UTF-8 lead bytes in @text (bit b - 0xc0) */
+static guint64
+lead_bytes_of (const char *text)
+{
+  guint64 leads = 0;
+
+  for (const guchar *c = (const guchar *) text; *c; c++)
+    if (*c >= 0xc0)
+      leads |= G_GUINT64_CONSTANT (1) << (*c - 0xc0);
+  return leads;
+}
+
+/* filter_rejects - does the prefilter say that text rule @r (the @i-th of
+ * @nrules, with text_filter) cannot match a diagnostic whose prefilter bits
+ * are @seen (NULL when the rule needs none) and whose lead bytes are
+ * @diag_leads? */
+static inline gboolean
+filter_rejects (const Rule *r, guint i, guint nrules, const guint8 *seen, guint64 diag_leads)
+{
+  if (!(r->text_high && (r->text_leads & diag_leads)) && !(r->text_need && SEEN (i)))
+    return TRUE;
+  return r->text_filter2 && !(r->text_high2 && (r->text_leads & diag_leads)) &&
+         !(r->text_need2 && SEEN (nrules + i));
+}
+
+/* _bc_rules_filter_miss - for the tests and the fuzzer: the text pattern of
+ * the first (sorted) rule of @rs that matches @diag (valid UTF-8) although
+ * the prefilter says it cannot, NULL when there is none. */
+const char *
+_bc_rules_filter_miss (const BcRuleSet *rs, const char *diag)
+{
+  const guint nrules = rs->rules->len;
+  gsize nbytes = (2 * nrules + 7) / 8;
+  guint8 *seen;
+  guint64 leads;
+  const char *miss = NULL;
+
+  if (!rs->prefilter || _bc_prefilter_rules (rs->prefilter) != 2 * nrules)
+    return NULL;
+  seen = g_malloc0 (MAX (nbytes, 1));
+  _bc_prefilter_scan (rs->prefilter, diag, strlen (diag), seen);
+  leads = lead_bytes_of (diag);
+  for (guint i = 0; i < nrules && !miss; i++) {
+    const Rule *r = g_ptr_array_index (rs->rules, i);
+    GRegex *re;
+    if (!r->text || !r->text_filter || !filter_rejects (r, i, nrules, seen, leads))
+      continue;
+    if (r->text_user ? user_match (r->text_user, diag, strlen (diag), NULL)
+                     : (re = jit (r->text, (GRegex **) &r->text_jit, (gsize *) &r->text_once)) &&
+                       g_regex_match (re, diag, 0, NULL))
+      miss = r->text;
+  }
+  g_free (seen);
+  return miss;
+}
+
 gboolean
 _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
 {
@@ -1146,9 +1202,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       /* a set this pattern needs has nothing in diag: it cannot match */
       if (!leads_known && (r->text_high || r->text_high2)) {
         leads_known = TRUE;
-        for (const guchar *c = (const guchar *) diag; *c; c++)
-          if (*c >= 0xc0)
-            diag_leads |= G_GUINT64_CONSTANT (1) << (*c - 0xc0);
+        diag_leads = lead_bytes_of (diag);
       }
       if ((r->text_need || r->text_need2) && !seen) {
         gsize nbytes = (2 * nrules + 7) / 8;
@@ -1156,10 +1210,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
         memset (seen, 0, nbytes);
         _bc_prefilter_scan (rs->prefilter, diag, diag_len, seen);
       }
-      if (!(r->text_high && (r->text_leads & diag_leads)) && !(r->text_need && SEEN (i)))
-        continue;
-      if (r->text_filter2 && !(r->text_high2 && (r->text_leads & diag_leads)) &&
-          !(r->text_need2 && SEEN (nrules + i)))
+      if (filter_rejects (r, i, nrules, seen, diag_leads))
         continue;
     }
     if (r->sources && !in_list (r->sources, in->source))

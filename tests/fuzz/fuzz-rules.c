@@ -8,7 +8,8 @@
  * recipients, the classifier's per-message budget): a rules file of many
  * patterns each quadratic on the long diagnostic (a* then a literal that
  * never comes) is cut there, so a libFuzzer timeout means one pattern, or
- * the parse, ran past every limit.
+ * the parse, ran past every limit. The prefilter must never rule out a
+ * pattern that matches (_bc_rules_filter_miss()).
  */
 #include "fuzz-common.h"
 
@@ -66,6 +67,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       FUZZ_CHECK (mt.evidence == NULL || g_utf8_validate (mt.evidence, -1, NULL));
       g_free (mt.evidence);
     }
+  }
+  /* the prefilter never rules out a pattern that matches: neither on the
+   * diagnostics above nor on the input itself read as a diagnostic (which
+   * holds every literal its patterns spell out) */
+  {
+    char *self = g_utf8_make_valid ((const char *) data, MIN (size, 4096));
+    FUZZ_CHECK (_bc_rules_filter_miss (rs, diags[0]) == NULL);
+    FUZZ_CHECK (_bc_rules_filter_miss (rs, diags[1]) == NULL);
+    FUZZ_CHECK (_bc_rules_filter_miss (rs, self) == NULL);
+    g_free (self);
   }
   _bc_rules_free (rs);
   return 0;
