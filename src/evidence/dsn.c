@@ -181,6 +181,14 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
     if (v != value && g_ascii_strncasecmp (value, "x-unix", 6) == 0 && *v) {
       typed = g_strconcat ("x-unix; ", v, NULL);
       v = typed;
+    } else if (strstr (v, "=?") && strstr (v, "?=")) {
+      /* a server's localized reply written as RFC 2047 encoded-words
+       * ("550 =?ISO-2022-JP?B?...?="): the words decoded to UTF-8 */
+      typed = g_mime_utils_header_decode_text (_bc_parser_options (), v);
+      if (typed && !g_utf8_validate (typed, -1, NULL))
+        g_clear_pointer (&typed, g_free);
+      if (typed)
+        v = typed;
     }
     if (r->diagnostic && r->diagnostic[0] == '(' && *v) {
       g_free (r->diagnostic);                 /* only the Status comment */

@@ -437,6 +437,13 @@ text_decode (const char *data, gsize len, const char *charset)
 
   if (is_ascii (data, len))
     return g_strndup (data, len);
+  /* 7-bit text with ISO-2022-JP escapes under another label ("euc-jp",
+   * "shift_jis", "utf-8": every ASCII-compatible charset "decodes" it
+   * and keeps the escapes) is ISO-2022-JP: the ISO-2022-JP block below
+   * reads it. A label of the ISO-2022 family is tried as it stands. */
+  if (charset && *charset && is_iso2022 (data, len) &&
+      g_ascii_strncasecmp (g_mime_charset_iconv_name (charset), "iso-2022", 8) != 0)
+    charset = NULL;
   if (charset && *charset && g_ascii_strcasecmp (charset, "us-ascii") != 0) {
     const char *name = g_mime_charset_iconv_name (charset);
     if (g_ascii_strcasecmp (name, "utf-8") == 0 || g_ascii_strcasecmp (name, "utf8") == 0) {
@@ -452,6 +459,21 @@ text_decode (const char *data, gsize len, const char *charset)
       if (g_ascii_strcasecmp (name, "koi8-r") == 0 && koi8u_letters (data, len) &&
           (out = convert_all (data, len, "KOI8-U")))
         return out;
+      /* a Latin-1 label "decodes" any bytes; on text whose 8-bit bytes
+       * make whole words (no Latin text does) and read as Japanese, Korean,
+       * Big5 or, nearly all ideographs, GBK (a mailer's default label over
+       * a CJK server's reply), the CJK reading is the text */
+      if ((g_ascii_strcasecmp (name, "iso-8859-1") == 0 || g_ascii_strcasecmp (name, "windows-1252") == 0 ||
+           g_ascii_strcasecmp (name, "cp1252") == 0) && !looks_latin (data, len)) {
+        gsize n;
+        if ((out = looks_cjk (data, len)))
+          return out;
+        if ((out = convert_all (data, len, "GB18030"))) {
+          if (script_share (out, 'c', &n) >= 85 && n >= 4)
+            return out;
+          g_clear_pointer (&out, g_free);
+        }
+      }
       if ((out = convert_all (data, len, name)))
         return out;
       if ((wider = superset_of (name)) && (out = convert_all (data, len, wider)))

@@ -428,6 +428,17 @@ _bc_scan_blocks (BcScan *s, const char *text, gsize len)
         /* "a@example.comUser unknown": the word glued to the address */
         if (rest && aend < rest && g_ascii_isupper (*aend))
           rest = aend;
+        /* "a@example.cn：收件人不存在": CJK words glued to the address
+         * (after full-width punctuation or none), without a space, are
+         * the diagnostic too; a closing "＞" alone is not */
+        if (rest && aend < rest && (guchar) *aend >= 0x80) {
+          const char *q = aend, *n;
+          while (q < rest && (guchar) *q >= 0x80 &&
+                 !g_unichar_isalpha (g_utf8_get_char_validated (q, rest - q)))
+            q = (n = g_utf8_find_next_char (q, rest)) ? n : rest;
+          if (q < rest && (guchar) *q >= 0x80)
+            rest = aend;
+        }
         /* "a@b, c@d failed: ...": a list on the line shares the text */
         if (rest && rest < le && (rest[-1] == ',' || rest[-1] == ';') &&
             !quoted_header_line (p, le))
