@@ -46,7 +46,21 @@ static const char *const bounce_subjects[] = {
   "delivery delayed", "delivery problem", "notice of delivery", "bounced mail", "permanent error",
   "unable to deliver", "error sending", "système de distribution", "no se puede entregar",
   "non recapitabile", "não entregue", "onbestelbaar", "kan inte levereras", "не доставлено",
-  "返送", "配信", "未送达", "退信", "warning: message", NULL
+  "返送", "配信", "未送达", "退信", "warning: message",
+  /* the same in European languages, as providers' own notices and
+   * localized MTA templates title them (compared as prefixes, ASCII case
+   * only, so the accented capitals are listed as written) */
+  "message non délivré", "message non delivre", "échec de la remise", "Échec de la remise",
+  "echec de la remise", "échec de distribution", "Échec de distribution", "echec de distribution",
+  "avis de non-remise", "mensaje no entregado", "no se pudo entregar", "error en la entrega",
+  "mancata consegna", "notifica di mancata consegna", "messaggio non recapitato",
+  "mensagem não entregue", "mensagem nao entregue", "não é possível entregar",
+  "nao e possivel entregar", "falha na entrega", "wiadomość niedostarczona",
+  "wiadomosc niedostarczona", "nie można dostarczyć", "nie mozna dostarczyc",
+  "nedoručitelná", "nedorucitelna", "nelze doručit", "nelze dorucit", "bericht niet afgeleverd",
+  "niet afgeleverd", "meddelandet kunde inte levereras", "kunde inte levereras",
+  "kan ikke leveres", "kunne ikke leveres", "kézbesíthetetlen", "teslim edilemedi",
+  "ei voitu toimittaa", "nedoručiteľné", "nedorucitelne", NULL
 };
 
 /* ordinary_sender - the message came back to an ordinary envelope sender:
