@@ -161,9 +161,15 @@ test_literals_uncased (void **state)
 
   lits = _bc_prefilter_literals ("(ウイルス|病毒)");
   pf = _bc_prefilter_new ((char **const *) &lits, 1);
-  assert_true (seen_bits (pf, 1, "550 ウイルスを検出しました", FALSE)[0] == '1');
-  assert_true (seen_bits (pf, 1, "550 发现病毒", FALSE)[0] == '1');
-  assert_true (seen_bits (pf, 1, "550 宛先不明です", FALSE)[0] == '0');
+  got = seen_bits (pf, 1, "550 ウイルスを検出しました", FALSE);
+  assert_string_equal (got, "1");
+  g_free (got);
+  got = seen_bits (pf, 1, "550 发现病毒", FALSE);
+  assert_string_equal (got, "1");
+  g_free (got);
+  got = seen_bits (pf, 1, "550 宛先不明です", FALSE);
+  assert_string_equal (got, "0");
+  g_free (got);
   _bc_prefilter_free (pf);
   g_strfreev (lits);
 }
