@@ -97,6 +97,9 @@ G_GNUC_INTERNAL void _bc_scan_give_diag (BcScan *s, const char *diag, gboolean a
 /* scans from the first "following recipient", "following address" or "could
  * not be delivered" line: the list shape most small servers write */
 G_GNUC_INTERNAL void _bc_scan_listed (BcScan *s);
+/* the same list (with "could not be delivered to"), each recipient taking
+ * the cause of a "Reason:" paragraph written apart from it, prepended */
+G_GNUC_INTERNAL void _bc_scan_listed_reason (BcScan *s);
 /* adds each address of X-Failed-Recipients (at most 16) with @diag */
 G_GNUC_INTERNAL void _bc_scan_failed_header (BcScan *s, const char *diag);
 G_GNUC_INTERNAL void _bc_scan_labelled (BcScan *s, const char *label, const char *diag);

@@ -1293,3 +1293,21 @@ _bc_scan_listed (BcScan *s)
                                         "could not be delivered", NULL };
   _bc_scan_first_section (s, starts, NULL);
 }
+
+/* _bc_scan_listed_reason - the scan of filter appliances (FortiMail,
+ * Sophos) that list the failed addresses after "the following
+ * recipient(s)/address(es)" or "could not be delivered to" and write the
+ * cause apart from them, in a "Reason:" paragraph: that paragraph goes to
+ * each recipient, before what its block says. */
+void
+_bc_scan_listed_reason (BcScan *s)
+{
+  static const char *const starts[] = { "following recipient", "following address",
+                                        "could not be delivered to", NULL };
+  char *why;
+
+  _bc_scan_first_section (s, starts, NULL);
+  why = _bc_scan_paragraph (s, "Reason:", TRUE);
+  _bc_scan_give_diag (s, why, TRUE);
+  g_free (why);
+}
