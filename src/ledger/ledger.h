@@ -56,6 +56,16 @@ typedef struct {
 
 void _bc_ledger_event_free (BcLedgerEvent *ev);
 
+/* the columns both backends read an event from, in this order */
+#define BC_LEDGER_COLUMNS "id, key, address, at, class, reason, status, rule, list_id, host, " \
+  "diagnostic, recorded, forgotten"
+#define BC_LEDGER_N_COLUMNS 13
+
+/* _bc_ledger_event_from_row - fills @ev from one row of BC_LEDGER_COLUMNS,
+ * each column read as text (@col[i] never NULL; numbers in decimal). The
+ * strings are @col's, not copied: @ev is valid while they are. */
+void _bc_ledger_event_from_row (BcLedgerEvent *ev, const char *const col[BC_LEDGER_N_COLUMNS]);
+
 /* ---- storage interface --------------------------------------------------- */
 
 typedef struct _BcLedgerStore BcLedgerStore;

@@ -35,9 +35,6 @@ typedef struct {
   gboolean preparing;   /* bc_insert was sent in the open pipeline */
 } PgStore;
 
-#define COLUMNS "id, key, address, at, class, reason, status, rule, list_id, host, " \
-  "diagnostic, recorded, forgotten"
-
 /* redact - the URL without a password */
 static char *
 redact (const char *url)
@@ -362,9 +359,9 @@ pg_query (BcLedgerStore *st, const char *address, BcLedgerEventFunc func, gpoint
   if (!exec (s, "BEGIN", "cannot start reading", error))
     return FALSE;
   res = PQexecParams (s->conn,
-    address ? "DECLARE bc_events NO SCROLL CURSOR FOR SELECT " COLUMNS " FROM events"
+    address ? "DECLARE bc_events NO SCROLL CURSOR FOR SELECT " BC_LEDGER_COLUMNS " FROM events"
               " WHERE address = $1 ORDER BY address, list_id, at, id"
-            : "DECLARE bc_events NO SCROLL CURSOR FOR SELECT " COLUMNS " FROM events"
+            : "DECLARE bc_events NO SCROLL CURSOR FOR SELECT " BC_LEDGER_COLUMNS " FROM events"
               " ORDER BY address, list_id, at, id",
     address ? 1 : 0, NULL, address ? values : NULL, NULL, NULL, 0);
   if (PQresultStatus (res) != PGRES_COMMAND_OK) {
@@ -384,19 +381,10 @@ pg_query (BcLedgerStore *st, const char *address, BcLedgerEventFunc func, gpoint
     n = PQntuples (res);
     for (int i = 0; i < n && !stop; i++) {
       BcLedgerEvent ev = { 0 };
-      ev.id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
-      ev.key = PQgetvalue (res, i, 1);
-      ev.address = PQgetvalue (res, i, 2);
-      ev.at = g_ascii_strtoll (PQgetvalue (res, i, 3), NULL, 10);
-      ev.klass = PQgetvalue (res, i, 4);
-      ev.reason = PQgetvalue (res, i, 5);
-      ev.status = PQgetvalue (res, i, 6);
-      ev.rule = PQgetvalue (res, i, 7);
-      ev.list_id = PQgetvalue (res, i, 8);
-      ev.host = PQgetvalue (res, i, 9);
-      ev.diagnostic = PQgetvalue (res, i, 10);
-      ev.recorded = g_ascii_strtoll (PQgetvalue (res, i, 11), NULL, 10);
-      ev.forgotten = atoi (PQgetvalue (res, i, 12)) != 0;
+      const char *col[BC_LEDGER_N_COLUMNS];
+      for (int c = 0; c < BC_LEDGER_N_COLUMNS; c++)
+        col[c] = PQgetvalue (res, i, c);
+      _bc_ledger_event_from_row (&ev, col);
       if (!func (&ev, user_data))
         stop = TRUE;
     }

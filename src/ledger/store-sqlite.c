@@ -26,9 +26,6 @@ typedef struct {
   guint64 added;            /* new events in the open transaction */
 } SqliteStore;
 
-#define COLUMNS "id, key, address, at, class, reason, status, rule, list_id, host, " \
-  "diagnostic, recorded, forgotten"
-
 static int
 map_code (int rc)
 {
@@ -197,10 +194,10 @@ sqlite_open (const char *where, gboolean create, GError **error)
     " diagnostic, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (key) DO NOTHING", -1, &s->insert, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (s->db, "SELECT " COLUMNS " FROM events"
+    rc = sqlite3_prepare_v2 (s->db, "SELECT " BC_LEDGER_COLUMNS " FROM events"
                              " ORDER BY address, list_id, at, id", -1, &s->all, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (s->db, "SELECT " COLUMNS " FROM events WHERE address = ?"
+    rc = sqlite3_prepare_v2 (s->db, "SELECT " BC_LEDGER_COLUMNS " FROM events WHERE address = ?"
                              " ORDER BY address, list_id, at, id", -1, &s->one, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (s->db, "UPDATE events SET forgotten = 1 WHERE address = ?"
@@ -279,11 +276,13 @@ sqlite_record (BcLedgerStore *st, const BcLedgerEvent *ev, GError **error)
   return TRUE;
 }
 
-static char *
+/* col_text - column @i of the current row as text, "" for NULL; valid until
+ * the next step or reset of @q */
+static const char *
 col_text (sqlite3_stmt *q, int i)
 {
   const unsigned char *t = sqlite3_column_text (q, i);
-  return g_strdup (t ? (const char *) t : "");
+  return t ? (const char *) t : "";
 }
 
 static gboolean
@@ -300,25 +299,11 @@ sqlite_query (BcLedgerStore *st, const char *address, BcLedgerEventFunc func, gp
     bind_text (q, 1, address);
   while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
     BcLedgerEvent ev = { 0 };
-    gboolean go;
-    ev.id = sqlite3_column_int64 (q, 0);
-    ev.key = col_text (q, 1);
-    ev.address = col_text (q, 2);
-    ev.at = sqlite3_column_int64 (q, 3);
-    ev.klass = col_text (q, 4);
-    ev.reason = col_text (q, 5);
-    ev.status = col_text (q, 6);
-    ev.rule = col_text (q, 7);
-    ev.list_id = col_text (q, 8);
-    ev.host = col_text (q, 9);
-    ev.diagnostic = col_text (q, 10);
-    ev.recorded = sqlite3_column_int64 (q, 11);
-    ev.forgotten = sqlite3_column_int (q, 12) != 0;
-    go = func (&ev, user_data);
-    g_free (ev.key); g_free (ev.address); g_free (ev.klass); g_free (ev.reason);
-    g_free (ev.status); g_free (ev.rule); g_free (ev.list_id); g_free (ev.host);
-    g_free (ev.diagnostic);
-    if (!go) {
+    const char *col[BC_LEDGER_N_COLUMNS];
+    for (int c = 0; c < BC_LEDGER_N_COLUMNS; c++)
+      col[c] = col_text (q, c);
+    _bc_ledger_event_from_row (&ev, col);
+    if (!func (&ev, user_data)) {
       rc = SQLITE_DONE;
       break;
     }

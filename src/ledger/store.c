@@ -30,6 +30,24 @@ _bc_ledger_event_free (BcLedgerEvent *ev)
   g_free (ev);
 }
 
+void
+_bc_ledger_event_from_row (BcLedgerEvent *ev, const char *const col[BC_LEDGER_N_COLUMNS])
+{
+  ev->id = g_ascii_strtoll (col[0], NULL, 10);
+  ev->key = (char *) col[1];
+  ev->address = (char *) col[2];
+  ev->at = g_ascii_strtoll (col[3], NULL, 10);
+  ev->klass = (char *) col[4];
+  ev->reason = (char *) col[5];
+  ev->status = (char *) col[6];
+  ev->rule = (char *) col[7];
+  ev->list_id = (char *) col[8];
+  ev->host = (char *) col[9];
+  ev->diagnostic = (char *) col[10];
+  ev->recorded = g_ascii_strtoll (col[11], NULL, 10);
+  ev->forgotten = g_ascii_strtoll (col[12], NULL, 10) != 0;
+}
+
 /* version 1; the spelling differs only in the id column and integer width */
 static const char schema_v1_sqlite[] =
   "CREATE TABLE schema_version (version INTEGER NOT NULL);"

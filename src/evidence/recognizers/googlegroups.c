@@ -3,31 +3,20 @@
  * From mailer-daemon at googlemail.com, in the poster's language, "the
  * group you tried to contact (NAME) may not exist, or you may not have
  * permission to post"; X-Failed-Recipients names the group address. The
- * report text is the diagnostic. */
+ * report text is the diagnostic. Detection and reading are shared with
+ * googleworkspace.c (_bc_google_detect, _bc_google_scan). */
 #include "recognizers.h"
 
 static const char *const headers[] = { "X-Failed-Recipients: @googlegroups.com", NULL };
 static const char *const body[] = { "groups.google.com", "Google Groups", NULL };
 static const BcRecSpec spec = { .headers = headers, .body = body };
 
-static gboolean
-detect (BcRecProbe *p)
-{
-  if (!(_bc_from_domain_is (p->m, "googlemail.com") || _bc_from_domain_is (p->m, "google.com")))
-    return FALSE;
-  return _bc_rec_spec_match (p);
-}
-
+/* the report text is the diagnostic; no more (googleworkspace.c also
+ * gives it to a recipient read out of the text without one) */
 static void
 scan (BcScan *s)
 {
-  const BcMime *m = s->mime;
-  char *diag = _bc_squeeze (m->body->str, MIN (m->ndr_len, 1500));
-
-  _bc_scan_failed_header (s, diag);
-  if (!s->recipients->len)
-    _bc_scan_section (s, NULL, NULL);
-  g_free (diag);
+  g_free (_bc_google_scan (s));
 }
 
-const BcRecognizer _bc_rec_googlegroups = { "googlegroups", detect, scan, &spec };
+const BcRecognizer _bc_rec_googlegroups = { "googlegroups", _bc_google_detect, scan, &spec };

@@ -97,11 +97,21 @@ G_GNUC_INTERNAL void _bc_scan_give_diag (BcScan *s, const char *diag, gboolean a
 /* scans from the first "following recipient", "following address" or "could
  * not be delivered" line: the list shape most small servers write */
 G_GNUC_INTERNAL void _bc_scan_listed (BcScan *s);
+/* the same list (with "could not be delivered to"), each recipient taking
+ * the cause of a "Reason:" paragraph written apart from it, prepended */
+G_GNUC_INTERNAL void _bc_scan_listed_reason (BcScan *s);
 /* adds each address of X-Failed-Recipients (at most 16) with @diag */
 G_GNUC_INTERNAL void _bc_scan_failed_header (BcScan *s, const char *diag);
 G_GNUC_INTERNAL void _bc_scan_labelled (BcScan *s, const char *label, const char *diag);
 /* exchange.c: the remote server's own specific status inside Exchange's
  * "#5.0.0 smtp;550 5.7.1 ..." wrapping, also read by exchange2003.c */
 G_GNUC_INTERNAL gboolean _bc_exchange_remote_status (const char *diag, char out[16]);
+/* googleworkspace.c, also used by googlegroups.c: detect() for reports from
+ * Google's mailer (From at googlemail.com or google.com, and the asked
+ * spec); the recipients of X-Failed-Recipients, else of the report text,
+ * with the squeezed report text (at most 1500 bytes) as diagnostic, which
+ * is returned (transfer full) */
+G_GNUC_INTERNAL gboolean _bc_google_detect (BcRecProbe *p);
+G_GNUC_INTERNAL char *_bc_google_scan (BcScan *s);
 
 #endif

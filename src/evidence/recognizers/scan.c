@@ -937,6 +937,27 @@ bare_mention (const char *text, gsize span, const char *addr)
   return TRUE;
 }
 
+/* first_naming - the start of the first line of @text that names one of
+ * the recipients from @from on (at most 50 of them, case ignored), read in
+ * at most @span bytes; NULL when none is named there. */
+static const char *
+first_naming (const BcScan *s, guint from, const char *text, gsize span)
+{
+  const char *first = NULL;
+
+  for (guint i = from; i < s->recipients->len && i < from + 50; i++) {
+    const BcRecipient *r = g_ptr_array_index (s->recipients, i);
+    const char *at = _bc_strcasestr_len (text, first ? (gsize) (first - text) : span, r->address);
+    if (at)
+      first = at;
+  }
+  if (!first)
+    return NULL;
+  while (first > text && first[-1] != '\n')
+    first--;
+  return first;
+}
+
 /* give_preamble - a recipient whose diagnostic still names no code (only
  * the quoted "To:" of the returned message, or a list entry under "The
  * following recipients were affected:") takes the text before the first
@@ -949,7 +970,7 @@ bare_mention (const char *text, gsize span, const char *addr)
 static void
 give_preamble (BcScan *s, guint from, const char *text, gsize len)
 {
-  const char *first = NULL, *b;
+  const char *first, *b;
   gsize span = MIN (len, 64 * 1024);
   gboolean any = FALSE;
   gboolean *needs;
@@ -968,18 +989,11 @@ give_preamble (BcScan *s, guint from, const char *text, gsize len)
     g_free (needs);
     return;
   }
-  for (guint i = from; i < s->recipients->len && i < from + 50; i++) {
-    BcRecipient *r = g_ptr_array_index (s->recipients, i);
-    const char *at = _bc_strcasestr_len (text, first ? (gsize) (first - text) : span, r->address);
-    if (at)
-      first = at;
-  }
+  first = first_naming (s, from, text, span);
   if (!first) {
     g_free (needs);
     return;
   }
-  while (first > text && first[-1] != '\n')
-    first--;
   b = utf8_from (first - MIN ((gsize) (first - text), PREAMBLE), first);
   pre = first > text ? _bc_squeeze (b, first - b) : NULL;
   for (guint i = from; pre && *pre && i < s->recipients->len; i++) {
@@ -1059,8 +1073,7 @@ static void
 give_lead (BcScan *s, guint from, const char *text, gsize len)
 {
   const BcRecipient *r0;
-  const char *first = NULL, *p, *b, *e;
-  gsize span = MIN (len, 64 * 1024);
+  const char *first, *p, *b, *e;
   guint paras = 0, lines = 0;
   gboolean inpara = FALSE;
   char *lead;
@@ -1072,17 +1085,12 @@ give_lead (BcScan *s, guint from, const char *text, gsize len)
     return;
   for (guint i = from; i < s->recipients->len; i++) {
     BcRecipient *r = g_ptr_array_index (s->recipients, i);
-    const char *at;
     if (!r->diagnostic || g_ascii_strcasecmp (r->diagnostic, r0->diagnostic) != 0)
       return;
-    at = _bc_strcasestr_len (text, first ? (gsize) (first - text) : span, r->address);
-    if (at)
-      first = at;
   }
+  first = first_naming (s, from, text, MIN (len, 64 * 1024));
   if (!first)
     return;
-  while (first > text && first[-1] != '\n')
-    first--;
   /* back over blank lines, then over the paragraph (and the one before
    * when it ends in ':') */
   p = e = first;
@@ -1303,4 +1311,22 @@ _bc_scan_listed (BcScan *s)
   static const char *const starts[] = { "following recipient", "following address",
                                         "could not be delivered", NULL };
   _bc_scan_first_section (s, starts, NULL);
+}
+
+/* _bc_scan_listed_reason - the scan of filter appliances (FortiMail,
+ * Sophos) that list the failed addresses after "the following
+ * recipient(s)/address(es)" or "could not be delivered to" and write the
+ * cause apart from them, in a "Reason:" paragraph: that paragraph goes to
+ * each recipient, before what its block says. */
+void
+_bc_scan_listed_reason (BcScan *s)
+{
+  static const char *const starts[] = { "following recipient", "following address",
+                                        "could not be delivered to", NULL };
+  char *why;
+
+  _bc_scan_first_section (s, starts, NULL);
+  why = _bc_scan_paragraph (s, "Reason:", TRUE);
+  _bc_scan_give_diag (s, why, TRUE);
+  g_free (why);
 }
