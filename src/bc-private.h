@@ -29,6 +29,9 @@ typedef struct {
   char *arf;                /* text of a message/feedback-report part */
   GMimeObject *orig;        /* returned message or its headers (a reference) */
   char *orig_text;          /* text/rfc822-headers content when no message */
+  char *xml;                /* text of the first application/xml part, or of
+                               one named daticert.xml (PEC; text/xml too),
+                               when at most 64 KiB and max_text; else NULL */
   gboolean is_report;       /* multipart/report */
   gboolean has_attached_message; /* a message/rfc822 part was seen */
   GPtrArray *warnings;      /* (char *) */

@@ -2,10 +2,11 @@
  *
  * Walks the MIME tree at most limits->max_depth deep and limits->max_parts
  * wide. Only parts that can carry evidence are decoded: text parts, the
- * *delivery-status and feedback-report parts, and the headers of a returned
- * message. Attachments, images and the body of a returned message are never
- * decoded. Text is converted to UTF-8 and to LF line ends, and at most
- * limits->max_text bytes of each part are kept.
+ * *delivery-status and feedback-report parts, the headers of a returned
+ * message, and one small application/xml part (kept apart as m->xml, not
+ * in the free text). Other attachments, images and the body of a returned
+ * message are never decoded. Text is converted to UTF-8 and to LF line
+ * ends, and at most limits->max_text bytes of each part are kept.
  */
 #include "bc-private.h"
 #include "rules/prefilter.h"
@@ -17,6 +18,7 @@ typedef struct {
   guint parts;
   gboolean have_plain;
   GString *html;            /* text/html kept in case no text/plain comes */
+  gboolean xml_daticert;    /* m->xml came from a part named daticert.xml */
 } Walk;
 
 /* ---- gconv modules kept loaded -----------------------------------------
@@ -565,8 +567,11 @@ part_bytes (GMimePart *part, gsize cap)
   return ba;
 }
 
+/* part_text_cap_whole - the text of @part, at most @cap bytes of it (the rest
+ * cut off, with a warning). When @whole, a part longer than @cap is not
+ * read at all: NULL, and no warning. */
 static char *
-part_text_cap (BcMime *m, GMimePart *part, gsize cap)
+part_text_cap_whole (BcMime *m, GMimePart *part, gsize cap, gboolean whole)
 {
   GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
   const char *charset = g_mime_content_type_get_parameter (ct, "charset");
@@ -574,8 +579,12 @@ part_text_cap (BcMime *m, GMimePart *part, gsize cap)
   char *text;
 
   if (!ba)
-    return g_strdup ("");
+    return whole ? NULL : g_strdup ("");
   if (ba->len > cap) {
+    if (whole) {
+      g_byte_array_unref (ba);
+      return NULL;
+    }
     g_byte_array_set_size (ba, cap);
     m->truncated = TRUE;
     g_ptr_array_add (m->warnings, g_strdup ("part text truncated"));
@@ -595,6 +604,12 @@ part_text_cap (BcMime *m, GMimePart *part, gsize cap)
   /* the text up to its first NUL, line ends made LF, in place */
   text[normalize_eol (text, strlen (text))] = '\0';
   return text;
+}
+
+static char *
+part_text_cap (BcMime *m, GMimePart *part, gsize cap)
+{
+  return part_text_cap_whole (m, part, cap, FALSE);
 }
 
 static char *
@@ -651,6 +666,29 @@ html_to_text (GString *out, const char *html)
     }
   }
   g_string_append_c (out, '\n');
+}
+
+/* xml_part - keep the text of an application/xml part (or a text/xml one
+ * named daticert.xml) as m->xml: the first one, or one named daticert.xml
+ * (the certification data of an Italian PEC receipt) over one that is not.
+ * A part longer than MAX_XML (or max_text) is not read. */
+#define MAX_XML 65536
+
+static void
+xml_part (Walk *w, GMimePart *part)
+{
+  const char *name = g_mime_part_get_filename (part);
+  gboolean daticert = name && g_ascii_strcasecmp (name, "daticert.xml") == 0;
+  char *t;
+
+  if (w->m->xml && (w->xml_daticert || !daticert))
+    return;
+  t = part_text_cap_whole (w->m, part, MIN (w->m->limits->max_text, MAX_XML), TRUE);
+  if (!t)
+    return;
+  g_free (w->m->xml);
+  w->m->xml = t;
+  w->xml_daticert = daticert;
 }
 
 static void
@@ -741,6 +779,13 @@ walk (Walk *w, GMimeObject *obj, guint depth)
         m->orig_text = part_text (m, GMIME_PART (obj));
       return;
     }
+  }
+  if (g_ascii_strcasecmp (sub, "xml") == 0 &&
+      (g_ascii_strcasecmp (type, "application") == 0 ||
+       (g_ascii_strcasecmp (type, "text") == 0 && g_mime_part_get_filename (GMIME_PART (obj)) &&
+        g_ascii_strcasecmp (g_mime_part_get_filename (GMIME_PART (obj)), "daticert.xml") == 0))) {
+    xml_part (w, GMIME_PART (obj));
+    return;
   }
   if (g_ascii_strcasecmp (type, "text") != 0) {
     return;   /* attachments and images are never decoded */
@@ -982,7 +1027,7 @@ BcMime *
 _bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
 {
   BcMime *m = g_new0 (BcMime, 1);
-  Walk w = { m, 0, FALSE, NULL };
+  Walk w = { m, 0, FALSE, NULL, FALSE };
   InternetAddressList *from;
   GMimeObject *top;
 
@@ -1059,6 +1104,7 @@ _bc_mime_free (BcMime *m)
   g_free (m->date);
   g_free (m->arf);
   g_free (m->orig_text);
+  g_free (m->xml);
   g_string_free (m->body, TRUE);
   g_free (m->body_fold);
   g_ptr_array_unref (m->dsn);

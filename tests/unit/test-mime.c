@@ -1,5 +1,5 @@
 /* test-mime.c - the MIME stage (mime/message.c): charsets, transfer
- * encodings, HTML-only reports, attachments, line ends. */
+ * encodings, HTML-only reports, attachments, XML parts, line ends. */
 #include "tc.h"
 
 #include <string.h>
@@ -355,6 +355,68 @@ test_attachments_not_decoded (void **state)
   g_free (img_b64);
 }
 
+/* a small application/xml part is kept apart as m->xml (out of the free
+ * text), one named daticert.xml before any other; one too long is dropped
+ * without a warning */
+static void
+test_xml_part (void **state)
+{
+  char *big = g_strnfill (70000, 'x');
+  char *msg = g_strdup_printf (
+    "From: posta-certificata@pec.example.net\n"
+    "Subject: AVVISO DI MANCATA CONSEGNA: x\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=mix\n"
+    "\n"
+    "--mix\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "BODY-TEXT\n"
+    "--mix\n"
+    "Content-Type: application/xml; name=big.xml\n"
+    "\n"
+    "<big>%s</big>\n"
+    "--mix\n"
+    "Content-Type: application/xml; name=other.xml\n"
+    "\n"
+    "<other>OTHER-XML</other>\n"
+    "--mix\n"
+    "Content-Type: application/xml; name=\"daticert.xml\"\n"
+    "Content-Disposition: inline; filename=\"daticert.xml\"\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "PHBvc3RhY2VydCB0aXBvPSJlcnJvcmUtY29uc2VnbmEiLz4=\n"
+    "--mix\n"
+    "Content-Type: application/xml; name=later.xml\n"
+    "\n"
+    "<later>LATER-XML</later>\n"
+    "--mix--\n", big);
+  BcMime *m = tc_mime (msg, strlen (msg));
+
+  (void) state;
+  assert_non_null (m->xml);
+  assert_contains (m->xml, "<postacert tipo=\"errore-consegna\"/>");
+  assert_not_contains (m->body->str, "postacert");
+  assert_not_contains (m->body->str, "OTHER-XML");
+  assert_contains (m->body->str, "BODY-TEXT");
+  assert_false (m->truncated);
+  _bc_mime_free (m);
+  g_free (msg);
+
+  /* with no daticert.xml, the first small one */
+  msg = g_strdup ("From: a@example.net\nMIME-Version: 1.0\n"
+                  "Content-Type: multipart/mixed; boundary=mix\n\n--mix\n"
+                  "Content-Type: text/plain\n\nBODY\n--mix\n"
+                  "Content-Type: application/xml\n\n<first>FIRST-XML</first>\n--mix\n"
+                  "Content-Type: application/xml\n\n<second/>\n--mix--\n");
+  m = tc_mime (msg, strlen (msg));
+  assert_non_null (m->xml);
+  assert_contains (m->xml, "FIRST-XML");
+  _bc_mime_free (m);
+  g_free (msg);
+  g_free (big);
+}
+
 static const char eol_message[] =
   "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
   "To: sender@example.org\n"
@@ -488,6 +550,7 @@ main (void)
     cmocka_unit_test (test_html_only),
     cmocka_unit_test (test_html_alternative_prefers_plain),
     cmocka_unit_test (test_attachments_not_decoded),
+    cmocka_unit_test (test_xml_part),
     cmocka_unit_test (test_line_ends_equal),
     cmocka_unit_test (test_normalize_eol),
     cmocka_unit_test (test_limits),
