@@ -80,6 +80,10 @@ typedef struct {
 G_GNUC_INTERNAL void _bc_dsn_parse (const char *text, gsize len, BcDsn *out, guint max_rcpts);
 G_GNUC_INTERNAL void _bc_dsn_clear (BcDsn *d);
 G_GNUC_INTERNAL char *_bc_field_get (const char *block, const char *name);
+/* the sending MTA's own bounce category of each recipient (PowerMTA's
+ * X-PowerMTA-BounceCategory): lower-cased address -> lower-cased word, or
+ * NULL when the DSN names none */
+G_GNUC_INTERNAL GHashTable *_bc_dsn_categories (const BcMime *m, guint max_blocks);
 
 /* command.c: the SMTP command a refusal answered ("CONN", "HELO",
  * "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA") or NULL; static strings */
@@ -174,6 +178,7 @@ typedef struct {
   const char *recognizer;   /* may be NULL */
   const char *dsn_action;   /* may be NULL */
   const char *source;       /* "dsn", "text", ... */
+  const char *category;     /* the sending MTA's bounce category, may be NULL */
   const char *command;      /* SMTP command refused (command.c), may be NULL */
   /* when set, finds the command (into command) the first time a rule asks
    * for it, so that text rules that decide first never pay for it */

@@ -746,6 +746,9 @@ static void
 decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
 {
   const char *from_domain = domain_of (m->from_addr);
+  /* read once for all recipients: looking each one up in the DSN text
+   * would cost the square of their number */
+  GHashTable *categories = _bc_dsn_categories (m, cls->limits.max_recipients + 1);
 
   for (guint i = 0; i < report->recipients->len; i++) {
     BcRecipient *r = g_ptr_array_index (report->recipients, i);
@@ -777,6 +780,11 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
     in.recognizer = report->recognizer;
     in.dsn_action = r->dsn_action;
     in.source = bc_source_to_string (r->source);
+    if (categories && r->address) {
+      char *key = g_ascii_strdown (r->address, -1);
+      in.category = g_hash_table_lookup (categories, key);
+      g_free (key);
+    }
     cq.m = m;
     cq.r = r;
     cq.only_one = report->recipients->len == 1;
@@ -800,6 +808,8 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
       }
     }
   }
+  if (categories)
+    g_hash_table_unref (categories);
 }
 
 /* classify - the report for @message; @deadline (monotonic microseconds)

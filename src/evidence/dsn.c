@@ -5,7 +5,9 @@
  * blank lines. Real reports drop the blank lines, repeat fields and break
  * lines in odd places, so a new recipient also starts whenever a
  * Final-Recipient arrives for a recipient that already has one. At most
- * @max_rcpts recipients are read.
+ * @max_rcpts recipients are read. _bc_dsn_categories() reads a sending
+ * MTA's own per-recipient verdict (X-PowerMTA-BounceCategory) for the
+ * rules' category= key.
  */
 #include "bc-private.h"
 
@@ -299,6 +301,87 @@ _bc_dsn_clear (BcDsn *d)
   g_clear_pointer (&d->reporting_mta, g_free);
   g_clear_pointer (&d->arrival_date, g_free);
   g_clear_pointer (&d->recipients, g_ptr_array_unref);
+}
+
+/* block_category - add to @map the category @field names in the DSN block
+ * [@b, @e), keyed by the block's recipient, unless that recipient has one. */
+static void
+block_category (const char *b, const char *e, const char *field, GHashTable *map)
+{
+  char *block = g_strndup (b, e - b);
+  char *cat = _bc_field_get (block, field);
+
+  if (cat) {
+    char *fr = _bc_field_get (block, "Final-Recipient");
+    char *addr;
+    gsize n = strspn (cat, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
+    if (!fr)
+      fr = _bc_field_get (block, "Original-Recipient");
+    addr = fr ? _bc_address_normalize (strip_type (fr)) : NULL;
+    /* one word of the vendor's list ("bad-mailbox"), nothing else */
+    if (addr && n > 0 && n <= 40 &&
+        (cat[n] == '\0' || cat[n] == ' ' || cat[n] == ';' || cat[n] == '(')) {
+      char *key = g_ascii_strdown (addr, -1);
+      if (!g_hash_table_contains (map, key))
+        g_hash_table_insert (map, key, g_ascii_strdown (cat, n));
+      else
+        g_free (key);
+    }
+    g_free (addr);
+    g_free (fr);
+    g_free (cat);
+  }
+  g_free (block);
+}
+
+/* _bc_dsn_categories - the sending MTA's own verdict on each recipient where
+ * its DSN gives one per recipient block: PowerMTA writes
+ * "X-PowerMTA-BounceCategory: bad-mailbox" (one word of its list:
+ * bad-mailbox, bad-domain, inactive-mailbox, quota-issues, spam-related,
+ * ...) into each block. The word is that MTA's own reading of the remote
+ * reply, so the rules weigh it under any cause the reply states
+ * (40-hosts.rules). Only DSN parts that name the field are walked, once,
+ * block by block (a block ends at a blank line); the texts are already
+ * bounded by the MIME stage, and at most @max_blocks blocks are read.
+ * Returns a table from the lower-cased address to the lower-cased word
+ * (free with g_hash_table_unref()), or NULL when no DSN names one. */
+GHashTable *
+_bc_dsn_categories (const BcMime *m, guint max_blocks)
+{
+  static const char field[] = "X-PowerMTA-BounceCategory";
+  GHashTable *map = NULL;
+  guint blocks = 0;
+
+  if (!m->dsn)
+    return NULL;
+  for (guint i = 0; i < m->dsn->len && blocks < max_blocks; i++) {
+    const char *t = g_ptr_array_index (m->dsn, i);
+    const char *b = t, *p = t;
+    if (!_bc_strcasestr (t, field))
+      continue;
+    if (!map)
+      map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    for (;;) {
+      const char *nl = strchr (p, '\n');
+      const char *le = nl ? nl : p + strlen (p);
+      gboolean blank = TRUE;
+      for (const char *q = p; q < le; q++)
+        if (*q != ' ' && *q != '\t' && *q != '\r') {
+          blank = FALSE;
+          break;
+        }
+      if (blank || !nl) {
+        const char *e = blank ? p : le;
+        if (e > b && blocks++ < max_blocks)
+          block_category (b, e, field, map);
+        if (!nl || blocks >= max_blocks)
+          break;
+        b = nl + 1;
+      }
+      p = nl + 1;
+    }
+  }
+  return map;
 }
 
 /* _bc_field_get - the unfolded value of the first field @name in @block,

@@ -20,7 +20,7 @@
  * make them backtrack for long.
  *
  * Keys: status, reply, text, not, host, recognizer, dsn-action, source,
- * command, weight, permanent (not a condition: the rule's hard reason stays
+ * command, category, weight, permanent (not a condition: the rule's hard reason stays
  * hard under a 4xx code; see rules/taxonomy.c). "command" lists SMTP commands (CONN, HELO, STARTTLS,
  * AUTH, MAIL, RCPT, DATA; see evidence/command.c) and holds when the
  * refusal answered one of them; it adds 20 to the default weight. A
@@ -98,6 +98,7 @@ typedef struct {
   char **dsn_actions;
   char **sources;
   char **commands;          /* lower-case SMTP command names */
+  char **categories;        /* the sending MTA's bounce categories */
   gboolean permanent;       /* permanent=yes: a 4xx code does not soften it */
 } Rule;
 
@@ -139,6 +140,7 @@ rule_free (Rule *r)
   g_strfreev (r->dsn_actions);
   g_strfreev (r->sources);
   g_strfreev (r->commands);
+  g_strfreev (r->categories);
   g_free (r);
 }
 
@@ -821,6 +823,10 @@ parse_rule (const char *name, guint line, const char *text, int precedence, gboo
       ONCE (r->commands);
       r->commands = parse_list (v);
       weight += 20;
+    } else if (IS ("category")) {
+      ONCE (r->categories);
+      r->categories = parse_list (v);
+      weight += 20;
     } else if (IS ("permanent")) {
       if (g_ascii_strcasecmp (v, "yes") == 0 || g_ascii_strcasecmp (v, "true") == 0)
         r->permanent = TRUE;
@@ -847,7 +853,7 @@ parse_rule (const char *name, guint line, const char *text, int precedence, gboo
 #undef ONCE
   }
   if (!r->status && !r->reply && !r->text && !r->hosts && !r->recognizers &&
-      !r->dsn_actions && !r->sources && !r->commands)
+      !r->dsn_actions && !r->sources && !r->commands && !r->categories)
     FAIL ("%s:%u: rule for '%s' has no condition", name, line, argv[0]);
   if (!have_weight)
     r->weight = weight;
@@ -1225,6 +1231,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       continue;
     if (r->hosts && !(host = host_match (r, in->hosts, &pp)))
       continue;
+    if (r->categories && !in_list (r->categories, in->category))
+      continue;
     if (r->commands && !command_known) {
       command = in->command_fn (in->command_data);
       command_known = TRUE;
@@ -1278,6 +1286,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
         g_string_append_printf (ev, "source %s; ", in->source);
       if (r->commands)
         g_string_append_printf (ev, "command %s; ", command);
+      if (r->categories)
+        g_string_append_printf (ev, "category %s; ", in->category);
       if (r->permanent)
         g_string_append (ev, "permanent; ");
       if (ev->len >= 2)

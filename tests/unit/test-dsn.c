@@ -393,6 +393,59 @@ test_in_message (void **state)
   g_free (msg);
 }
 
+/* X-PowerMTA-BounceCategory: the category of the recipient's own block
+ * decides a vague reply, a stated cause still wins, and a category in
+ * another recipient's block is not taken */
+static void
+test_vendor_category (void **state)
+{
+  const char *msg =
+    "From: postmaster@pmta.example.org\n"
+    "To: bounce@example.org\n"
+    "Subject: Delivery report\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Delivery report.\n"
+    "--b\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; pmta.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; vague@example.com\n"
+    "Action: failed\n"
+    "Status: 5.0.0\n"
+    "Diagnostic-Code: smtp; 552 Requested mail action aborted\n"
+    "X-PowerMTA-BounceCategory: quota-issues\n"
+    "\n"
+    "Final-Recipient: rfc822; stated@example.com\n"
+    "Action: failed\n"
+    "Status: 5.0.0\n"
+    "Diagnostic-Code: smtp; 550 no such user here\n"
+    "X-PowerMTA-BounceCategory: spam-related\n"
+    "\n"
+    "Final-Recipient: rfc822; other@example.com\n"
+    "Action: failed\n"
+    "Status: 5.0.0\n"
+    "Diagnostic-Code: smtp; 554 Requested mail action aborted\n"
+    "--b--\n";
+  BcReport *r = tc_classify (tc_classifier (), msg);
+  const BcRecipient *a = tc_find_rcpt (r, "vague@example.com");
+  const BcRecipient *b = tc_find_rcpt (r, "stated@example.com");
+  const BcRecipient *c = tc_find_rcpt (r, "other@example.com");
+
+  assert_non_null (a);
+  assert_non_null (b);
+  assert_non_null (c);
+  assert_string_equal (a->reason, "mailboxfull");
+  assert_string_equal (b->reason, "userunknown");
+  assert_string_not_equal (c->reason, "mailboxfull");
+  bc_report_free (r);
+}
+
 static void
 test_global_delivery_status (void **state)
 {
@@ -465,6 +518,7 @@ main (void)
     cmocka_unit_test (test_field_get),
     cmocka_unit_test (test_in_message),
     cmocka_unit_test (test_global_delivery_status),
+    cmocka_unit_test (test_vendor_category),
     cmocka_unit_test (test_unitext_escapes),
   };
   tc_init ();

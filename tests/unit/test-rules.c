@@ -188,6 +188,29 @@ test_key_recognizer_action_source (void **state)
 }
 
 static void
+test_key_category (void **state)
+{
+  BcRuleSet *rs = ruleset ("mailboxfull category=quota-issues,Over-Quota\n"
+                           "userunknown category=bad-mailbox text=rejected weight=5\n");
+  BcRuleInput in;
+  char *ev = NULL;
+
+  input_init (&in);
+  expect_reason (rs, &in, NULL);
+  in.category = "quota-issues"; expect_reason (rs, &in, "mailboxfull");
+  in.category = "over-quota"; expect_reason (rs, &in, "mailboxfull");
+  in.category = "bad-mailbox"; expect_reason (rs, &in, NULL);
+  in.diagnostic = "550 rejected"; expect_reason (rs, &in, "userunknown");
+  assert_string_equal (match (rs, &in, &ev, NULL), "userunknown");
+  assert_non_null (strstr (ev, "category bad-mailbox"));
+  g_free (ev);
+  in.category = NULL; expect_reason (rs, &in, NULL);
+  _bc_rules_free (rs);
+  /* a rule with only a category has a condition; the key is given once */
+  g_free (parse_error ("userunknown category=a category=b\n"));
+}
+
+static void
 test_key_weight_and_comments (void **state)
 {
   /* a trailing comment, a continuation line, CRLF line ends */
@@ -897,6 +920,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_key_status),
+    cmocka_unit_test (test_key_category),
     cmocka_unit_test (test_key_reply),
     cmocka_unit_test (test_key_text_and_not),
     cmocka_unit_test (test_key_host),
