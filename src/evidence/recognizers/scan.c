@@ -101,6 +101,7 @@ is_sender (const BcScan *s, const char *addr)
 
 static gboolean sender_context (const char *line, const char *addr_pos);
 static gboolean help_context (const char *line, const char *addr_pos);
+static gboolean msgid_label (const char *p, const char *b);
 
 /* block_address - does this line open a recipient block? It does when an
  * address stands near its start and the line is not a header, an SMTP
@@ -140,6 +141,9 @@ block_address (const BcScan *s, const char *line, gsize len, const char **out_en
         for (guint i = 0; not_rcpt[i]; i++)
           if (_bc_strcasestr_len (p, colon - p, not_rcpt[i]))
             return NULL;
+        /* "Message ID: <x@y>", "Original Message-ID:": an identifier */
+        if (msgid_label (p, colon + 1))
+          return NULL;
         if (is_rcpt_label (p, colon - p)) {
           /* fine: "Recipient: <a@b>" */
         } else if (word) {
@@ -234,6 +238,27 @@ help_lead_in (const char *p, const char *le)
     gsize n = strlen (tails[i]);
     if ((gsize) (le - p) > n && g_ascii_strncasecmp (le - n, tails[i], n) == 0)
       return help_context (p, le);
+  }
+  return FALSE;
+}
+
+/* msgid_label - is the address at @b, in the line starting at @p, a
+ * message identifier under a label ("ID: <x@y>", "Message-ID: <x@y>",
+ * "Msg-Id:", "In-Reply-To:", "References:")? Notices that summarise the
+ * returned message (XMail's "ID:", "Mail From:", "Rcpt To:" block) print it
+ * in an address's shape. Reads at most 40 bytes before @b. */
+static gboolean
+msgid_label (const char *p, const char *b)
+{
+  static const char *const labels[] = { "id:", "in-reply-to:", "references:", NULL };
+  const char *e = b;
+  while (e > p && b - e < 40 && e[-1] && strchr (" \t<\"", e[-1]))
+    e--;
+  for (guint i = 0; labels[i]; i++) {
+    gsize n = strlen (labels[i]);
+    if ((gsize) (e - p) >= n && g_ascii_strncasecmp (e - n, labels[i], n) == 0 &&
+        ((gsize) (e - p) == n || !g_ascii_isalnum (e[-(gssize) n - 1])))
+      return TRUE;
   }
   return FALSE;
 }
@@ -662,7 +687,7 @@ _bc_scan_sentences (BcScan *s, const char *text, gsize len)
       if (!a)
         break;
       if (!is_sender (s, a) && !(to_addr && g_ascii_strcasecmp (a, to_addr) == 0) &&
-          !sender_context (p, b) && !help_context (p, b) &&
+          !sender_context (p, b) && !help_context (p, b) && !msgid_label (p, b) &&
           !(prev && opens_line (p, b) && help_lead_in (prev, p - 1)) &&
           !_bc_strcasestr_len (p, le - p, "http") &&
           !(b > p && b[-1] == '='))
