@@ -64,6 +64,30 @@ typedef struct _Job {
   GPtrArray *msgs;          /* (BcInputMsg *) in input order */
 } Job;
 
+/* slice_to_malloc - with GLib older than 2.76, run the rest of the program
+ * with G_SLICE=always-malloc, by executing ourselves again with it set.
+ *
+ * GMime's objects and GLib's containers come from g_slice_alloc(), whose
+ * magazine layer (GLib < 2.76; later versions made it plain malloc) keeps
+ * per-thread caches that trade chunks through one locked depot. With two
+ * threads classifying, that made --jobs 2 take a third more CPU time than
+ * --jobs 1 for the same messages: 1.24 times the one-thread speed on 2
+ * cores, against 1.70 with the variable set (perf stat -r 5, 10,000
+ * messages). GSlice reads the variable once, when GLib initialises itself
+ * before main(), so setting it here is too late; a new image reads it.
+ * On one thread it makes no difference, so it is done only for --jobs > 1,
+ * before any input is read (standard input is passed on untouched). If the
+ * exec fails, the program simply goes on as it is. */
+static void
+slice_to_malloc (char **argv)
+{
+  if (glib_check_version (2, 76, 0) == NULL || g_getenv ("G_SLICE"))
+    return;
+  g_setenv ("G_SLICE", "always-malloc", TRUE);
+  fflush (NULL);
+  execv ("/proc/self/exe", argv);
+}
+
 /* classify_one - the formatted record(s) for one input message. Errors go
  * to stderr too. */
 static GString *
@@ -296,11 +320,13 @@ main (int argc, char **argv)
     { NULL }
   };
   int status = 0, fetch_status = 0;
+  char **orig_argv;
 
   if (argc > 1 && strcmp (argv[1], "ledger") == 0)
     return bc_ledger_command_main (argc - 1, argv + 1);
   bc_ledger_cli_prescan (argc, argv);
   bc_cli_prescan (argc, argv);
+  orig_argv = g_strdupv (argv);     /* g_option_context_parse() edits argv */
   ctx = g_option_context_new ("[PATH...] - classify bounce messages");
   g_option_context_set_summary (ctx,
     "Reads bounces (DSNs, NDRs, feedback reports, auto-replies) and says for each\n"
@@ -330,9 +356,13 @@ main (int argc, char **argv)
     g_printerr ("bounceclass: %s\nTry 'bounceclass --help'.\n", error->message);
     g_error_free (error);
     g_option_context_free (ctx);
+    g_strfreev (orig_argv);
     return bc_cli_fail_status ();
   }
   g_option_context_free (ctx);
+  if (jobs != 1)
+    slice_to_malloc (orig_argv);
+  g_strfreev (orig_argv);
   if (version) {
     printf ("bounceclass %s (libbounceclass %s, GMime %u.%u.%u)\n", BC_VERSION, bc_version (),
             gmime_major_version, gmime_minor_version, gmime_micro_version);

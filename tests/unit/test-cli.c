@@ -507,6 +507,30 @@ test_not_a_bounce_text (void **state)
   g_free (path);
 }
 
+/* With GLib < 2.76, --jobs N executes the program again (G_SLICE, see
+ * main.c): standard input must reach the new image whole. */
+static void
+test_jobs_stdin (void **state)
+{
+  Fix *f = *state;
+  char *mbox = make_mbox (f->dir, "stdin.mbox", 40), *data = NULL;
+  char **l;
+  Run r1, r2;
+
+  assert_true (g_file_get_contents (mbox, &data, NULL, NULL));
+  r1 = RUN (data, "--json", "--jobs", "1");
+  r2 = RUN (data, "--json", "--jobs", "2");
+  assert_int_equal (r2.status, 0);
+  l = lines (r2.out);
+  assert_int_equal (g_strv_length (l), 40);
+  g_strfreev (l);
+  assert_string_equal (r1.out, r2.out);
+  run_clear (&r1);
+  run_clear (&r2);
+  g_free (data);
+  g_free (mbox);
+}
+
 static void
 test_jobs_same_output (void **state)
 {
@@ -750,6 +774,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_control_bytes_in_output, setup, teardown),
     cmocka_unit_test_setup_teardown (test_not_a_bounce_text, setup, teardown),
     cmocka_unit_test_setup_teardown (test_jobs_same_output, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_jobs_stdin, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rules_override, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rules_broken, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unreadable, setup, teardown),
