@@ -526,7 +526,7 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
   BcDsn dsn = { 0 };
   BcScan scan = { 0 };
   const BcRecognizer *rec;
-  gboolean bounce;
+  gboolean bounce, autoreply;
 
   _bc_original_read (m, &report->original);
   if (_bc_arf_read (m, report)) {
@@ -538,6 +538,12 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
   if (_bc_is_forward (m) || _bc_is_reply (m))
     return;                       /* a person forwarding or answering a bounce */
   bounce = _bc_looks_like_bounce (m) || bounce_by_content (m);
+  /* an auto-reply is told before any recognizer is asked: a recognizer
+   * that knows a server by its X-Mailer or Received lines (Zimbra, Domino,
+   * GroupWise, Kerio, MDaemon, ...) would claim the out-of-office notice
+   * that server sends too, read nobody out of it, and the auto-reply
+   * would be lost */
+  autoreply = !bounce && m->dsn->len == 0 && _bc_autoreply_detect (m);
   for (guint i = 0; i < m->dsn->len; i++) {
     const char *t = g_ptr_array_index (m->dsn, i);
     _bc_dsn_parse (t, strlen (t), &dsn, m->limits->max_recipients);
@@ -554,7 +560,7 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
     _bc_report_warn (report, "time budget of %u ms spent before the report text was read",
                      m->limits->max_msec);
   } else {
-    rec = _bc_recognizer_detect (m);
+    rec = autoreply ? NULL : _bc_recognizer_detect (m);
     if (rec)
       rec->scan (&scan);
     /* no recognizer, or one that claimed the message but read nobody out
@@ -652,7 +658,7 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
   } else if (rec || bounce) {
     fallback_recipients (m, report, &scan);
     report->recognizer = g_strdup (rec ? rec->name : "generic");
-  } else if (_bc_autoreply_detect (m)) {
+  } else if (autoreply) {
     char *from = m->from_addr[0] ? g_strdup (m->from_addr) : NULL;
     if (from) {
       BcRecipient *r = _bc_recipient_new (BC_SOURCE_AUTOREPLY);

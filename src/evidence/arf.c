@@ -3,7 +3,9 @@
  * The complained-about recipient is Original-Rcpt-To, else
  * Removal-Recipient, else the X-HmXmrOriginalRecipient header Microsoft's
  * JMRP puts in the returned message (its To is often a list or hidden),
- * else the To of the returned message. The report gives
+ * else the To of the returned message, else (verp.c, after the report is
+ * read) the subscriber a VERP envelope sender of the reported message
+ * encodes. The report gives
  * one recipient whose reason the rules set from source "arf".
  * A report whose feedback part is labelled text/plain (some generators
  * send it so) is read from the free text, but only when the message says

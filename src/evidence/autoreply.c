@@ -5,6 +5,16 @@
  * in Auto-Submitted, X-Autoreply, X-Autorespond, X-Apple-Action or Precedence, or has one of
  * the usual out-of-office subjects, and is not a bounce. A bounce also
  * carries "Auto-Submitted: auto-replied", so the bounce test comes first.
+ * Exchange and ticket systems write "Auto-Submitted: auto-generated" on
+ * their replies; generated mail counts as an auto-reply only when it
+ * answers a message (In-Reply-To or References); an Exchange inbox rule
+ * (out-of-office is one) names the mailbox that answered in
+ * X-MS-Exchange-Inbox-Rules-Loop. Never an auto-reply: a
+ * mailing list manager's notice (From sympa@, LISTSERV@, a list's -owner
+ * or -request address), a read receipt (report-type
+ * disposition-notification), and, on its Subject or text alone, a bulk
+ * mailing (List-Unsubscribe). The classifier asks this before any
+ * recognizer, which would claim a notice of "its" server and lose it.
  * An NDR subject alone does not make a bounce of mail an ordinary sender
  * sent that says nothing failed. A person forwarding or answering a bounce
  * (quoting it) has not bounced (_bc_is_forward, _bc_is_reply).
@@ -20,7 +30,9 @@
  * quotes nothing, says in the first person that the writer is away ("I am
  * out of the office", "Ich bin bis ... nicht im Büro", "Je suis
  * absent(e)"). Only the first 4 KiB of the text are folded for that.
- * Limits: a Subject prefix must be in auto_subjects[]; the text test knows
+ * Limits: a Subject prefix must be in auto_subjects[] (or weak_subjects[],
+ * followed by what weak_end() allows), a Notes-style suffix in
+ * notes_suffixes[]; the text test knows
  * only the phrasings in away_groups[] (sixteen languages), and a message
  * longer than 8 KiB is never read as an auto-reply for its text alone.
  */
@@ -253,14 +265,14 @@ static const char *const auto_subjects[] = {
   /* en */
   "out of office", "out of the office", "auto:", "automatic reply", "autoreply",
   "auto-reply", "auto reply", "auto response", "autoresponse", "auto-response", "autoresponder",
-  "automatic response", "automated response", "automated reply", "vacation", "away from",
+  "automatic response", "automated response", "automated reply", "away from", "away:",
   "away until", "on vacation", "i am out", "i'm out", "thank you for your email",
   "thank you for your message", "thanks for your email",
   /* de */
   "abwesenheit", "automatische antwort", "abwesend", "nicht im büro", "außer haus",
   "im urlaub",
   /* fr */
-  "réponse automatique", "absence", "absent du bureau", "absente du bureau",
+  "réponse automatique", "absent du bureau", "absente du bureau",
   "absent(e) du bureau",
   /* es, it, pt */
   "respuesta automática", "fuera de la oficina", "risposta automatica", "fuori sede",
@@ -276,29 +288,79 @@ static const char *const auto_subjects[] = {
   "automatski odgovor", "samodejni odgovor", "автоматичен отговор", "автоматична відповідь",
   "автоответ", "автоматический ответ", "вне офиса", "αυτόματη απάντηση",
   "automatinis atsakymas", "automātiskā atbilde", "automaatne vastus",
-  /* tr, he, ar, vi, id */
+  /* tr, he, ar, fa, vi, id, ms, th, hi */
   "otomatik yanıt", "otomatik cevap", "ofis dışında", "תשובה אוטומטית", "رد تلقائي",
-  "trả lời tự động", "balasan otomatis",
+  "پاسخ خودکار", "trả lời tự động", "balasan otomatis", "balasan automatik",
+  "ตอบกลับอัตโนมัติ", "स्वचालित उत्तर", "स्वचालित जवाब",
+  /* is, eu, ca, sr (Cyrillic), kk */
+  "sjálfvirkt svar", "erantzun automatikoa", "resposta automàtica", "аутоматски одговор",
+  "автоматты жауап",
   /* ja, zh, ko */
-  "自動応答", "自動返信", "不在", "自动回复", "自动答复", "自動回覆", "자동 회신", "자동회신",
+  "自動応答", "自動返信", "不在", "休暇", "自动回复", "自动答复", "自動回覆", "자동 회신", "자동회신",
   "자동 응답", "부재중", "부재 중",
+  /* a word that also begins ordinary subjects ("Vacation deals for
+   * November", "Absence request approved"), only in the forms an
+   * out-of-office notice takes */
+  "vacation reply", "vacation notice", "vacation message", "vacation response",
+  "vacation auto", "absence du bureau",
   NULL
 };
 
+/* Subject words that begin auto-replies and ordinary mail alike: one counts
+ * only when the Subject ends there or goes on with punctuation or a date
+ * ("Vacation", "Absence : ...", "Vacation - back 3 Nov", "Vacation until
+ * Monday"), see weak_end(). */
+static const char *const weak_subjects[] = {
+  "vacation", "absence", NULL
+};
+
+/* weak_end - @s, the rest of a Subject after a weak_subjects[] word, ends
+ * it the way an out-of-office notice does */
+static gboolean
+weak_end (const char *s)
+{
+  static const char *const words[] = { "until ", "till ", "through ", NULL };
+
+  while (*s == ' ' || *s == '\t')
+    s++;
+  if (!*s || strchr (":-([!.,/|", *s) || g_ascii_isdigit (*s) ||
+      g_str_has_prefix (s, "\xe2\x80\x93"))        /* en dash */
+    return TRUE;
+  for (guint i = 0; words[i]; i++)
+    if (_bc_has_prefix_ci (s, words[i]))
+      return TRUE;
+  /* "Vacation from 27 October", not "Absence from work policy" */
+  return _bc_has_prefix_ci (s, "from ") && g_ascii_isdigit (s[5]);
+}
+
+/* How Lotus Notes and Domino title an out-of-office notice: the person's
+ * name, then these words, at the end of the Subject ("Jane Doe is out of
+ * the office.", "Hans Maier ist außer Haus."). Written as spelled,
+ * compared folded. */
+static const char *const notes_suffixes[] = {
+  " is out of the office", " ist außer haus", " ist nicht im büro", " est absent(e)",
+  " est absent", " est absente", " está fuera de la oficina", " está ausente",
+  " è fuori ufficio", " è assente", " is afwezig", " is niet op kantoor",
+  " är inte på kontoret", " er ikke på kontoret", NULL
+};
+
 /* auto_subject - the Subject begins with one of auto_subjects[] (after an
- * opening bracket, if any), or ends
- * the way Lotus Notes writes it ("Jane Doe/Example is out of the office.") */
+ * opening bracket, if any) or with a weak_subjects[] word that weak_end()
+ * allows, or ends the way Lotus Notes writes it (notes_suffixes[], "Jane
+ * Doe/Example is out of the office.") */
 static gboolean
 auto_subject (const BcMime *m)
 {
-  static char **folded;
+  static char **folded, **suffixes;
   static gsize once;
   const char *s = m->subject, *p;
+  char *f;
   gsize n;
   gboolean found = FALSE;
 
   if (g_once_init_enter (&once)) {
     folded = fold_all (auto_subjects);
+    suffixes = fold_all (notes_suffixes);
     g_once_init_leave (&once, 1);
   }
   while (*s == ' ' || *s == '\t')
@@ -314,24 +376,30 @@ auto_subject (const BcMime *m)
   for (guint i = 0; folded[i]; i++)
     if (_bc_has_prefix_ci (s, folded[i]))
       return TRUE;
+  for (guint i = 0; weak_subjects[i]; i++)
+    if (_bc_has_prefix_ci (s, weak_subjects[i]) && weak_end (s + strlen (weak_subjects[i])))
+      return TRUE;
   n = strlen (s);
+  f = fold (s, MIN (n, 256));
   for (gsize i = 0; i < MIN (n, 256) && !found; i++)
     found = (guchar) s[i] >= 0x80;
   if (found) {
-    char *f = fold (s, MIN (n, 256));
     found = FALSE;
     for (guint i = 0; folded[i] && !found; i++)
       found = g_str_has_prefix (f, folded[i]);
-    g_free (f);
-    if (found)
-      return TRUE;
   }
-  if ((p = _bc_strcasestr (s, " is out of the office"))) {
-    for (p += strlen (" is out of the office"); *p == '.' || *p == ' ' || *p == '!'; p++)
-      ;
-    return *p == '\0';
+  /* the Notes form: one of notes_suffixes[] and nothing after it but a
+   * full stop, spaces or "!" (a Subject cut at 256 bytes has no end) */
+  for (guint i = 0; n <= 256 && suffixes[i] && !found; i++) {
+    for (p = strstr (f, suffixes[i]); p && !found; p = strstr (p + 1, suffixes[i])) {
+      const char *e = p + strlen (suffixes[i]);
+      while (*e == '.' || *e == ' ' || *e == '!')
+        e++;
+      found = *e == '\0';
+    }
   }
-  return FALSE;
+  g_free (f);
+  return found;
 }
 
 /* Who is away, in the first person, and how the text goes on to say so:
@@ -345,7 +413,9 @@ static const char *const en_who[] = { "i am", "i'm", "i will be", "i'll be", "i 
 static const char *const en_away[] = {
   "out of the office", "out of office", "away from the office", "away from my office",
   "on vacation", "on holiday", "on leave", "on annual leave", "on parental leave",
-  "on maternity leave", "on paternity leave", NULL
+  "on maternity leave", "on paternity leave", "on sick leave", "on a business trip",
+  "away from my mail", "away from my email", "away from my e-mail", "away from email",
+  "travelling", "traveling", "out of town", "away on business", NULL
 };
 static const char *const de_who[] = { "ich bin", "ich befinde mich", NULL };
 static const char *const de_away[] = { "nicht im büro", "nicht im hause", "außer haus",
@@ -515,12 +585,73 @@ text_says_away (const BcMime *m)
   return away;
 }
 
+/* list_robot - the From is a mailing list manager (the software's own
+ * address or a list's -owner or -request address; a -bounces one already
+ * looks like a bounce): its notices (held for moderation, subscription
+ * confirmed, message distributed) may be marked auto-replied but answer
+ * for no member */
+static gboolean
+list_robot (const BcMime *m)
+{
+  static const char *const robots[] = { "sympa@", "listserv@", "mailman@", "majordomo@",
+                                        "-owner@", "-request@", NULL };
+  for (guint i = 0; robots[i]; i++)
+    if (_bc_strcasestr (m->from_addr, robots[i]))
+      return TRUE;
+  return g_ascii_strncasecmp (m->from_addr, "owner-", 6) == 0;
+}
+
+/* generated_reply - Exchange, Outlook and ticket systems mark their
+ * out-of-office notices and acknowledgements "Auto-Submitted:
+ * auto-generated" (RFC 3834 would say auto-replied) but write them as a
+ * reply: In-Reply-To or References names the message answered. Mail that
+ * is generated but answers nothing (an invoice, an alert) has neither. */
+static gboolean
+generated_reply (const BcMime *m)
+{
+  return _bc_header_contains (m, "Auto-Submitted", "auto-generated") &&
+         (_bc_mime_header (m, "In-Reply-To") || _bc_mime_header (m, "References"));
+}
+
+/* rule_reply - Exchange writes the mailbox whose inbox rule generated a
+ * message in X-MS-Exchange-Inbox-Rules-Loop; out-of-office notices are
+ * such rules. When the mailbox is the From, the mailbox itself answered
+ * (a redirect keeps the first author's From, a forward says "FW:" and is
+ * told before). */
+static gboolean
+rule_reply (const BcMime *m)
+{
+  const char *v = _bc_mime_header (m, "X-MS-Exchange-Inbox-Rules-Loop");
+  char *a;
+  gboolean same;
+
+  if (!v || !m->from_addr[0])
+    return FALSE;
+  a = _bc_address_normalize (v);
+  same = a && g_ascii_strcasecmp (a, m->from_addr) == 0;
+  g_free (a);
+  return same;
+}
+
+/* disposition_notification - a read receipt (RFC 8098 MDN), which some
+ * clients send marked auto-replied: it says the message was seen, and is
+ * no auto-reply of a member */
+static gboolean
+disposition_notification (const BcMime *m)
+{
+  GMimeObject *top = m->msg ? g_mime_message_get_mime_part (m->msg) : NULL;
+  GMimeContentType *ct = top ? g_mime_object_get_content_type (top) : NULL;
+  const char *rt = ct ? g_mime_content_type_get_parameter (ct, "report-type") : NULL;
+
+  return m->is_report && rt && g_ascii_strcasecmp (rt, "disposition-notification") == 0;
+}
+
 gboolean
 _bc_autoreply_detect (const BcMime *m)
 {
   const char *as;
 
-  if (_bc_looks_like_bounce (m) || m->arf)
+  if (_bc_looks_like_bounce (m) || m->arf || list_robot (m) || disposition_notification (m))
     return FALSE;
   if (_bc_mime_header (m, "X-Autoreply") || _bc_mime_header (m, "X-Autorespond") ||
       _bc_mime_header (m, "X-Autoresponder") || _bc_mime_header (m, "X-Vacation"))
@@ -533,6 +664,12 @@ _bc_autoreply_detect (const BcMime *m)
   as = _bc_mime_header (m, "Auto-Submitted");
   if (as && _bc_strcasestr (as, "auto-replied"))
     return TRUE;
+  if (generated_reply (m) || rule_reply (m))
+    return TRUE;
+  /* the Subject and the text are weaker signs, which a newsletter
+   * ("Vacation deals", "Out of office: how to switch off") shows too */
+  if (_bc_mime_header (m, "List-Unsubscribe"))
+    return FALSE;
   if (auto_subject (m))
     return TRUE;
   return text_says_away (m);

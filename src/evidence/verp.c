@@ -165,6 +165,61 @@ bc_verp_decode (const char *address, const char *prefix, const char *delimiters)
   return decode (&cfg, address);
 }
 
+/* guessed_from_to - @address, the complainant of a feedback report, was
+ * only taken from the To of the reported message: the report has no
+ * Original-Rcpt-To or Removal-Recipient field. A list's post is addressed
+ * to the list, so that To names no subscriber. */
+static gboolean
+guessed_from_to (const BcMime *m, const BcReport *report, const char *address)
+{
+  char *v, *to;
+  gboolean same;
+
+  if (!m->arf || !report->original.to)
+    return FALSE;
+  if ((v = _bc_field_get (m->arf, "Original-Rcpt-To")) ||
+      (v = _bc_field_get (m->arf, "Removal-Recipient"))) {
+    g_free (v);
+    return FALSE;
+  }
+  to = _bc_address_find (report->original.to, strlen (report->original.to), NULL);
+  same = to && g_ascii_strcasecmp (to, address) == 0;
+  g_free (to);
+  return same;
+}
+
+/* arf_verp - a feedback report that names no complainant (no
+ * Original-Rcpt-To, the returned message's To hidden or
+ * "undisclosed-recipients:;", or only a To, which a list's post addresses
+ * to the list) still has the envelope sender of the message complained
+ * about, in its Original-Mail-From field or the returned message's
+ * Return-Path: when that is VERP, it names the subscriber. The report's
+ * own envelope goes to the feedback loop address, never VERP. */
+static void
+arf_verp (const BcVerpConfig *cfg, const BcMime *m, BcReport *report)
+{
+  BcRecipient *r;
+  char *from = NULL, *a = NULL;
+
+  if (!report->recognizer || !g_str_equal (report->recognizer, "arf") ||
+      report->recipients->len != 1)
+    return;
+  r = g_ptr_array_index (report->recipients, 0);
+  if (r->address && *r->address && !guessed_from_to (m, report, r->address))
+    return;
+  if (m->arf && (from = _bc_field_get (m->arf, "Original-Mail-From")))
+    a = decode (cfg, from);
+  if (!a && m->orig && GMIME_IS_OBJECT (m->orig)) {
+    const char *rp = g_mime_object_get_header (m->orig, "Return-Path");
+    a = rp ? decode (cfg, rp) : NULL;
+  }
+  g_free (from);
+  if (a) {
+    g_free (r->address);
+    r->address = a;
+  }
+}
+
 /* header_verp - the first address in header @name of the bounce that
  * decodes as VERP. */
 static char *
@@ -209,6 +264,7 @@ _bc_verp_apply (const BcVerpConfig *cfg, const BcMime *m, BcReport *report)
 
   if (cfg->mode == BC_VERP_OFF)
     return;
+  arf_verp (cfg, m, report);
   for (guint i = 0; !verp && i < G_N_ELEMENTS (headers); i++)
     verp = header_verp (cfg, m, headers[i]);
   if (!verp)

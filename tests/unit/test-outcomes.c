@@ -172,6 +172,74 @@ test_arf_recipient_from_original (void **state)
   g_free (msg);
 }
 
+/* no Original-Rcpt-To, and a hidden To or a list's: the VERP envelope
+ * sender of the message complained about names the subscriber */
+static void
+test_arf_recipient_from_verp (void **state)
+{
+  static const struct {
+    const char *mail_from;
+    const char *return_path;
+    const char *to;
+    const char *more;          /* more feedback fields */
+    const char *want;
+  } cases[] = {
+    { "<bounces+reader=example.com@example.org>", "<bounces@example.org>",
+      "undisclosed-recipients:;", "", "reader@example.com" },
+    { "<bounces@example.org>", "<bounces+reader=example.com@example.org>",
+      "undisclosed-recipients:;", "", "reader@example.com" },
+    { "<bounces@example.org>", "<bounces@example.org>", "undisclosed-recipients:;", "", NONE },
+    /* a list's post: its To is the list */
+    { "<offers-bounces+reader=example.com@example.org>", "<bounces@example.org>",
+      "Offers <offers@example.org>", "", "reader@example.com" },
+    /* the report names the complainant: VERP is not asked */
+    { "<bounces+other=example.com@example.org>", "<bounces@example.org>",
+      "reader@example.com", "Original-Rcpt-To: <reader@example.com>\n", "reader@example.com" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *msg = g_strdup_printf (
+      "From: Feedback Loop <fbl@isp.example.net>\n"
+      "To: fbl@example.org\n"
+      "Subject: Email Feedback Report\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=feedback-report; boundary=\"arf\"\n"
+      "\n"
+      "--arf\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "This is an email abuse report.\n"
+      "--arf\n"
+      "Content-Type: message/feedback-report\n"
+      "\n"
+      "Feedback-Type: abuse\n"
+      "Version: 1\n"
+      "Original-Mail-From: %s\n"
+      "%s"
+      "--arf\n"
+      "Content-Type: message/rfc822\n"
+      "\n"
+      "Return-Path: %s\n"
+      "From: News <news@example.org>\n"
+      "To: %s\n"
+      "Subject: Weekly offers\n"
+      "\n"
+      "Buy now.\n"
+      "--arf--\n", cases[i].mail_from, cases[i].more, cases[i].return_path, cases[i].to);
+    BcReport *r = tc_classify (tc_classifier (), msg);
+    const BcRecipient *rc;
+    assert_int_equal (r->recipients->len, 1);
+    rc = g_ptr_array_index (r->recipients, 0);
+    assert_string_equal (rc->reason, "feedback");
+    if (*cases[i].want)
+      assert_string_equal (rc->address, cases[i].want);
+    else
+      assert_true (!rc->address || !*rc->address);
+    bc_report_free (r);
+    g_free (msg);
+  }
+}
+
 /* JMRP: the returned message goes to a list or hidden recipients; the
  * complainant is in its X-HmXmrOriginalRecipient header */
 static void
@@ -354,6 +422,172 @@ test_bounce_with_auto_submitted_is_no_vacation (void **state)
     "    <gone@example.com>: Recipient address rejected: User unknown\n";
 
   expect ("bounce with Auto-Submitted", msg, &want);
+}
+
+/* an auto-reply from a server that a recognizer knows by its X-Mailer
+ * (Zimbra, GroupWise, Domino, Kerio, ...): the recognizer must not claim
+ * it and lose it */
+static void
+test_autoreply_from_known_server (void **state)
+{
+  static const Sample samples[] = {
+    { "Zimbra out-of-office",
+      "From: alice@example.org\n"
+      "To: sender@example.com\n"
+      "Subject: Out of Office\n"
+      "Auto-Submitted: auto-replied (zimbra; vacation)\n"
+      "X-Mailer: Zimbra 9.0.0_GA_4546\n"
+      "\n"
+      "I am away until Monday.\n" },
+    { "GroupWise auto reply",
+      "From: alice@example.org\n"
+      "To: sender@example.com\n"
+      "Subject: Auto Reply: Your order\n"
+      "X-Mailer: Novell GroupWise Internet Agent 14.2.2\n"
+      "\n"
+      "I am on leave until 3 November.\n" },
+    { "Domino out-of-office",
+      "From: Alice Example <alice@example.org>\n"
+      "To: sender@example.com\n"
+      "Subject: Alice Example is out of the office.\n"
+      "X-Mailer: Lotus Domino Release 9.0.1FP10\n"
+      "\n"
+      "I will be out of the office starting 20.10.2025.\n" },
+  };
+
+  expect_each (samples, G_N_ELEMENTS (samples), &vacation);
+}
+
+/* Exchange and ticket systems mark out-of-office replies
+ * "auto-generated", but write them as replies */
+static void
+test_autoreply_generated_reply (void **state)
+{
+  static const Sample samples[] = {
+    { "auto-generated, In-Reply-To",
+      "From: alice@example.org\n"
+      "To: sender@example.com\n"
+      "Subject: Your order\n"
+      "Auto-Submitted: auto-generated\n"
+      "In-Reply-To: <order-1@example.com>\n"
+      "\n"
+      "Your request has been received.\n" },
+    { "auto-generated, References",
+      "From: alice@example.org\n"
+      "To: sender@example.com\n"
+      "Subject: [Help] Your order\n"
+      "Auto-Submitted: auto-generated\n"
+      "References: <order-1@example.com>\n"
+      "\n"
+      "Ticket 42 opened.\n" },
+    { "Exchange inbox rule of the From mailbox",
+      "From: Alice Example <alice@example.org>\n"
+      "To: sender@example.com\n"
+      "Subject: Alice has left Example Corp\n"
+      "X-MS-Exchange-Inbox-Rules-Loop: Alice@example.org\n"
+      "\n"
+      "Please write to sales@example.org.\n" },
+  };
+
+  expect_each (samples, G_N_ELEMENTS (samples), &vacation);
+}
+
+/* Exchange's "Automatic reply:" in languages the first table missed, and
+ * the Notes subject in German and French */
+static void
+test_autoreply_subject_more_languages (void **state)
+{
+  static const char *const subjects[] = {
+    "Balasan automatik: Your order", "Sjálfvirkt svar: Your order",
+    "Erantzun automatikoa: Your order", "\xd0\x90\xd1\x83\xd1\x82\xd0\xbe\xd0\xbc\xd0\xb0\xd1\x82\xd1\x81\xd0\xba\xd0\xb8 \xd0\xbe\xd0\xb4\xd0\xb3\xd0\xbe\xd0\xb2\xd0\xbe\xd1\x80: Your order",
+    "\xe0\xb8\x95\xe0\xb8\xad\xe0\xb8\x9a\xe0\xb8\x81\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\x9a\xe0\xb8\xad\xe0\xb8\xb1\xe0\xb8\x95\xe0\xb9\x82\xe0\xb8\x99\xe0\xb8\xa1\xe0\xb8\xb1\xe0\xb8\x95\xe0\xb8\xb4: Your order",
+    "Alice Example ist au\xc3\x9f" "er Haus.", "Alice Example est absent(e).",
+    "Vacation", "Absence : Your order", "Vacation until Monday",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (subjects); i++) {
+    char *msg = g_strdup_printf ("From: alice@example.org\n"
+                                 "To: sender@example.com\n"
+                                 "Subject: %s\n"
+                                 "MIME-Version: 1.0\n"
+                                 "Content-Type: text/plain; charset=utf-8\n"
+                                 "\n"
+                                 "Back soon.\n", subjects[i]);
+    expect (subjects[i], msg, &vacation);
+    g_free (msg);
+  }
+}
+
+/* what looks like an auto-reply and is none: a list manager's notice
+ * marked auto-replied, a read receipt marked so, a newsletter whose
+ * Subject begins like an out-of-office notice, ordinary subjects that
+ * begin with "Vacation" or "Absence" */
+static void
+test_autoreply_look_alikes (void **state)
+{
+  static const Sample samples[] = {
+    { "list manager notice",
+      "From: events-owner@lists.example.org\n"
+      "To: sender@example.com\n"
+      "Subject: Your message to Events awaits moderator approval\n"
+      "Auto-Submitted: auto-replied\n"
+      "\n"
+      "Your mail is being held until the list moderator can review it.\n" },
+    { "Sympa notice",
+      "From: SYMPA <sympa@lists.example.org>\n"
+      "To: sender@example.com\n"
+      "Subject: Message distributed\n"
+      "Auto-Submitted: auto-replied\n"
+      "\n"
+      "Your message has been distributed.\n" },
+    { "read receipt marked auto-replied",
+      "From: alice@example.org\n"
+      "To: sender@example.com\n"
+      "Subject: Read: Your order\n"
+      "Auto-Submitted: auto-replied\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"m\"\n"
+      "\n"
+      "--m\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "Your message was displayed.\n"
+      "--m\n"
+      "Content-Type: message/disposition-notification\n"
+      "\n"
+      "Final-Recipient: rfc822;alice@example.org\n"
+      "Disposition: automatic-action/MDN-sent-automatically; displayed\n"
+      "--m--\n" },
+    { "newsletter",
+      "From: news@example.net\n"
+      "To: sender@example.com\n"
+      "Subject: Out of office: how to switch off this summer\n"
+      "List-Unsubscribe: <mailto:unsubscribe@example.net>\n"
+      "\n"
+      "Ten tips.\n" },
+    { "Exchange inbox rule redirecting another author's mail",
+      "From: bob@example.net\n"
+      "To: sender@example.com\n"
+      "Subject: Your order\n"
+      "X-MS-Exchange-Inbox-Rules-Loop: alice@example.org\n"
+      "\n"
+      "Where is my order?\n" },
+    { "vacation deals",
+      "From: deals@example.net\n"
+      "To: sender@example.com\n"
+      "Subject: Vacation deals for November\n"
+      "\n"
+      "Cabins from $89.\n" },
+    { "absence request",
+      "From: hr@example.net\n"
+      "To: sender@example.com\n"
+      "Subject: Absence request approved\n"
+      "Auto-Submitted: auto-generated\n"
+      "\n"
+      "Approved.\n" },
+  };
+
+  expect_each (samples, G_N_ELEMENTS (samples), &nobody);
 }
 
 static void
@@ -1125,6 +1359,7 @@ main (void)
     cmocka_unit_test (test_arf),
     cmocka_unit_test (test_arf_recipient_from_original),
     cmocka_unit_test (test_arf_recipient_from_hotmail_header),
+    cmocka_unit_test (test_arf_recipient_from_verp),
     cmocka_unit_test (test_arf_jmrp_without_feedback_part),
     cmocka_unit_test (test_autoreply),
     cmocka_unit_test (test_auto_generated_is_no_vacation),
@@ -1134,6 +1369,10 @@ main (void)
     cmocka_unit_test (test_autoreply_text),
     cmocka_unit_test (test_autoreply_text_not_enough),
     cmocka_unit_test (test_autoreply_text_in_bounce),
+    cmocka_unit_test (test_autoreply_from_known_server),
+    cmocka_unit_test (test_autoreply_generated_reply),
+    cmocka_unit_test (test_autoreply_subject_more_languages),
+    cmocka_unit_test (test_autoreply_look_alikes),
     cmocka_unit_test (test_delivered),
     cmocka_unit_test (test_mixed_delivered_and_failed),
     cmocka_unit_test (test_forwarded_not_a_bounce),
