@@ -203,6 +203,22 @@ block_address (const BcScan *s, const char *line, gsize len, const char **out_en
   return addr;
 }
 
+/* ends_with_word - the entry of @words (NULL-terminated) that the text
+ * @p..@e ends with, ASCII-caselessly, or NULL. With @bounded the entry must
+ * also start a word: at @p, or after a character that is not a letter or
+ * digit ("from:" ends "Mail from:" but not "Mailfrom:"). */
+static const char *
+ends_with_word (const char *p, const char *e, const char *const *words, gboolean bounded)
+{
+  for (guint i = 0; words[i]; i++) {
+    gsize n = strlen (words[i]);
+    if ((gsize) (e - p) >= n && g_ascii_strncasecmp (e - n, words[i], n) == 0 &&
+        (!bounded || (gsize) (e - p) == n || !g_ascii_isalnum (e[-(gssize) n - 1])))
+      return words[i];
+  }
+  return NULL;
+}
+
 /* sender_lead_in - does the line @p..@le end with words that introduce the
  * message's author ("A message sent by", "Original sender:", "from")? The
  * address on the next line is then the sender, not a failed recipient. */
@@ -214,13 +230,7 @@ sender_lead_in (const char *p, const char *le)
                                        "submitted by", "written by", NULL };
   while (le > p && (le[-1] == ' ' || le[-1] == '\t' || le[-1] == '\r'))
     le--;
-  for (guint i = 0; tails[i]; i++) {
-    gsize n = strlen (tails[i]);
-    if ((gsize) (le - p) >= n && g_ascii_strncasecmp (le - n, tails[i], n) == 0 &&
-        ((gsize) (le - p) == n || !g_ascii_isalnum (le[-(gssize) n - 1])))
-      return TRUE;
-  }
-  return FALSE;
+  return ends_with_word (p, le, tails, TRUE) != NULL;
 }
 
 /* help_lead_in - does the line @p..@le break off in a help sentence whose
@@ -232,14 +242,12 @@ static gboolean
 help_lead_in (const char *p, const char *le)
 {
   static const char *const tails[] = { " or", " and", ",", " at", " to", " contact", NULL };
+  const char *t;
+
   while (le > p && (le[-1] == ' ' || le[-1] == '\t' || le[-1] == '\r'))
     le--;
-  for (guint i = 0; tails[i]; i++) {
-    gsize n = strlen (tails[i]);
-    if ((gsize) (le - p) > n && g_ascii_strncasecmp (le - n, tails[i], n) == 0)
-      return help_context (p, le);
-  }
-  return FALSE;
+  t = ends_with_word (p, le, tails, FALSE);
+  return t && (gsize) (le - p) > strlen (t) && help_context (p, le);
 }
 
 /* msgid_label - is the address at @b, in the line starting at @p, a
@@ -254,13 +262,7 @@ msgid_label (const char *p, const char *b)
   const char *e = b;
   while (e > p && b - e < 40 && e[-1] && strchr (" \t<\"", e[-1]))
     e--;
-  for (guint i = 0; labels[i]; i++) {
-    gsize n = strlen (labels[i]);
-    if ((gsize) (e - p) >= n && g_ascii_strncasecmp (e - n, labels[i], n) == 0 &&
-        ((gsize) (e - p) == n || !g_ascii_isalnum (e[-(gssize) n - 1])))
-      return TRUE;
-  }
-  return FALSE;
+  return ends_with_word (p, e, labels, TRUE) != NULL;
 }
 
 /* opens_line - is @b, in the line starting at @p, its first word? */
