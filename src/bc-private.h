@@ -69,6 +69,7 @@ G_GNUC_INTERNAL gboolean _bc_find_reply (const char *text, char out[4]);
 G_GNUC_INTERNAL void _bc_recipient_fill_codes (BcRecipient *r);
 G_GNUC_INTERNAL void _bc_recipient_remote_status (BcRecipient *r);
 G_GNUC_INTERNAL gboolean _bc_status_is_generic (const char *status);
+G_GNUC_INTERNAL char *_bc_reply_unfold (const char *text);
 
 /* dsn.c */
 typedef struct {
@@ -76,6 +77,9 @@ typedef struct {
   char *arrival_date;
   GPtrArray *recipients;    /* (BcRecipient *) */
   gboolean overflow;        /* more recipients than max_rcpts were named */
+  BcRecipient *nameless;    /* the first block that names its recipient in
+                               no usable form ("x400; /C=DE/.../"), or NULL */
+  guint n_nameless;         /* how many blocks did so */
 } BcDsn;
 G_GNUC_INTERNAL void _bc_dsn_parse (const char *text, gsize len, BcDsn *out, guint max_rcpts);
 G_GNUC_INTERNAL void _bc_dsn_clear (BcDsn *d);
@@ -98,6 +102,7 @@ G_GNUC_INTERNAL const char *_bc_smtp_command_for (const BcMime *m, const BcRecip
 G_GNUC_INTERNAL char *_bc_diag_unframe (const char *diag, char **remote_host);
 G_GNUC_INTERNAL char *_bc_diag_giveup_note (const BcMime *m);
 G_GNUC_INTERNAL void _bc_diag_add_note (GPtrArray *rcpts, const char *note);
+G_GNUC_INTERNAL void _bc_diag_mark_delayed (const BcMime *m, GPtrArray *rcpts);
 
 /* original.c */
 G_GNUC_INTERNAL void _bc_original_read (const BcMime *m, BcOriginal *out);

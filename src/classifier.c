@@ -527,6 +527,7 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
   BcScan scan = { 0 };
   const BcRecognizer *rec;
   gboolean bounce, autoreply;
+  gboolean generic = FALSE;   /* the generic scan read the text */
 
   _bc_original_read (m, &report->original);
   if (_bc_arf_read (m, report)) {
@@ -565,11 +566,22 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
       rec->scan (&scan);
     /* no recognizer, or one that claimed the message but read nobody out
      * of it (its phrases matched, its layout did not): the generic scan */
-    if ((!rec && bounce) || (rec && scan.recipients->len == 0 && bounce && m->dsn->len == 0))
+    if ((!rec && bounce) || (rec && scan.recipients->len == 0 && bounce && m->dsn->len == 0)) {
       _bc_scan_generic (&scan, m->body->str, m->ndr_len);
+      generic = TRUE;
+    }
     unframe (scan.recipients);
   }
 
+  /* the DSN's one block names its recipient in no usable form
+   * ("Final-Recipient: x400; /C=DE/.../") and the text names one address:
+   * that is the block's recipient */
+  if (dsn.n_nameless == 1 && dsn.recipients && dsn.recipients->len == 0 &&
+      scan.recipients->len == 1) {
+    const BcRecipient *t = g_ptr_array_index (scan.recipients, 0);
+    dsn.nameless->address = g_strdup (t->address);
+    g_ptr_array_add (dsn.recipients, g_steal_pointer (&dsn.nameless));
+  }
   if (dsn.recipients && dsn.recipients->len) {
     gboolean *used = g_new0 (gboolean, scan.recipients->len + 1);
     guint matched = 0, named = 0;  /* DSN recipients the text lists, with an address */
@@ -673,6 +685,12 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
     char *note = _bc_diag_giveup_note (m);
     _bc_diag_add_note (report->recipients, note);
     g_free (note);
+    /* ... or, in a text-only warning read by the generic scan (no
+     * recognizer knows the MTA, or the one that claimed it read nobody),
+     * that it is still trying; a recognizer that read its recipients says
+     * so itself, or keeps its family's convention */
+    if (generic)
+      _bc_diag_mark_delayed (m, report->recipients);
   }
   if (dsn.overflow) {
     report->truncated = TRUE;
@@ -762,6 +780,7 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
     BcRuleMatch match = { 0 };
     CommandQuery cq;
     guint h = 0;
+    g_autofree char *unfolded = NULL;
 
     _bc_recipient_fill_codes (r);
     if (g_get_monotonic_time () > deadline) {
@@ -774,7 +793,10 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
     }
     in.status = r->status;
     in.reply_code = r->reply_code;
-    in.diagnostic = r->diagnostic;
+    /* a multi-line reply reads as one sentence once its repeated
+     * "550-5.1.1" line prefixes are out; the record keeps them */
+    unfolded = _bc_reply_unfold (r->diagnostic);
+    in.diagnostic = unfolded ? unfolded : r->diagnostic;
     if (r->remote_mta)
       in.hosts[h++] = r->remote_mta;
     if (report->reporting_mta)

@@ -188,8 +188,13 @@ normalize_len (const char *raw, gsize len)
   while (*s == '"' || *s == '\'' || *s == '<' || *s == '[' || *s == '`')
     s++;
   n = strlen (s);
-  while (n > 0 && strchr ("\"'>.,;:]`)", s[n - 1]))
-    s[--n] = '\0';
+  {
+    /* the ']' that closes an address literal ("user@[192.0.2.55]") stays */
+    const char *a = strrchr (s, '@');
+    const char *lit = a && a[1] == '[' ? strchr (a, ']') : NULL;
+    while (n > 0 && strchr ("\"'>.,;:]`)", s[n - 1]) && s + n - 1 != lit)
+      s[--n] = '\0';
+  }
   if (n == 0)
     return NULL;
   at = strrchr (s, '@');
@@ -310,6 +315,16 @@ domain_end (const char *d, const char *limit)
 {
   const char *e = d;
   gboolean ascii = FALSE;   /* an ASCII letter or digit is in the label */
+
+  if (e < limit && *e == '[') {
+    /* an address literal, "user@[192.0.2.55]" or "[IPv6:2001:db8::1]" */
+    const char *q = e + 1;
+    if (limit - q >= 5 && g_ascii_strncasecmp (q, "IPv6:", 5) == 0)
+      q += 5;
+    while (q < limit && q - e < 48 && (g_ascii_isxdigit (*q) || *q == '.' || *q == ':'))
+      q++;
+    return q < limit && *q == ']' && q > e + 1 ? q + 1 : e;
+  }
 
   while (e < limit) {
     guchar c = *e;

@@ -210,7 +210,10 @@ remote_status (const char *text, char out[16])
 
 /* _bc_recipient_fill_codes - complete the codes of @r from its diagnostic:
  * a missing status or reply is read from the text, and a generic DSN status
- * (x.0.0) gives way to a specific code of the same class in the text. */
+ * (x.0.0) gives way to a specific code of the same class in the text. A
+ * success status is not taken under a failure reply: in a transcript
+ * ("MAIL FROM -> 250 2.1.0 Ok, RCPT TO -> 550 No such user") it belongs to
+ * an earlier command, and the failure gave none. */
 void
 _bc_recipient_fill_codes (BcRecipient *r)
 {
@@ -220,7 +223,8 @@ _bc_recipient_fill_codes (BcRecipient *r)
     return;
   if (r->reply_code[0] == '\0')
     _bc_find_reply (r->diagnostic, r->reply_code);
-  if (_bc_status_is_generic (r->status) && _bc_find_status (r->diagnostic, st)) {
+  if (_bc_status_is_generic (r->status) && _bc_find_status (r->diagnostic, st) &&
+      !(st[0] == '2' && (r->reply_code[0] == '4' || r->reply_code[0] == '5'))) {
     if (r->status[0] == '\0' || (st[0] == r->status[0] && !_bc_status_is_generic (st)))
       g_strlcpy (r->status, st, sizeof r->status);
   }
@@ -240,4 +244,54 @@ _bc_recipient_remote_status (BcRecipient *r)
   if (r->diagnostic && r->status[0] && remote_status (r->diagnostic, st) &&
       st[0] == r->status[0] && !_bc_status_is_generic (st) && strcmp (st, r->status) != 0)
     g_strlcpy (r->status, st, sizeof r->status);
+}
+
+/* _bc_reply_unfold - @text without the prefixes that repeat a multi-line
+ * SMTP reply's code on each of its lines once they are joined: "421-4.7.0
+ * ... an unusual rate of 421-4.7.0 unsolicited mail ... To protect our 421
+ * 4.7.0 users" reads "421-4.7.0 ... an unusual rate of unsolicited mail ...
+ * To protect our users", so that a phrase broken over the reply's lines
+ * matches. Only a reply that opens with "DDD-" (4xx or 5xx) is continued;
+ * only its own code, standing after a blank, is taken out, with the status
+ * of the same class that follows it. The first line keeps its codes.
+ * Returns a new string, or NULL when there is nothing to take out. One
+ * pass over the text. */
+char *
+_bc_reply_unfold (const char *text)
+{
+  const char *p, *first = NULL;
+  GString *out = NULL;
+  const char *copied;
+
+  if (!text)
+    return NULL;
+  for (p = text; *p; p++)
+    if ((*p == '4' || *p == '5') && reply_at (text, p) && p[3] == '-') {
+      first = p;
+      break;
+    }
+  if (!first)
+    return NULL;
+  copied = text;
+  for (p = first + 4; *p; p++) {
+    const char *q;
+    gsize n;
+    if ((p[-1] != ' ' && p[-1] != '\t') || strncmp (p, first, 3) != 0 ||
+        (p[3] != '-' && p[3] != ' ') || !reply_at (text, p))
+      continue;
+    q = p + 4;
+    if (*q == first[0] && (n = status_at (q)) > 0 && (q[n] == ' ' || q[n] == '\0'))
+      q += n;
+    while (*q == ' ' || *q == '\t')
+      q++;
+    if (!out)
+      out = g_string_sized_new (strlen (text));
+    g_string_append_len (out, copied, p - copied);
+    copied = q;
+    p = q - 1;
+  }
+  if (!out)
+    return NULL;
+  g_string_append (out, copied);
+  return g_string_free (out, FALSE);
 }

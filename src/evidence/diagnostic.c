@@ -386,7 +386,7 @@ static const char *const giveup[] = {
 static const char *const still_trying[] = {
   "warning only", "this is a warning", "no action is required", "will keep trying",
   "will be retried", "still being retried", "not yet been delivered", "still undelivered",
-  "will continue trying", NULL
+  "will continue trying", "temporary problem delivering", NULL
 };
 
 /* giveup_at - where the first give-up phrase of @text (@len bytes, any
@@ -491,5 +491,31 @@ _bc_diag_add_note (GPtrArray *rcpts, const char *note)
       g_free (r->diagnostic);
       r->diagnostic = d;
     }
+  }
+}
+
+/* _bc_diag_mark_delayed - a delay warning written as free text only (no
+ * DSN part gives an Action) says once that the MTA is still trying ("The
+ * server will keep trying", "There was a temporary problem delivering your
+ * message"): each recipient read out of that text with no permanent code
+ * is delayed, as a DSN's "Action: delayed" would say, so that the rules
+ * read its cause as a delay's (a timed-out connection in a warning is a
+ * network error; the message has not expired). A recognizer's own verdict
+ * (dsn_action set) stays. */
+void
+_bc_diag_mark_delayed (const BcMime *m, GPtrArray *rcpts)
+{
+  gboolean trying = FALSE;
+
+  if ((m->dsn && m->dsn->len > 0) || m->arf || m->ndr_len == 0)
+    return;
+  for (guint i = 0; still_trying[i] && !trying; i++)
+    trying = _bc_body_find (m, still_trying[i]) != NULL;
+  if (!trying)
+    return;
+  for (guint i = 0; i < rcpts->len; i++) {
+    BcRecipient *r = g_ptr_array_index (rcpts, i);
+    if (r->source == BC_SOURCE_TEXT && !r->dsn_action && !permanent (r))
+      r->dsn_action = g_strdup ("delayed");
   }
 }

@@ -4,8 +4,9 @@
  * run of "Name: value" fields with folded continuation lines, separated by
  * blank lines. Real reports drop the blank lines, repeat fields and break
  * lines in odd places, so a new recipient also starts whenever a
- * Final-Recipient arrives for a recipient that already has one. At most
- * @max_rcpts recipients are read. _bc_dsn_categories() reads a sending
+ * Final-Recipient arrives for a recipient that already has one. A line
+ * that is no field under a Diagnostic-Code continues it, folded or not.
+ * At most @max_rcpts recipients are read. _bc_dsn_categories() reads a sending
  * MTA's own per-recipient verdict (X-PowerMTA-BounceCategory) for the
  * rules' category= key.
  */
@@ -245,8 +246,13 @@ _bc_dsn_parse (const char *text, gsize len, BcDsn *out, guint max_rcpts)
         blank = FALSE;
         break;
       }
-    if (!blank && (p[0] == ' ' || p[0] == '\t') && name[0]) {
-      /* a folded continuation */
+    if (!blank && name[0] &&
+        ((p[0] == ' ' || p[0] == '\t') ||
+         (g_ascii_strcasecmp (name, "Diagnostic-Code") == 0 && field_name_len (p, ll) == 0))) {
+      /* a folded continuation; or a line of a server's multi-line reply
+       * that the reporting MTA copied under Diagnostic-Code without
+       * indenting it ("550 5.7.1 Message rejected:\nSpam content
+       * detected"): not a field, so still the reply */
       g_string_append_c (value, ' ');
       g_string_append_len (value, p, ll);
     } else {
@@ -279,11 +285,17 @@ _bc_dsn_parse (const char *text, gsize len, BcDsn *out, guint max_rcpts)
   }
   g_string_free (value, TRUE);
 
-  /* a block with only an Original-Recipient reports that address */
+  /* a block with only an Original-Recipient reports that address; one
+   * with fields and no address at all is kept aside (the first of them),
+   * for the caller to pair with an address the text names */
   for (guint i = 0; i < out->recipients->len; i++) {
     BcRecipient *r = g_ptr_array_index (out->recipients, i);
     if (!r->address && !r->original_recipient) {
-      g_ptr_array_remove_index (out->recipients, i--);   /* fields and no address */
+      out->n_nameless++;
+      if (!out->nameless)
+        out->nameless = g_ptr_array_steal_index (out->recipients, i--);
+      else
+        g_ptr_array_remove_index (out->recipients, i--);
       continue;
     }
     if (!r->address && r->original_recipient) {
@@ -301,6 +313,7 @@ _bc_dsn_clear (BcDsn *d)
   g_clear_pointer (&d->reporting_mta, g_free);
   g_clear_pointer (&d->arrival_date, g_free);
   g_clear_pointer (&d->recipients, g_ptr_array_unref);
+  g_clear_pointer (&d->nameless, _bc_recipient_free);
 }
 
 /* block_category - add to @map the category @field names in the DSN block

@@ -691,6 +691,25 @@ xml_part (Walk *w, GMimePart *part)
   w->xml_daticert = daticert;
 }
 
+static const char *find_inline_dsn (const char *text, gsize len, const char **out_end);
+
+/* attached_dsn - a report attached as a plain text file ("details.txt")
+ * that holds nothing but delivery-status fields is the DSN under the wrong
+ * type: read it as one. Any other text attachment is not read. */
+static void
+attached_dsn (BcMime *m, GMimePart *part)
+{
+  char *t = part_text (m, part);
+  const char *p = t, *d, *dend = NULL;
+
+  while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+    p++;
+  d = find_inline_dsn (p, strlen (p), &dend);
+  if (d == p)
+    g_ptr_array_add (m->dsn, g_strndup (d, dend - d));
+  g_free (t);
+}
+
 static void
 walk (Walk *w, GMimeObject *obj, guint depth)
 {
@@ -790,8 +809,11 @@ walk (Walk *w, GMimeObject *obj, guint depth)
   if (g_ascii_strcasecmp (type, "text") != 0) {
     return;   /* attachments and images are never decoded */
   }
-  if (g_mime_part_is_attachment (GMIME_PART (obj)) && m->body->len > 0)
+  if (g_mime_part_is_attachment (GMIME_PART (obj)) && m->body->len > 0) {
+    if (g_ascii_strcasecmp (sub, "plain") == 0)
+      attached_dsn (m, GMIME_PART (obj));
     return;
+  }
   if (g_ascii_strcasecmp (sub, "html") == 0) {
     char *t = part_text (m, GMIME_PART (obj));
     if (!w->html)

@@ -192,6 +192,27 @@ test_find (void **state)
 }
 
 static void
+test_address_literal (void **state)
+{
+  /* a domain that is an address literal keeps its brackets */
+  const char *text = "<user@[192.0.2.55]>: host mx.example.com[192.0.2.5] said: 550 unknown";
+  const char *end = NULL;
+  char *a;
+
+  check_norm ("<user@[192.0.2.55]>", "user@[192.0.2.55]");
+  check_norm ("rfc822; user@[192.0.2.55].", "user@[192.0.2.55]");
+  a = _bc_address_find (text, strlen (text), &end);
+  assert_non_null (a);
+  assert_string_equal (a, "user@[192.0.2.55]");
+  assert_true (end[-1] == ']');
+  g_free (a);
+  /* an unclosed or non-numeric one is no address */
+  check_norm ("user@[192.0.2.55", NULL);
+  a = _bc_address_find ("mail user@[not an ip] now", 25, NULL);
+  assert_null (a);
+}
+
+static void
 test_find_none (void **state)
 {
   const char *text = "meet @ noon, mail me at user@ or @example.com";
@@ -317,6 +338,7 @@ main (void)
     cmocka_unit_test (test_rejects_overlong),
     cmocka_unit_test (test_find),
     cmocka_unit_test (test_find_none),
+    cmocka_unit_test (test_address_literal),
     cmocka_unit_test (test_find_bounded),
     cmocka_unit_test (test_find_skips_bad_candidates),
     cmocka_unit_test (test_find_in_cjk_text),

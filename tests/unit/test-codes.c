@@ -169,6 +169,24 @@ test_fill_codes (void **state)
   _bc_recipient_fill_codes (r);
   assert_string_equal (r->status, "5.2.2");
 
+  /* a transcript's success status of an earlier command is not the
+   * status of a failure that gave none */
+  g_clear_pointer (&r->diagnostic, g_free);
+  r->status[0] = r->reply_code[0] = '\0';
+  r->diagnostic = g_strdup ("MAIL FROM:<b@example.org> -> 250 2.1.0 Ok RCPT TO:<a@example.com> -> "
+                            "550 No such user - psmtp");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "");
+  assert_string_equal (r->reply_code, "550");
+  /* ... while a success report keeps it */
+  g_clear_pointer (&r->diagnostic, g_free);
+  r->status[0] = r->reply_code[0] = '\0';
+  r->diagnostic = g_strdup ("250 2.1.5 Ok, delivered");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "2.1.5");
+  assert_string_equal (r->reply_code, "250");
+  g_strlcpy (r->status, "5.2.2", sizeof r->status);
+
   /* a reply that is set is kept */
   g_strlcpy (r->reply_code, "421", sizeof r->reply_code);
   _bc_recipient_fill_codes (r);
@@ -245,6 +263,43 @@ test_fill_codes_generic_status (void **state)
   _bc_recipient_free (r);
 }
 
+static void
+test_reply_unfold (void **state)
+{
+  static const struct {
+    const char *text, *want;              /* want NULL: nothing taken out */
+  } cases[] = {
+    { "421-4.7.0 [192.0.2.41] Our system has detected an unusual rate of "
+      "421-4.7.0 unsolicited mail originating from your IP address. "
+      "To protect our 421 4.7.0 users from spam",
+      "421-4.7.0 [192.0.2.41] Our system has detected an unusual rate of unsolicited mail "
+      "originating from your IP address. To protect our users from spam" },
+    { "550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 "
+      "double-checking. 550 5.1.1 https://support.example.com/x - gsmtp",
+      "550-5.1.1 The email account that you tried to reach does not exist. Please try "
+      "double-checking. https://support.example.com/x - gsmtp" },
+    /* a reply code alone continues it too */
+    { "554-mx.example.com 554 Your access has been rejected",
+      "554-mx.example.com Your access has been rejected" },
+    /* after a framing text */
+    { "host said: 552-5.2.2 over 552-5.2.2 quota", "host said: 552-5.2.2 over quota" },
+    /* a single-line reply, another code, or no code: left alone */
+    { "550 5.1.1 user unknown; 550 again", NULL },
+    { "550-5.1.1 user 421 4.7.0 unknown", NULL },
+    { "user unknown", NULL },
+    { "", NULL },
+  };
+
+  assert_null (_bc_reply_unfold (NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *got = _bc_reply_unfold (cases[i].text);
+    if (g_strcmp0 (got, cases[i].want) != 0)
+      fail_msg ("'%s': got '%s', want '%s'", cases[i].text, got ? got : "(null)",
+                cases[i].want ? cases[i].want : "(null)");
+    g_free (got);
+  }
+}
+
 int
 main (void)
 {
@@ -259,6 +314,7 @@ main (void)
     cmocka_unit_test (test_fill_codes),
     cmocka_unit_test (test_remote_status),
     cmocka_unit_test (test_fill_codes_generic_status),
+    cmocka_unit_test (test_reply_unfold),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -426,6 +426,68 @@ test_delay_no_note (void **state)
   bc_report_free (r);
 }
 
+/* a delay warning in free text only, from an MTA no recognizer knows: its
+ * recipients are delayed, not given up on; a permanent one stays failed */
+static const char generic_delay_msg[] =
+  "Return-Path: <>\n"
+  "From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.net>\n"
+  "To: news@example.org\n"
+  "Subject: Warning: Delay in message delivery\n"
+  "Date: Tue, 4 Nov 2025 08:00:00 +0000\n"
+  "\n"
+  "There was a temporary problem delivering your message to the following recipients:\n"
+  "\n"
+  "    <mo@example.com> (connection to 'mx.example.com' failed: Connection timed out)\n"
+  "    <pia@example.net> (host 'mx.example.net' rejected command 'RCPT TO:<pia@example.net>'"
+  " with code 550 (5.1.1) 'Mailbox does not exist')\n"
+  "\n"
+  "The server will keep trying to deliver the message until it expires.\n";
+
+static void
+test_generic_delay_warning (void **state)
+{
+  BcReport *r = tc_classify (tc_classifier (), generic_delay_msg);
+  const BcRecipient *m = tc_find_rcpt (r, "mo@example.com");
+  const BcRecipient *p = tc_find_rcpt (r, "pia@example.net");
+
+  assert_string_equal (r->recognizer, "generic");
+  assert_non_null (m);
+  assert_non_null (p);
+  assert_string_equal (m->dsn_action, "delayed");
+  assert_string_equal (m->reason, "networkerror");
+  assert_null (p->dsn_action);
+  assert_string_equal (p->reason, "userunknown");
+  bc_report_free (r);
+}
+
+/* ... also when a recognizer claimed the warning by its words but read
+ * nobody out of it, and the generic scan did */
+static const char claimed_delay_msg[] =
+  "Return-Path: <>\n"
+  "From: MAILER-DAEMON@mail.example.net\n"
+  "To: news@example.org\n"
+  "Subject: Warning: message delayed\n"
+  "Date: Tue, 4 Nov 2025 08:00:00 +0000\n"
+  "\n"
+  "This is a warning message only; you do not need to resend your message.\n"
+  "\n"
+  "Your message to mo@example.com has not yet been delivered.\n"
+  "Reason: connect to mx.example.com[192.0.2.77]:25: Connection timed out\n"
+  "\n"
+  "Delivery will be retried for 4 more days.\n";
+
+static void
+test_claimed_delay_warning (void **state)
+{
+  BcReport *r = tc_classify (tc_classifier (), claimed_delay_msg);
+  const BcRecipient *m = tc_find_rcpt (r, "mo@example.com");
+
+  assert_non_null (m);
+  assert_string_equal (m->dsn_action, "delayed");
+  assert_string_equal (m->reason, "networkerror");
+  bc_report_free (r);
+}
+
 int
 main (void)
 {
@@ -440,6 +502,8 @@ main (void)
     cmocka_unit_test (test_postfix_message),
     cmocka_unit_test (test_sendmail_giveup),
     cmocka_unit_test (test_delay_no_note),
+    cmocka_unit_test (test_generic_delay_warning),
+    cmocka_unit_test (test_claimed_delay_warning),
   };
 
   tc_init ();

@@ -235,6 +235,105 @@ test_missing_blank_lines (void **state)
 }
 
 static void
+test_unindented_diagnostic (void **state)
+{
+  /* a multi-line reply copied under Diagnostic-Code without folding: the
+   * lines that are no field continue it; a field ends it */
+  static const Want want = { 2, {
+    { .address = "a@example.com", .status = "5.7.1",
+      .diagnostic = "550 5.7.1 Message rejected: Spam content detected by the filter",
+      .remote_mta = "mx.example.com" },
+    { .address = "b@example.com", .status = "5.1.1", .diagnostic = "550 5.1.1 no such user" },
+  } };
+
+  expect ("unindented Diagnostic-Code lines",
+          "Reporting-MTA: dns; mx.example.net\n"
+          "\n"
+          "Final-Recipient: rfc822; a@example.com\n"
+          "Action: failed\n"
+          "Status: 5.7.1\n"
+          "Diagnostic-Code: smtp; 550 5.7.1 Message rejected:\n"
+          "Spam content detected by the filter\n"
+          "Remote-MTA: dns; mx.example.com\n"
+          "\n"
+          "Final-Recipient: rfc822; b@example.com\n"
+          "Action: failed\n"
+          "Status: 5.1.1\n"
+          "Diagnostic-Code: smtp; 550 5.1.1 no such user\n", &want);
+}
+
+static void
+test_nameless_block (void **state)
+{
+  /* a block whose Final-Recipient is no address is no recipient, but is
+   * kept aside with its fields (the first of them), and counted */
+  static const char text[] =
+    "Reporting-MTA: dns; gw.example.net\n"
+    "\n"
+    "Final-Recipient: x400; /C=DE/ADMD= /PRMD=EXAMPLE/O=EXAMPLE/S=Schulz/G=Hanna/\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "Diagnostic-Code: x400; 1 (unrecognized originator/recipient name)\n"
+    "\n"
+    "Final-Recipient: x400; /C=DE/S=Other/\n"
+    "Action: failed\n"
+    "Status: 5.1.2\n";
+  BcDsn d = { 0 };
+
+  _bc_dsn_parse (text, strlen (text), &d, 100);
+  assert_int_equal (d.recipients->len, 0);
+  assert_int_equal (d.n_nameless, 2);
+  assert_non_null (d.nameless);
+  assert_null (d.nameless->address);
+  assert_string_equal (d.nameless->status, "5.1.1");
+  assert_string_equal (d.nameless->dsn_action, "failed");
+  assert_string_equal (d.nameless->diagnostic, "1 (unrecognized originator/recipient name)");
+  _bc_dsn_clear (&d);
+  assert_null (d.nameless);
+}
+
+/* ... and when the text names one address, the block reports it */
+static const char nameless_msg[] =
+  "From: Mail Delivery System <MAILER-DAEMON@gw.example.net>\n"
+  "To: sender@example.org\n"
+  "Subject: Delivery Status Notification (Failure)\n"
+  "MIME-Version: 1.0\n"
+  "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+  "\n"
+  "--B\n"
+  "Content-Type: text/plain\n"
+  "\n"
+  "Your message could not be delivered to the following recipient:\n"
+  "\n"
+  "  hanna.schulz@example.com\n"
+  "\n"
+  "--B\n"
+  "Content-Type: message/delivery-status\n"
+  "\n"
+  "Reporting-MTA: dns; gw.example.net\n"
+  "\n"
+  "Final-Recipient: x400; /C=DE/ADMD= /PRMD=EXAMPLE/O=EXAMPLE/S=Schulz/G=Hanna/\n"
+  "Action: failed\n"
+  "Status: 5.1.1\n"
+  "\n"
+  "--B--\n";
+
+static void
+test_nameless_block_in_message (void **state)
+{
+  BcReport *r = tc_classify (tc_classifier (), nameless_msg);
+  const BcRecipient *h;
+
+  assert_int_equal (r->recipients->len, 1);
+  h = tc_find_rcpt (r, "hanna.schulz@example.com");
+  assert_non_null (h);
+  assert_string_equal (h->status, "5.1.1");
+  assert_string_equal (h->dsn_action, "failed");
+  assert_string_equal (h->reason, "userunknown");
+  bc_report_free (r);
+}
+
+static void
 both_diagnostics (const BcDsn *d)
 {
   const BcRecipient *r = g_ptr_array_index (d->recipients, 0);
@@ -510,6 +609,9 @@ main (void)
     cmocka_unit_test (test_folded_final_recipient),
     cmocka_unit_test (test_original_vs_final),
     cmocka_unit_test (test_missing_blank_lines),
+    cmocka_unit_test (test_unindented_diagnostic),
+    cmocka_unit_test (test_nameless_block),
+    cmocka_unit_test (test_nameless_block_in_message),
     cmocka_unit_test (test_repeated_fields),
     cmocka_unit_test (test_bad_fields),
     cmocka_unit_test (test_diagnostic_type),

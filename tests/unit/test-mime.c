@@ -249,6 +249,55 @@ test_base64 (void **state)
   g_free (text);
 }
 
+/* a DSN attached as a plain text file is read as the DSN; another text
+ * attachment is not */
+static void
+test_attached_dsn (void **state)
+{
+  static const char head[] =
+    "From: MAILER-DAEMON@mx.example.net\n"
+    "To: news@example.org\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"b1\"\n"
+    "\n"
+    "--b1\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Your message could not be delivered. Details follow.\n"
+    "\n"
+    "--b1\n"
+    "Content-Type: text/plain; name=\"details.txt\"\n"
+    "Content-Disposition: attachment; filename=\"details.txt\"\n"
+    "\n";
+  static const char dsn[] =
+    "\nReporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; kim@example.com\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "\n--b1--\n";
+  static const char other[] =
+    "Meeting notes. Final-Recipient: is a DSN field, as in\n"
+    "Final-Recipient: rfc822; kim@example.com\n"
+    "\n--b1--\n";
+  char *msg = g_strconcat (head, dsn, NULL);
+  BcMime *m = tc_mime (msg, strlen (msg));
+
+  assert_int_equal (m->dsn->len, 1);
+  assert_contains (g_ptr_array_index (m->dsn, 0), "Final-Recipient: rfc822; kim@example.com");
+  assert_contains (g_ptr_array_index (m->dsn, 0), "Status: 5.1.1");
+  assert_not_contains (m->body->str, "Final-Recipient");
+  _bc_mime_free (m);
+  g_free (msg);
+
+  msg = g_strconcat (head, other, NULL);
+  m = tc_mime (msg, strlen (msg));
+  assert_int_equal (m->dsn->len, 0);
+  _bc_mime_free (m);
+  g_free (msg);
+}
+
 static void
 test_html_only (void **state)
 {
@@ -554,6 +603,7 @@ main (void)
     cmocka_unit_test (test_line_ends_equal),
     cmocka_unit_test (test_normalize_eol),
     cmocka_unit_test (test_limits),
+    cmocka_unit_test (test_attached_dsn),
   };
   tc_init ();
   return cmocka_run_group_tests (tests, NULL, NULL);
