@@ -17,6 +17,10 @@
  *             "but sender was rejected", "but my name was rejected",
  *             "most progress was RCPT TO response"
  *   Sendmail  a transcript: the last ">>> COMMAND" line before "<<< 5xx"
+ *   IMail     "Additional RCPT TO generated following response:", "DATA
+ *             command generated response:", "Server response to MAIL FROM:",
+ *             "Unexpected response to EHLO/HELO:", "Unexpected connection
+ *             response from server:", "SMTP connection failed,"
  *   others    "did not like our RCPT TO", "[RCPT_TO]", "SMTP:RCPT",
  *             "in response to the MAIL FROM command", "while sending DATA"
  * The answer is a static string: "CONN", "HELO", "STARTTLS", "AUTH",
@@ -100,7 +104,9 @@ phrase_possible (guint32 w)
          ALL (W_NAME | W_REJECTED) ||                                   /* helo */
          ALL (W_REFUSED | W_TALK) ||                                    /* conn */
          (ANY (W_GREETING) && ANY (W_REJECTED | W_REFUSED)) ||
-         ALL (W_AFTER | W_INITIAL | W_CONNECTION);
+         ALL (W_AFTER | W_INITIAL | W_CONNECTION) ||
+         /* i and j need W_RESPONSE and W_CMD_B, as a does */
+         ALL (W_CONNECTION | W_RESPONSE) || ALL (W_CONNECTION | W_FAILED);   /* imconn */
 #undef ALL
 #undef ANY
 }
@@ -275,6 +281,9 @@ compile_once (void)
       "|(?<mail>but\\s+sender\\s+was\\s+rejected)"
       "|(?<helo>but\\s+my\\s+name\\s+was\\s+rejected)"
       "|(?<conn>refused\\s+to\\s+talk\\s+to\\s+me|greeting\\s+(?:was\\s+)?(?:rejected|refused)|after\\s+initial\\s+connection)"
+      "|(?<i>RCPT\\s+TO|DATA)\\s+(?:command\\s+)?generated\\s+(?:following\\s+)?response"
+      "|(?:server|unexpected)\\s+response\\s+to\\s+(?<j>MAIL\\s+FROM|EHLO|HELO)\\b"
+      "|(?<imconn>unexpected\\s+connection\\s+response\\s+from\\s+server|smtp\\s+connection\\s+failed)"
       ")",
       G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
     /* a Sendmail-style transcript line: ">>> COMMAND" or "<<< 5xx" */
@@ -338,10 +347,10 @@ normalize (char *w)
 static const char *
 from_phrase (const char *text, gsize len, const guint32 *words)
 {
-  static const char *const groups[] = { "a", "b", "c", "d", "e", "f", "g", "h" };
+  static const char *const groups[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j" };
   static const struct { const char *group; const char *cmd; } fixed[] = {
     { "rcpt", "RCPT" }, { "data", "DATA" }, { "mail", "MAIL" }, { "helo", "HELO" },
-    { "conn", "CONN" },
+    { "conn", "CONN" }, { "imconn", "CONN" },
   };
   GMatchInfo *mi = NULL;
   const char *cmd = NULL;

@@ -184,6 +184,13 @@ test_command_extract (void **state)
     { "550 error [MAIL_FROM]", "MAIL" },
     { "550 5.7.1 rejected after pipelined rcpt to", "RCPT" },
     { "smtp:helo 550 no", "HELO" },
+    /* IMail names the command in a label above the reply */
+    { "Body of message generated response:\nAdditional RCPT TO generated following response:\n550 5.1.1 no", "RCPT" },
+    { "DATA command generated response:\n552 5.3.4 too big", "DATA" },
+    { "Server response to MAIL FROM:\n553 5.7.1 Sender address rejected", "MAIL" },
+    { "Unexpected response to EHLO/HELO:\n554 5.7.1 go away", "HELO" },
+    { "Unexpected connection response from server:\n554 not accepting messages", "CONN" },
+    { "SMTP connection failed, 421 too busy", "CONN" },
     /* command words inside other words name nothing */
     { "The response was: see https://support.example.com/gmail/answer", NULL },
     { "550 5.1.1 User unknown", NULL },
