@@ -24,7 +24,8 @@
  * hard under a 4xx code; see rules/taxonomy.c). "command" lists SMTP commands (CONN, HELO, STARTTLS,
  * AUTH, MAIL, RCPT, DATA; see evidence/command.c) and holds when the
  * refusal answered one of them; it adds 20 to the default weight. A
- * recipient whose command is unknown never matches a command condition.
+ * recipient whose command is unknown matches only the word "none" in a
+ * command list, one with no status code only "none" in a status list.
  */
 #include "bc-private.h"
 #include "prefilter.h"
@@ -56,7 +57,8 @@
 #define MAX_REPEAT 255           /* largest count of a bounded repeat in a rule */
 
 typedef struct {
-  char cls;                 /* '2', '4', '5' or 0 for any */
+  char cls;                 /* '2', '4', '5', 0 for any, or 'n' for "none":
+                               the recipient has no status code */
   int sub_lo, sub_hi;       /* -1 for any */
   int det_lo, det_hi;
 } StatusPat;
@@ -219,8 +221,10 @@ parse_status (const char *v, GArray **out, int *spec)
     guint n = g_strv_length (parts);
     int s;
 
-    if (n == 0 || (strcmp (parts[0], "*") != 0 && !(strlen (parts[0]) == 1 &&
-                                                     strchr ("245", parts[0][0]))))
+    if (n == 1 && g_ascii_strcasecmp (parts[0], "none") == 0)
+      sp.cls = 'n';
+    else if (n == 0 || (strcmp (parts[0], "*") != 0 && !(strlen (parts[0]) == 1 &&
+                                                          strchr ("245", parts[0][0]))))
       ok = FALSE;
     else {
       sp.cls = parts[0][0] == '*' ? 0 : parts[0][0];
@@ -1033,10 +1037,15 @@ status_match (const GArray *pats, const char *status, const Prepared *pp)
 {
   int sub = pp->sub, det = pp->det;
 
-  if (!pp->status_ok)
-    return FALSE;
   for (guint i = 0; i < pats->len; i++) {
     const StatusPat *p = &g_array_index (pats, StatusPat, i);
+    if (p->cls == 'n') {
+      if (!status[0])
+        return TRUE;
+      continue;
+    }
+    if (!pp->status_ok)
+      continue;
     if (p->cls && p->cls != status[0])
       continue;
     if (p->sub_lo >= 0 && (sub < p->sub_lo || sub > p->sub_hi))
@@ -1072,6 +1081,19 @@ in_list (char *const *list, const char *v)
     return FALSE;
   for (guint i = 0; list[i]; i++)
     if (g_ascii_strcasecmp (list[i], v) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* command_match - @command (NULL when the text names none) is in @list,
+ * where "none" stands for no command */
+static gboolean
+command_match (char *const *list, const char *command)
+{
+  if (command)
+    return in_list (list, command);
+  for (guint i = 0; list[i]; i++)
+    if (g_ascii_strcasecmp (list[i], "none") == 0)
       return TRUE;
   return FALSE;
 }
@@ -1237,7 +1259,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       command = in->command_fn (in->command_data);
       command_known = TRUE;
     }
-    if (r->commands && !in_list (r->commands, command))
+    if (r->commands && !command_match (r->commands, command))
       continue;
     if (r->text && in->deadline && g_get_monotonic_time () > in->deadline)
       break;                      /* the message's time budget is spent */
@@ -1266,7 +1288,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
     {
       GString *ev = g_string_new (NULL);
       if (r->status)
-        g_string_append_printf (ev, "status %s; ", in->status);
+        g_string_append_printf (ev, "status %s; ", in->status[0] ? in->status : "none");
       if (r->reply)
         g_string_append_printf (ev, "reply %s; ", in->reply_code);
       if (mi) {
@@ -1285,7 +1307,7 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       if (r->sources)
         g_string_append_printf (ev, "source %s; ", in->source);
       if (r->commands)
-        g_string_append_printf (ev, "command %s; ", command);
+        g_string_append_printf (ev, "command %s; ", command ? command : "none");
       if (r->categories)
         g_string_append_printf (ev, "category %s; ", in->category);
       if (r->permanent)

@@ -210,6 +210,31 @@ test_key_category (void **state)
   g_free (parse_error ("userunknown category=a category=b\n"));
 }
 
+/* "none" in a status or command list holds for a recipient with no status
+ * code, or whose refusal names no SMTP command */
+static void
+test_key_none (void **state)
+{
+  BcRuleSet *rs = ruleset ("filtered command=none status=none,5.0.0 text='no such user'\n"
+                           "userunknown command=RCPT,mail text='no such user' weight=10\n");
+  BcRuleInput in;
+  char *ev = NULL;
+
+  input_init (&in);
+  in.diagnostic = "550 no such user";
+  expect_reason (rs, &in, "filtered");
+  assert_string_equal (match (rs, &in, &ev, NULL), "filtered");
+  assert_non_null (strstr (ev, "status none"));
+  assert_non_null (strstr (ev, "command none"));
+  g_free (ev);
+  in.status = "5.0.0"; expect_reason (rs, &in, "filtered");
+  in.status = "5.1.1"; expect_reason (rs, &in, NULL);
+  in.status = ""; in.command = "RCPT"; expect_reason (rs, &in, "userunknown");
+  in.command = "DATA"; expect_reason (rs, &in, NULL);
+  _bc_rules_free (rs);
+  g_free (parse_error ("filtered status=none.1\n"));
+}
+
 static void
 test_key_weight_and_comments (void **state)
 {
@@ -752,7 +777,9 @@ test_builtin_8bit_diagnostic (void **state)
   /* an undeclared 8-bit byte in the DSN part must not stop the text rules
    * (a regex on invalid UTF-8 matches nothing) */
   BcClassifier *cls = tc_classifier ();
-  BcReport *r = classify_dsn (cls, NULL, "550 Empf\xe4nger unbekannt: user unknown", NULL);
+  BcReport *r = classify_dsn (cls, NULL,
+                              "550 Empf\xe4nger unbekannt: user unknown (in reply to RCPT TO command)",
+                              NULL);
 
   assert_true (g_utf8_validate (only (r)->diagnostic, -1, NULL));
   assert_string_equal (only (r)->reason, "userunknown");
@@ -921,6 +948,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_key_status),
     cmocka_unit_test (test_key_category),
+    cmocka_unit_test (test_key_none),
     cmocka_unit_test (test_key_reply),
     cmocka_unit_test (test_key_text_and_not),
     cmocka_unit_test (test_key_host),
