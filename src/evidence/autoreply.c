@@ -59,6 +59,12 @@ static const char *const bounce_subjects[] = {
   "unable to deliver", "error sending", "système de distribution", "no se puede entregar",
   "non recapitabile", "não entregue", "onbestelbaar", "kan inte levereras", "не доставлено",
   "返送", "配信", "未送达", "退信", "warning: message",
+  /* Japanese carriers', ISPs' and groupware notices ("配送エラー",
+   * "メール配信エラー", "送信エラー", "メールの送信に失敗しました", "不達");
+   * never a bare "配送", which also titles a shop's shipping notices */
+  "配送エラー", "配送不能", "配送失敗", "送信エラー", "送信失敗", "メール配信エラー", "メール配信失敗", "メール配送",
+  "メール送信エラー", "メール送信失敗", "メールの送信に失敗", "メールの配信に失敗",
+  "メールの配送に失敗", "メールが届きませんでした", "不達", "配達不能",
   /* the same in European languages, as providers' own notices and
    * localized MTA templates title them (compared as prefixes, ASCII case
    * only, so the accented capitals are listed as written) */
@@ -101,7 +107,10 @@ says_not_delivered (const BcMime *m)
     "delivery has failed", "could not deliver", "unable to deliver", "cannot deliver",
     "failed permanently", "permanent error", "delivery to the following",
     "following recipient", "following address", "delivery failure", "was rejected",
-    "could not be sent", "returned to sender", NULL
+    "could not be sent", "returned to sender",
+    /* ja: "配信できませんでした", "届きませんでした", "送信に失敗しました" */
+    "配信できませんでした", "配送できませんでした", "送信できませんでした",
+    "届きませんでした", "送信に失敗しました", "配信に失敗しました", "配送に失敗しました", NULL
   };
   for (guint i = 0; phrases[i]; i++)
     if (_bc_body_find (m, phrases[i]))

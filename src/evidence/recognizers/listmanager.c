@@ -28,10 +28,13 @@ static const char *const phrases[] = {
   "not allowed to post", "not a subscriber", "not subscribed to", "non-member",
   "not from a list member", "automatically rejected", "rejected for the following reason",
   "members-only",
-  "being held", "held until", "moderator approval", "awaits moderator",
+  /* Mailman's and fml's Japanese templates: "投稿は以下の理由で拒否されました",
+   * "メンバーではありません", "会員以外からの投稿"; held: "保留" */
+  "拒否されました", "メンバーではありません", "会員ではありません", "会員以外", "メンバー以外",
+  "being held", "held until", "moderator approval", "awaits moderator", "保留",
   NULL
 };
-#define N_REFUSED 11
+#define N_REFUSED 16
 
 static const BcRecSpec spec = { .phrases = phrases };
 
