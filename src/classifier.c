@@ -179,15 +179,35 @@ find_by_address (GPtrArray *list, const BcRecipient *r)
   return NULL;
 }
 
+/* diag_is_delay_label - @d names no cause, only that delivery is delayed:
+ * Exchange writes "Diagnostic-Code: smtp;400 4.4.7 Message delayed" in
+ * every delay notice and the cause (the last error, "returned '451 4.4.0
+ * Primary target IP address responded with: ... Unable to connect'") only
+ * in its text. Codes before the words are skipped. */
+static gboolean
+diag_is_delay_label (const char *d)
+{
+  while (*d == ' ' || g_ascii_isdigit (*d) || *d == '.')
+    d++;
+  return g_ascii_strncasecmp (d, "message delayed", 15) == 0 && (!d[15] || d[15] == '.');
+}
+
 /* merge - a DSN recipient takes what it lacks from the free text naming the
- * same address; the text recipient is then dropped, never counted twice. */
+ * same address; the text recipient is then dropped, never counted twice. A
+ * DSN diagnostic that says nearly nothing (a few characters, or only that
+ * the message is delayed) is followed by the text's. */
 static void
 merge (BcRecipient *dsn, BcRecipient *text)
 {
   if (!dsn->diagnostic && text->diagnostic)
     dsn->diagnostic = g_strdup (text->diagnostic);
-  else if (dsn->diagnostic && text->diagnostic && strlen (dsn->diagnostic) < 12 &&
-           !strstr (text->diagnostic, dsn->diagnostic)) {
+  else if (dsn->diagnostic && text->diagnostic && diag_is_delay_label (dsn->diagnostic) &&
+           strstr (text->diagnostic, dsn->diagnostic)) {
+    g_free (dsn->diagnostic);               /* the text quotes it, and says more */
+    dsn->diagnostic = g_strdup (text->diagnostic);
+  } else if (dsn->diagnostic && text->diagnostic &&
+             (strlen (dsn->diagnostic) < 12 || diag_is_delay_label (dsn->diagnostic)) &&
+             !strstr (text->diagnostic, dsn->diagnostic)) {
     char *n = g_strconcat (dsn->diagnostic, " ", text->diagnostic, NULL);
     g_free (dsn->diagnostic);
     dsn->diagnostic = n;

@@ -490,6 +490,109 @@ test_claimed_delay_warning (void **state)
   bc_report_free (r);
 }
 
+/* Exchange's delay notice: its DSN says only "400 4.4.7 Message delayed";
+ * the cause (the last error) is in its text, and the recipient is read by
+ * it, not given up on (expired) for the 4.4.7 */
+static const char exchange_delay_msg[] =
+  "Return-Path: <>\n"
+  "From: Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@corp.example.com>\n"
+  "To: news@example.org\n"
+  "Subject: Delivery delayed:Spring offers\n"
+  "Date: Tue, 4 Nov 2025 08:00:00 +0000\n"
+  "MIME-Version: 1.0\n"
+  "Content-Type: multipart/report; report-type=delivery-status; boundary=\"XD\"\n"
+  "\n"
+  "--XD\n"
+  "Content-Type: text/plain; charset=us-ascii\n"
+  "\n"
+  "Delivery is delayed to these recipients or groups:\n"
+  "\n"
+  "mo@example.com\n"
+  "\n"
+  "This message hasn't been delivered yet. Delivery will continue to be attempted.\n"
+  "\n"
+  "Diagnostic information for administrators:\n"
+  "\n"
+  "Generating server: EXCH01.corp.example.com\n"
+  "\n"
+  "mo@example.com\n"
+  "Remote Server at mx.example.com (192.0.2.77) returned '400 4.4.7 Message delayed'\n"
+  "11/4/2025 7:58:00 AM - Remote Server at mx.example.com (192.0.2.77) returned '451 4.4.0"
+  " Primary target IP address responded with: \"421 4.2.1 Unable to connect.\"'\n"
+  "\n"
+  "Original message headers:\n"
+  "\n"
+  "From: news@example.org\n"
+  "\n"
+  "--XD\n"
+  "Content-Type: message/delivery-status\n"
+  "\n"
+  "Reporting-MTA: dns;EXCH01.corp.example.com\n"
+  "\n"
+  "Final-Recipient: rfc822;mo@example.com\n"
+  "Action: delayed\n"
+  "Status: 4.4.7\n"
+  "Diagnostic-Code: smtp;400 4.4.7 Message delayed\n"
+  "\n"
+  "--XD--\n";
+
+static void
+test_exchange_delay_cause (void **state)
+{
+  BcReport *r = tc_classify (tc_classifier (), exchange_delay_msg);
+  const BcRecipient *m = tc_find_rcpt (r, "mo@example.com");
+
+  assert_non_null (m);
+  assert_string_equal (m->dsn_action, "delayed");
+  assert_contains (m->diagnostic, "Unable to connect");
+  assert_string_equal (m->reason, "networkerror");
+  bc_report_free (r);
+}
+
+/* a localized Exchange notice (German, text only) is Exchange's: known by
+ * its translated "Diagnostic information for administrators" label, read
+ * up to its translated label of the returned headers, whose To is no
+ * recipient */
+static const char exchange_de_msg[] =
+  "Return-Path: <>\n"
+  "From: postmaster@corp.example.com\n"
+  "To: news@example.org\n"
+  "Subject: Unzustellbar: Spring offers\n"
+  "Date: Tue, 4 Nov 2025 08:00:00 +0000\n"
+  "MIME-Version: 1.0\n"
+  "Content-Type: text/plain; charset=utf-8\n"
+  "Content-Transfer-Encoding: 8bit\n"
+  "\n"
+  "Die Zustellung an folgende Empfänger oder Gruppen ist fehlgeschlagen:\n"
+  "\n"
+  "mo@example.com\n"
+  "\n"
+  "Diagnoseinformationen für Administratoren:\n"
+  "\n"
+  "Generierender Server: EXCH01.corp.example.com\n"
+  "\n"
+  "mo@example.com\n"
+  "mx.example.com #552 5.2.2 Mailbox full ##\n"
+  "\n"
+  "Ursprüngliche Nachrichtenkopfzeilen:\n"
+  "\n"
+  "From: news@example.org\n"
+  "To: pia@example.net\n"
+  "Subject: Spring offers\n";
+
+static void
+test_exchange_localized (void **state)
+{
+  BcReport *r = tc_classify (tc_classifier (), exchange_de_msg);
+  const BcRecipient *m = tc_find_rcpt (r, "mo@example.com");
+
+  assert_string_equal (r->recognizer, "exchange");
+  assert_int_equal (r->recipients->len, 1);
+  assert_non_null (m);
+  assert_string_equal (m->reason, "mailboxfull");
+  bc_report_free (r);
+}
+
 int
 main (void)
 {
@@ -506,6 +609,8 @@ main (void)
     cmocka_unit_test (test_delay_no_note),
     cmocka_unit_test (test_generic_delay_warning),
     cmocka_unit_test (test_claimed_delay_warning),
+    cmocka_unit_test (test_exchange_delay_cause),
+    cmocka_unit_test (test_exchange_localized),
   };
 
   tc_init ();

@@ -327,6 +327,12 @@ test_providers (void **state)
     { NULL, "451", NULL, "451 MI:SFQ Sender has sent too many messages in 15 minutes", NULL, "delayed", NULL, "speeding" },
     { NULL, "552", NULL, "552 Requested mail action aborted: exceeded mailsize limit", NULL, NULL, NULL, "mesgtoobig" },
     { "5.7.28", "550", NULL, "550-5.7.28 There is an unusual rate of unsolicited mail originating from your SPF domain [example.org 30].", NULL, NULL, "relay.example.net", "blocked" },
+    /* a TLS handshake that broke, in a Postfix delay notice; Exim's MX loop;
+     * a greylisting cause beside Exchange's "Message delayed" */
+    { "4.4.2", NULL, NULL, "delivery temporarily suspended: lost connection with mx.example.net[192.0.2.25] while performing the TLS handshake", NULL, "delayed", NULL, "failedstarttls" },
+    { NULL, NULL, NULL, "remote host address is the local host: misconf.example.org", NULL, NULL, NULL, "networkerror" },
+    { NULL, NULL, NULL, "lowest numbered MX record points to local host", NULL, NULL, NULL, "networkerror" },
+    { "4.4.7", "400", NULL, "400 4.4.7 Message delayed 451 4.7.1 Greylisting in action, please come back later", NULL, "delayed", NULL, "onhold" },
   };
   RUN (cases);
 }
