@@ -14,7 +14,8 @@
  *             "... for TEXT command"
  *   Postfix   "refused to talk to me" (the greeting was a refusal)
  *   qmail     "does not like recipient", "failed after I sent the message",
- *             "but sender was rejected", "but my name was rejected",
+ *             "failed on DATA command", "but sender was rejected", "but my
+ *             name was rejected", "but greeting failed",
  *             "most progress was RCPT TO response"
  *   Sendmail  a transcript: the last ">>> COMMAND" line before "<<< 5xx"
  *   IMail     "Additional RCPT TO generated following response:", "DATA
@@ -100,10 +101,11 @@ phrase_possible (guint32 w)
          (ALL (W_WHILE | W_CMD_B) && ANY (W_SENDING | W_ISSUING)) ||    /* h */
          ALL (W_DOES | W_LIKE | W_RECIPIENT) ||                         /* rcpt */
          ALL (W_FAILED | W_AFTER | W_MESSAGE) ||                        /* data */
+         ALL (W_FAILED | W_COMMAND | W_CMD_B) ||                        /* data (qmail) */
          ALL (W_SENDER | W_REJECTED) ||                                 /* mail */
          ALL (W_NAME | W_REJECTED) ||                                   /* helo */
          ALL (W_REFUSED | W_TALK) ||                                    /* conn */
-         (ANY (W_GREETING) && ANY (W_REJECTED | W_REFUSED)) ||
+         (ANY (W_GREETING) && ANY (W_REJECTED | W_REFUSED | W_FAILED)) ||
          ALL (W_AFTER | W_INITIAL | W_CONNECTION) ||
          /* i and j need W_RESPONSE and W_CMD_B, as a does */
          ALL (W_CONNECTION | W_RESPONSE) || ALL (W_CONNECTION | W_FAILED);   /* imconn */
@@ -277,10 +279,10 @@ compile_once (void)
       "|most\\s+progress\\s+was\\s+(?<g>RCPT\\s+TO|MAIL\\s+FROM|DATA|HELO|EHLO)\\s+response"
       "|while\\s+(?:sending|issuing)\\s+(?:the\\s+)?(?<h>RCPT\\s+TO|MAIL\\s+FROM|DATA|HELO|EHLO)\\b"
       "|(?<rcpt>does\\s+not\\s+like\\s+recipient)"
-      "|(?<data>failed\\s+after\\s+I\\s+sent\\s+the\\s+message)"
+      "|(?<data>failed\\s+after\\s+I\\s+sent\\s+the\\s+message|failed\\s+on\\s+DATA\\s+command)"
       "|(?<mail>but\\s+sender\\s+was\\s+rejected)"
       "|(?<helo>but\\s+my\\s+name\\s+was\\s+rejected)"
-      "|(?<conn>refused\\s+to\\s+talk\\s+to\\s+me|greeting\\s+(?:was\\s+)?(?:rejected|refused)|after\\s+initial\\s+connection)"
+      "|(?<conn>refused\\s+to\\s+talk\\s+to\\s+me|greeting\\s+(?:was\\s+)?(?:rejected|refused|failed)|after\\s+initial\\s+connection)"
       "|(?<i>RCPT\\s+TO|DATA)\\s+(?:command\\s+)?generated\\s+(?:following\\s+)?response"
       "|(?:server|unexpected)\\s+response\\s+to\\s+(?<j>MAIL\\s+FROM|EHLO|HELO)\\b"
       "|(?<imconn>unexpected\\s+connection\\s+response\\s+from\\s+server|smtp\\s+connection\\s+failed)"
@@ -391,25 +393,53 @@ has_triple (const char *text, gsize len, char c)
   return FALSE;
 }
 
+/* greeting_refused - is the "<<<" line at @at in @text the first line
+ * after Sendmail's "... while talking to HOST:"? Then no command was sent
+ * yet: the reply is the greeting. */
+static gboolean
+greeting_refused (const char *text, gsize at)
+{
+  static const char lead[] = "while talking to ";
+  gsize eol, bol;
+
+  /* the line before the "<<<" line */
+  if (at == 0)
+    return FALSE;
+  eol = at - 1;
+  while (eol > 0 && (text[eol] == '\n' || text[eol] == '\r' || text[eol] == ' ' || text[eol] == '\t'))
+    eol--;
+  if (text[eol] != ':')
+    return FALSE;
+  bol = eol;
+  while (bol > 0 && text[bol - 1] != '\n' && text[bol - 1] != '\r')
+    bol--;
+  return eol - bol > sizeof lead && _bc_memmem (text + bol, eol - bol, lead, sizeof lead - 1) != NULL;
+}
+
 /* from_transcript - the last ">>> COMMAND" before the first "<<< 4xx/5xx"
- * in @text. */
+ * in @text; else "CONN" when a reply directly follows Sendmail's "...
+ * while talking to HOST:" line, before any command was sent. */
 static const char *
 from_transcript (const char *text, gsize len)
 {
   GMatchInfo *mi = NULL;
   const char *last = NULL, *cmd = NULL;
+  gboolean sent = FALSE;        /* a ">>>" line came before */
+  gboolean greeting = FALSE;    /* a refused greeting came before any ">>>" */
 
   if (!transcript_re || len == 0)
     return NULL;
   len = MIN (len, MAX_SCAN);
-  /* a command needs a ">>>" line and a "<<<" line after it */
-  if (!has_triple (text, len, '>') || !has_triple (text, len, '<'))
+  /* a command needs a ">>>" line and a "<<<" line after it; a refused
+   * greeting has only the "<<<" line */
+  if (!has_triple (text, len, '<'))
     return NULL;
   g_regex_match_full (transcript_re, text, len, 0, 0, &mi, NULL);
   while (g_match_info_matches (mi)) {
     char *out = g_match_info_fetch (mi, 1);
     if (out && *out) {
       char *w = g_match_info_fetch (mi, 2);
+      sent = TRUE;
       last = normalize (w);
       if (!last && w && g_ascii_strcasecmp (w, "quit") == 0)
         last = NULL;
@@ -418,13 +448,18 @@ from_transcript (const char *text, gsize len)
       cmd = last;
       g_free (out);
       break;
+    } else if (!sent && !greeting) {
+      gint at = -1;
+      g_match_info_fetch_pos (mi, 3, &at, NULL);
+      greeting = at >= 0 && greeting_refused (text, (gsize) at);
     }
     g_free (out);
     if (!g_match_info_next (mi, NULL))
       break;
   }
   g_match_info_free (mi);
-  return cmd;
+  /* a later host's command and reply, if any, say more */
+  return cmd ? cmd : greeting ? "CONN" : NULL;
 }
 
 /* _bc_smtp_command_in - the command named in @text (@len bytes), or NULL. */

@@ -173,10 +173,17 @@ test_command_extract (void **state)
     { "Connected to 192.0.2.1 but my name was rejected.", "HELO" },
     { "delivery temporarily suspended: host mx.example.net[192.0.2.1] refused to talk to me: 421 Service not available", "CONN" },
     { "192.0.2.1 failed after I sent the message. Remote host said: 554 spam", "DATA" },
+    { "192.0.2.1 failed on DATA command. Remote host said: 554 no valid recipients", "DATA" },
+    { "Connected to 192.0.2.1 but greeting failed. Remote host said: 554 go away", "CONN" },
     { "Remote host said: 550 5.1.1 <a@example.org>... User Unknown [RCPT_TO]", "RCPT" },
     { "mx.example.org [192.0.2.1] did not like our RCPT TO: 550 no such user", "RCPT" },
     { "... while talking to mx.example.org.:\n>>> MAIL From:<s@example.com>\n<<< 250 ok\n>>> DATA\n<<< 550 5.0.0 User unknown\n", "DATA" },
     { "... while talking to mx.example.org.:\n>>> RCPT To:<a@example.org>\n<<< 550 5.1.1 User unknown\n", "RCPT" },
+    /* Sendmail: a reply right after "while talking to", before any command,
+     * is the greeting */
+    { "... while talking to mx.example.org.:\n<<< 554 5.7.1 go away\n554 5.0.0 Service unavailable\n", "CONN" },
+    { "Some text\n<<< 554 5.7.1 go away\n", NULL },
+    { "... while talking to mx1.example.org.:\n<<< 421 busy\n... while talking to mx2.example.org.:\n>>> RCPT To:<a@example.org>\n<<< 550 5.1.1 User unknown\n", "RCPT" },
     /* the words are found in any case, and U+212A / U+017F read as k / s */
     { "SAID: 550 NO (IN REPLY TO RCPT TO COMMAND)", "RCPT" },
     { "192.0.2.1 does not li\u212Ae recipient.", "RCPT" },
