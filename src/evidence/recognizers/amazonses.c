@@ -6,7 +6,9 @@
  * text: {"notificationType":"Bounce","bounce":{"bouncedRecipients":[{
  * "emailAddress","action","status","diagnosticCode"}]}}, "Complaint" with
  * complainedRecipients, "Delivery" with delivery.recipients and
- * smtpResponse. SNS mail folds long lines (a "!" and a newline and a
+ * smtpResponse. SES event publishing (configuration sets) writes the same
+ * objects under "eventType" instead of "notificationType", sent through
+ * SNS or forwarded as they are, pretty-printed or not. SNS mail folds long lines (a "!" and a newline and a
  * space), which are joined before parsing. At most 64 KiB of JSON is read.
  */
 #include "recognizers.h"
@@ -17,7 +19,10 @@
 #define MAX_JSON 65536
 
 static const char *const headers[] = { "X-SES-Outgoing", "X-Amz-Sns-Message-Type", NULL };
-static const char *const body[] = { "{\"notificationType\":", "\"notificationType\" :", NULL };
+static const char *const body[] = { "{\"notificationType\":", "\"notificationType\" :",
+                                    "\"eventType\":\"Bounce\"", "\"eventType\": \"Bounce\"",
+                                    "\"eventType\":\"Complaint\"", "\"eventType\": \"Complaint\"",
+                                    NULL };
 static const char *const domains[] = { "amazonses.com", "sns.amazonaws.com", NULL };
 static const BcRecSpec spec = { .headers = headers, .body = body, .domains = domains };
 
@@ -191,7 +196,8 @@ out:
 static void
 scan (BcScan *s)
 {
-  if (_bc_body_find (s->mime, "notificationType") && scan_json (s))
+  if ((_bc_body_find (s->mime, "notificationType") || _bc_body_find (s->mime, "\"eventType\"")) &&
+      scan_json (s))
     return;
   _bc_scan_section (s, NULL, NULL);
 }

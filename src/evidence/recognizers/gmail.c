@@ -4,7 +4,9 @@
  * address indented under it, then "Technical details of permanent
  * failure:" with the remote server's answer. Newer ones say "Your message
  * wasn't delivered to X because ..." and "The response from the remote
- * server was:".
+ * server was:". A notice whose text names none of the addresses in
+ * X-Failed-Recipients (the old Google Groups refusal greets the sender by
+ * address and names the group only by its name) is read from the header.
  */
 #include "recognizers.h"
 
@@ -29,11 +31,37 @@ detect (BcRecProbe *p)
   return _bc_rec_spec_match (p);
 }
 
+/* names_failed - whether X-Failed-Recipients is absent, or the notice
+ * text (before the returned message) names one of its addresses */
+static gboolean
+names_failed (const BcMime *m)
+{
+  const char *xf = _bc_mime_header (m, "X-Failed-Recipients");
+  char **parts;
+  gboolean named = FALSE;
+
+  if (!xf)
+    return TRUE;
+  parts = g_strsplit (xf, ",", 16);
+  for (guint i = 0; parts[i] && !named; i++) {
+    char *a = _bc_address_normalize (parts[i]);
+    if (a)
+      named = _bc_strcasestr_len (m->body->str, m->ndr_len, a) != NULL;
+    g_free (a);
+  }
+  g_strfreev (parts);
+  return named;
+}
+
 static void
 scan (BcScan *s)
 {
   static const char *const answers[] = { "The response from the remote server was:",
                                          "The response was:", "Technical details of", NULL };
+  if (!names_failed (s->mime)) {
+    g_free (_bc_google_scan (s));
+    return;
+  }
   _bc_scan_section (s, NULL, NULL);
   /* the newer layout names the address in a sentence and gives the
    * remote answer in a paragraph of its own */
