@@ -78,7 +78,22 @@ static const char *const bounce_subjects[] = {
   "nedoručitelná", "nedorucitelna", "nelze doručit", "nelze dorucit", "bericht niet afgeleverd",
   "niet afgeleverd", "meddelandet kunde inte levereras", "kunde inte levereras",
   "kan ikke leveres", "kunne ikke leveres", "kézbesíthetetlen", "teslim edilemedi",
-  "ei voitu toimittaa", "nedoručiteľné", "nedorucitelne", NULL
+  "ei voitu toimittaa", "nedoručiteľné", "nedorucitelne",
+  /* Russian and Ukrainian providers (Yandex, Mail.ru, Rambler, ukr.net,
+   * i.ua), 1C-Bitrix, Kerio and Exchange in Russian; Cyrillic capitals are
+   * listed as written */
+  "Не доставлено", "Недоставлено", "Недоставленное", "недоставленное", "Не удалось доставить",
+  "Письмо не доставлено", "Сообщение не доставлено", "Ваше письмо не доставлено",
+  "Ваше сообщение не доставлено", "Отчет о недоставке", "Отчёт о недоставке",
+  "Лист не доставлено", "Повідомлення не доставлено", "Недоставлене", "Не вдалося доставити",
+  /* Chinese providers (QQ/Exmail, NetEase, Sina, Sohu, Aliyun, Coremail,
+   * HiNet) and Exchange in Simplified and Traditional Chinese */
+  "系统退信", "系統退信", "邮件被退回", "郵件被退回", "邮件投递失败", "郵件投遞失敗", "投递失败",
+  "邮件发送失败", "郵件發送失敗", "无法投递", "無法投遞", "无法传递", "無法傳遞", "无法送达",
+  "無法送達", "郵件無法送達",
+  /* Korean (Naver, Daum/Kakao, Exchange) */
+  "메일 발송 실패", "메일 전송 실패", "[메일 발송 실패]", "[메일 전송 실패]", "배달 못 함",
+  "배달되지 않음", NULL
 };
 
 /* ordinary_sender - the message came back to an ordinary envelope sender:
@@ -110,7 +125,11 @@ says_not_delivered (const BcMime *m)
     "could not be sent", "returned to sender",
     /* ja: "配信できませんでした", "届きませんでした", "送信に失敗しました" */
     "配信できませんでした", "配送できませんでした", "送信できませんでした",
-    "届きませんでした", "送信に失敗しました", "配信に失敗しました", "配送に失敗しました", NULL
+    "届きませんでした", "送信に失敗しました", "配信に失敗しました", "配送に失敗しました",
+    /* ru, uk, zh, ko */
+    "не доставлено", "не удалось доставить", "не может быть доставлено", "не вдалося доставити",
+    "未能送达", "无法投递", "投递失败", "無法傳遞", "無法送達", "전달되지 않았", "전달되지 못했",
+    "배달하지 못했", "전송에 실패", NULL
   };
   for (guint i = 0; phrases[i]; i++)
     if (_bc_body_find (m, phrases[i]))

@@ -235,6 +235,35 @@ looks_latin (const char *data, gsize len)
 
 static gboolean koi8u_letters (const char *data, gsize len);
 
+/* cyrillic_counts - of the 8-bit bytes of @data (*@high), how many are
+ * Cyrillic letters in KOI8 or windows-1251 (*@letters: 0xC0-0xFF, and the
+ * Ukrainian and Belarusian letters next to one), and how many of those lie
+ * in 0xC0-0xDF (*@low_half), where KOI8 puts lower case and windows-1251
+ * upper case. */
+static void
+cyrillic_counts (const char *data, gsize len, gsize *high, gsize *letters, gsize *low_half)
+{
+  *high = *letters = *low_half = 0;
+  for (gsize i = 0; i < len; i++) {
+    guchar c = data[i];
+    if (c < 0x80)
+      continue;
+    (*high)++;
+    /* Ukrainian and Belarusian letters (і ї є ґ ў) lie below 0xC0 in both
+     * charsets: inside a word of Cyrillic letters they count as letters */
+    if (c < 0xc0 && strchr ("\xa1\xa2\xa4\xa5\xa6\xa7\xaa\xad\xaf\xb2\xb3\xb4\xb6\xb7\xba\xbd\xbf", c) &&
+        ((i > 0 && (guchar) data[i - 1] >= 0xc0) || (i + 1 < len && (guchar) data[i + 1] >= 0xc0))) {
+      (*letters)++;
+      continue;
+    }
+    if (c >= 0xc0) {
+      (*letters)++;
+      if (c < 0xe0)
+        (*low_half)++;
+    }
+  }
+}
+
 /* looks_cyrillic - undeclared 8-bit text that reads as KOI8-R or
  * windows-1251: nearly all 8-bit bytes are letters 0xC0-0xFF, where the CJK
  * double-byte charsets put many bytes in 0x80-0xBF. Russian text is mostly
@@ -244,31 +273,69 @@ static gboolean koi8u_letters (const char *data, gsize len);
 static const char *
 looks_cyrillic (const char *data, gsize len)
 {
-  gsize high = 0, letters = 0, low_half = 0;
+  gsize high, letters, low_half;
 
-  for (gsize i = 0; i < len; i++) {
-    guchar c = data[i];
-    if (c < 0x80)
-      continue;
-    high++;
-    /* Ukrainian and Belarusian letters (і ї є ґ ў) lie below 0xC0 in both
-     * charsets: inside a word of Cyrillic letters they count as letters */
-    if (c < 0xc0 && strchr ("\xa1\xa2\xa4\xa5\xa6\xa7\xaa\xad\xaf\xb2\xb3\xb4\xb6\xb7\xba\xbd\xbf", c) &&
-        ((i > 0 && (guchar) data[i - 1] >= 0xc0) || (i + 1 < len && (guchar) data[i + 1] >= 0xc0))) {
-      letters++;
-      continue;
-    }
-    if (c >= 0xc0) {
-      letters++;
-      if (c < 0xe0)
-        low_half++;
-    }
-  }
+  cyrillic_counts (data, len, &high, &letters, &low_half);
   if (high < 4 || letters * 20 < high * 19)
     return NULL;
   if (low_half * 2 <= letters)
     return "WINDOWS-1251";
   return koi8u_letters (data, len) ? "KOI8-U" : "KOI8-R";
+}
+
+/* frequent_letters - how many bytes of @data are, read in windows-1251
+ * (@koi8 FALSE) or KOI8 (@koi8 TRUE), one of the ten commonest Russian and
+ * Ukrainian letters (о е а и н т с р в л) in either case. In the right
+ * reading they are more than half the letters; in the wrong one a fifth
+ * to a half fewer, whatever the case of the text. */
+static gsize
+frequent_letters (const char *data, gsize len, gboolean koi8)
+{
+  static const char cp1251_set[] = "\xe0\xe2\xe5\xe8\xeb\xed\xee\xf0\xf1\xf2"
+                                   "\xc0\xc2\xc5\xc8\xcb\xcd\xce\xd0\xd1\xd2";
+  static const char koi8_set[] = "\xc1\xd7\xc5\xc9\xcc\xce\xcf\xd2\xd3\xd4"
+                                 "\xe1\xf7\xe5\xe9\xec\xee\xef\xf2\xf3\xf4";
+  const char *set = koi8 ? koi8_set : cp1251_set;
+  gsize n = 0;
+
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) data[i] >= 0xc0 && memchr (set, data[i], sizeof cp1251_set - 1))
+      n++;
+  return n;
+}
+
+/* cyrillic_mislabel - text labelled windows-1251 that is KOI8, or labelled
+ * KOI8 that is windows-1251 (Russian and Ukrainian servers and web mailers
+ * that write one and declare their default; both decode any byte, so the
+ * label alone never fails). In the wrong charset nearly every letter comes
+ * out a capital ("уППВЭЕОЙЕ ОЕ НПЦЕФ") and the common letters turn rarer
+ * (by at least a sixth: 1.2 times as many in the other reading).
+ * Both must say so, over at least 16 letters, to override the label: a
+ * notice in capitals ("ПОСТОЯННЫЕ ОШИБКИ") fails the case test only, and
+ * keeps its label. Returns the charset to read @data in, or NULL to keep
+ * @iconv_name. */
+static const char *
+cyrillic_mislabel (const char *data, gsize len, const char *iconv_name)
+{
+  gboolean koi8 = g_ascii_strncasecmp (iconv_name, "koi8", 4) == 0;
+  gboolean cp1251 = g_ascii_strcasecmp (iconv_name, "windows-1251") == 0 ||
+                    g_ascii_strcasecmp (iconv_name, "cp1251") == 0;
+  gsize high, letters, low_half, as_label, as_other;
+
+  if (!koi8 && !cp1251)
+    return NULL;
+  cyrillic_counts (data, len, &high, &letters, &low_half);
+  if (letters < 16 || letters * 20 < high * 19)
+    return NULL;
+  as_label = frequent_letters (data, len, koi8);
+  as_other = frequent_letters (data, len, !koi8);
+  if (as_other * 5 < as_label * 6)
+    return NULL;
+  if (cp1251 && low_half * 4 >= letters * 3)
+    return koi8u_letters (data, len) ? "KOI8-U" : "KOI8-R";
+  if (koi8 && low_half * 4 <= letters)
+    return "WINDOWS-1251";
+  return NULL;
 }
 
 /* superset_of - the charset that Windows and most CJK mail software really
@@ -458,6 +525,9 @@ text_decode (const char *data, gsize len, const char *charset)
       if (g_ascii_strcasecmp (name, "iso-2022-jp") == 0 && _bc_memmem (data, len, "\x1b(I", 3) &&
           (out = convert_all (data, len, "ISO-2022-JP-3")))
         return out;
+      if ((cyr = cyrillic_mislabel (data, len, name)) && (out = convert_all (data, len, cyr)))
+        return out;
+      cyr = NULL;
       if (g_ascii_strcasecmp (name, "koi8-r") == 0 && koi8u_letters (data, len) &&
           (out = convert_all (data, len, "KOI8-U")))
         return out;

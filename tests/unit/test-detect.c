@@ -389,6 +389,46 @@ test_custom_phrases (void **state)
   _bc_mime_free (m);
 }
 
+/* Russian, Ukrainian, Chinese and Korean NDR subjects make a bounce of a
+ * notice whose sender is no mailer daemon (Mail.ru's noreply, 1C-Bitrix,
+ * Aliyun, Daum); from an ordinary sender the text must also say nothing
+ * was delivered */
+static void
+test_localized_subjects (void **state)
+{
+  static const char *const subjects[] = {
+    "Письмо не доставлено", "Не удалось доставить письмо", "Недоставленное сообщение",
+    "Лист не доставлено", "Повідомлення не доставлено", "系统退信", "邮件投递失败通知",
+    "郵件無法送達", "無法傳遞: 週報", "메일 발송 실패 안내", "메일 전송 실패", "배달 못 함: 주간 보고", NULL
+  };
+  static const char shop[] =
+    "From: shop@example.net\nReturn-Path: <shop@example.net>\nTo: sender@example.org\n"
+    "Subject: 退件通知\n\n您的包裹已退回仓库。\n";
+  static const char shop_ndr[] =
+    "From: noreply@crm.example.net\nReturn-Path: <noreply@crm.example.net>\nTo: sender@example.org\n"
+    "Subject: Письмо не доставлено\n\nВаше письмо не доставлено: адрес получателя не существует.\n";
+  BcMime *m;
+
+  (void) state;
+  for (guint i = 0; subjects[i]; i++) {
+    char *msg = g_strdup_printf ("From: noreply@crm.example.net\nTo: sender@example.org\nSubject: %s\n\n"
+                                 "Recipient: user@example.com\n", subjects[i]);
+    m = tc_mime (msg, strlen (msg));
+    if (!_bc_looks_like_bounce (m)) {
+      print_error ("not a bounce: %s\n", subjects[i]);
+      fail ();
+    }
+    _bc_mime_free (m);
+    g_free (msg);
+  }
+  m = tc_mime (shop, strlen (shop));
+  assert_false (_bc_looks_like_bounce (m));
+  _bc_mime_free (m);
+  m = tc_mime (shop_ndr, strlen (shop_ndr));
+  assert_true (_bc_looks_like_bounce (m));
+  _bc_mime_free (m);
+}
+
 int
 main (void)
 {
@@ -396,6 +436,7 @@ main (void)
     cmocka_unit_test (test_spec_same_answers),
     cmocka_unit_test (test_first_claim_wins),
     cmocka_unit_test (test_custom_phrases),
+    cmocka_unit_test (test_localized_subjects),
   };
   /* the first detection reads it: every recognizer takes part here */
   g_unsetenv ("BOUNCECLASS_DISABLE_RECOGNIZERS");

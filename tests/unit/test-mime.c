@@ -578,6 +578,45 @@ test_limits (void **state)
   g_clear_error (&error);
 }
 
+/* KOI8-R under a windows-1251 label and windows-1251 under a koi8-r label
+ * (Russian servers that declare their default charset): read by the case
+ * of the letters; a notice in capitals keeps its label */
+static void
+test_cyrillic_mislabel (void **state)
+{
+  /* "Сообщение не может быть доставлено: пользователь не найден" */
+  const char *ru = "\xd0\xa1\xd0\xbe\xd0\xbe\xd0\xb1\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5 \xd0\xbd\xd0\xb5 "
+                   "\xd0\xbc\xd0\xbe\xd0\xb6\xd0\xb5\xd1\x82 \xd0\xb1\xd1\x8b\xd1\x82\xd1\x8c "
+                   "\xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbe: "
+                   "\xd0\xbf\xd0\xbe\xd0\xbb\xd1\x8c\xd0\xb7\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x82\xd0\xb5\xd0\xbb\xd1\x8c "
+                   "\xd0\xbd\xd0\xb5 \xd0\xbd\xd0\xb0\xd0\xb9\xd0\xb4\xd0\xb5\xd0\xbd";
+  /* "ПОСТОЯННЫЕ ОШИБКИ ДОСТАВКИ" */
+  const char *caps = "\xd0\x9f\xd0\x9e\xd0\xa1\xd0\xa2\xd0\x9e\xd0\xaf\xd0\x9d\xd0\x9d\xd0\xab\xd0\x95 "
+                     "\xd0\x9e\xd0\xa8\xd0\x98\xd0\x91\xd0\x9a\xd0\x98 "
+                     "\xd0\x94\xd0\x9e\xd0\xa1\xd0\xa2\xd0\x90\xd0\x92\xd0\x9a\xd0\x98";
+
+  (void) state;
+  roundtrip (ru, "KOI8-R", "windows-1251", NULL);
+  roundtrip (ru, "WINDOWS-1251", "koi8-r", NULL);
+  roundtrip (ru, "KOI8-R", "cp1251", NULL);
+  /* "Ваше письмо не может быть доставлено по адресу. Причина: Почтовый
+   * ящик не существует." has fewer common letters to tell by */
+  roundtrip ("\xd0\x92\xd0\xb0\xd1\x88\xd0\xb5 \xd0\xbf\xd0\xb8\xd1\x81\xd1\x8c\xd0\xbc\xd0\xbe "
+             "\xd0\xbd\xd0\xb5 \xd0\xbc\xd0\xbe\xd0\xb6\xd0\xb5\xd1\x82 \xd0\xb1\xd1\x8b\xd1\x82\xd1\x8c "
+             "\xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbe "
+             "\xd0\xbf\xd0\xbe \xd0\xb0\xd0\xb4\xd1\x80\xd0\xb5\xd1\x81\xd1\x83. "
+             "\xd0\x9f\xd1\x80\xd0\xb8\xd1\x87\xd0\xb8\xd0\xbd\xd0\xb0: "
+             "\xd0\x9f\xd0\xbe\xd1\x87\xd1\x82\xd0\xbe\xd0\xb2\xd1\x8b\xd0\xb9 "
+             "\xd1\x8f\xd1\x89\xd0\xb8\xd0\xba \xd0\xbd\xd0\xb5 "
+             "\xd1\x81\xd1\x83\xd1\x89\xd0\xb5\xd1\x81\xd1\x82\xd0\xb2\xd1\x83\xd0\xb5\xd1\x82.",
+             "WINDOWS-1251", "koi8-r", NULL);
+  /* labels that are right stay right */
+  roundtrip (ru, "KOI8-R", "koi8-r", NULL);
+  roundtrip (ru, "WINDOWS-1251", "windows-1251", NULL);
+  roundtrip (caps, "WINDOWS-1251", "windows-1251", NULL);
+  roundtrip (caps, "KOI8-R", "koi8-r", NULL);
+}
+
 int
 main (void)
 {
@@ -594,6 +633,7 @@ main (void)
     cmocka_unit_test (test_wrong_charset_is_valid_utf8),
     cmocka_unit_test (test_text_decode),
     cmocka_unit_test (test_cjk_supersets),
+    cmocka_unit_test (test_cyrillic_mislabel),
     cmocka_unit_test (test_quoted_printable),
     cmocka_unit_test (test_base64),
     cmocka_unit_test (test_html_only),
