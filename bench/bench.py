@@ -25,7 +25,11 @@ wall-clock time counts: the machine may be shared, and the fastest run is
 the one least disturbed. Prints msg/s, the ratios and peak RSS. Ratios are
 given by wall-clock time and by CPU time (user + system); on a busy machine
 the CPU-time ratio is the steadier measure of one-core throughput, while the
---jobs speed-up can only be judged by wall-clock time on otherwise idle cores. Beside
+--jobs speed-up can only be judged by wall-clock time on otherwise idle cores.
+A third column pairs the runs: the median, over the repeats, of the ratio of
+two commands timed in the same repeat, one right after the other, which a
+machine whose speed drifts from minute to minute disturbs less than the best
+times of each (they may come from different moments). Beside
 it, N copies of the floor run at once show what the machine gives N
 independent processes: no --jobs N speed-up can beat that ceiling. The work
 directory (default: a temporary one) is removed afterwards unless given.
@@ -39,6 +43,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -141,23 +146,31 @@ def vm_hwm(pid):
 def run(cmd, stdout=subprocess.DEVNULL, env=None):
     """Run cmd; returns (wall seconds, cpu seconds, peak RSS KiB, status).
 
-    Peak RSS is polled from /proc (VmHWM only grows, so the last reading is
-    the peak up to a few ms before exit): the ru_maxrss that wait4() gives
-    would count the pages of this Python process the child was forked from."""
+    A thread waits for the child and notes the time it ended, so the wall
+    time is exact; meanwhile peak RSS is polled from /proc (VmHWM only
+    grows, so the last reading is the peak up to a few ms before exit): the
+    ru_maxrss that wait4() gives would count the pages of this Python
+    process the child was forked from. (Timing by the polling loop itself,
+    as before, rounded a one-second run to the next 50 ms.)"""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, env=env)
+    done = {}
+
+    def wait():
+        _, done["status"], done["ru"] = os.wait4(p.pid, 0)
+        done["t"] = time.perf_counter()
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
     rss = 0
     delay = 0.002
-    while True:
-        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
+    while waiter.is_alive():
         rss = max(rss, vm_hwm(p.pid))
-        time.sleep(delay)
+        waiter.join(delay)
         delay = min(delay * 2, 0.05)
-    wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return wall, ru.ru_utime + ru.ru_stime, rss, p.returncode
+    p.returncode = os.waitstatus_to_exitcode(done["status"])
+    ru = done["ru"]
+    return done["t"] - t0, ru.ru_utime + ru.ru_stime, rss, p.returncode
 
 
 def run_together(cmd, k):
@@ -242,6 +255,7 @@ def bench(a, bc, floor, files, work):
             ["perl", "-MSisimai", "-e", "print $Sisimai::VERSION"], capture_output=True,
             text=True).stdout.strip(), sisimai))
     best = {}
+    walls = {}              # name -> wall seconds of each repeat, in order
     together = None
     for r in range(a.repeat):
         if a.jobs > 1:
@@ -256,6 +270,7 @@ def bench(a, bc, floor, files, work):
                 print("warning: %s exited %d" % (name, rc))
             if name not in best or wall < best[name][0]:
                 best[name] = (wall, cpu, rss)
+            walls.setdefault(name, []).append(wall)
     print()
     print("%-28s %9s %9s %10s %9s" % ("", "wall s", "cpu s", "msg/s", "RSS MB"))
     for name, _ in tools:
@@ -265,19 +280,27 @@ def bench(a, bc, floor, files, work):
     cpu = {name: best[name][1] for name, _ in tools}
     j1, jn = "bounceclass --jobs 1", "bounceclass --jobs %d" % a.jobs
     fl = "gmime-parse (floor)"
+    def paired(num, den):
+        """The median over the repeats of num's wall time over den's, timed
+        in the same repeat (a msg/s ratio of den to num): commands of one repeat run one after the other, so their
+        ratio sees the same machine, where the best times of each may
+        come from different moments of a machine whose speed drifts."""
+        rs = sorted(x / y for x, y in zip(walls[num], walls[den]))
+        return rs[len(rs) // 2]
+
     print()
-    print("%-42s %8s %8s" % ("ratio of msg/s", "by wall", "by cpu"))
-    print("%-42s %7.2fx %7.2fx  (goal >= 0.8)" % ("bounceclass --jobs 1 / gmime-parse floor", wall[fl] / wall[j1], cpu[fl] / cpu[j1]))
+    print("%-42s %8s %8s %8s" % ("ratio of msg/s", "by wall", "by cpu", "paired"))
+    print("%-42s %7.2fx %7.2fx %7.2fx  (goal >= 0.8)" % ("bounceclass --jobs 1 / gmime-parse floor", wall[fl] / wall[j1], cpu[fl] / cpu[j1], paired(fl, j1)))
     fk = "gmime-parse, charsets kept"
-    print("%-42s %7.2fx %7.2fx  (the floor without reloading gconv modules)"
-          % ("bounceclass --jobs 1 / floor, charsets kept", wall[fk] / wall[j1], cpu[fk] / cpu[j1]))
+    print("%-42s %7.2fx %7.2fx %7.2fx  (the floor without reloading gconv modules)"
+          % ("bounceclass --jobs 1 / floor, charsets kept", wall[fk] / wall[j1], cpu[fk] / cpu[j1], paired(fk, j1)))
     if alloc:
         fm = "gmime-parse on mimalloc"
-        print("%-42s %7.2fx %7.2fx  (both on mimalloc)" % ("bounceclass --jobs 1 / floor on mimalloc", wall[fm] / wall[j1], cpu[fm] / cpu[j1]))
+        print("%-42s %7.2fx %7.2fx %7.2fx  (both on mimalloc)" % ("bounceclass --jobs 1 / floor on mimalloc", wall[fm] / wall[j1], cpu[fm] / cpu[j1], paired(fm, j1)))
     if sisimai:
         sn = [t for t, _ in tools if t.startswith("sisimai")][0]
-        print("%-42s %7.1fx %7.1fx  (goal >= 10)" % ("bounceclass --jobs 1 / sisimai", wall[sn] / wall[j1], cpu[sn] / cpu[j1]))
-    print("%-42s %7.2fx %8s  (goal >= 1.7 on 2 cores)" % ("bounceclass --jobs %d / --jobs 1" % a.jobs, wall[j1] / wall[jn], ""))
+        print("%-42s %7.1fx %7.1fx %7.1fx  (goal >= 10)" % ("bounceclass --jobs 1 / sisimai", wall[sn] / wall[j1], cpu[sn] / cpu[j1], paired(sn, j1)))
+    print("%-42s %7.2fx %8s %7.2fx  (goal >= 1.7 on 2 cores)" % ("bounceclass --jobs %d / --jobs 1" % a.jobs, wall[j1] / wall[jn], "", paired(j1, jn)))
     if together:
         print("%-42s %7.2fx %8s  (the machine's ceiling for the line above)"
               % ("%d floor processes at once / one" % a.jobs, a.jobs * wall[fl] / together, ""))
