@@ -113,14 +113,18 @@ with tmpdir() as d:
 random.seed(int(os.environ.get("BC_SWEEP_SEED", "7")))
 with tmpdir() as d:
     root, out = os.path.join(d, "Maildir"), os.path.join(d, "out.jsonl")
-    names = make_maildir(root, 200)
+    # enough messages, and kills early enough, that a run is still going
+    # when the first kill comes even on a fast machine (200 messages and a
+    # first wait of up to 0.3 s let a whole sweep finish before any kill);
+    # the wait grows with each attempt, so the sweep ends in the end
+    names = make_maildir(root, 600)
     kills = mid = 0
     for attempt in range(500):
         before = len(os.listdir(os.path.join(root, "new")))
         proc = subprocess.Popen([BIN, "--sweep", root, "--json", "--output", out],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env=dict(os.environ, BOUNCECLASS_SWEEP_BATCH="3"))
-        time.sleep(random.uniform(0.02, 0.3) * (1 + attempt / 10.0))
+        time.sleep(random.uniform(0.005, 0.08) * (1 + attempt / 10.0))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
