@@ -10,7 +10,11 @@
 #include "recognizers.h"
 
 static const char *const headers[] = { "X-Mailer: Internet Mail Service", "X-MS-Embedded-Report", "X-MimeOLE: Produced By Microsoft Exchange", NULL };
-static const char *const body[] = { "did not reach the following recipient", "MSEXCH:", "could not be reached:", "cannot be reached:", NULL };
+/* "could not be reached:" only after the word "recipient", as Exchange
+ * writes it: MMDF's "the following addressees could not be reached:" is
+ * not Exchange's and reads better through the generic scan */
+static const char *const body[] = { "did not reach the following recipient", "MSEXCH:", "recipient could not be reached:",
+                                    "recipient(s) could not be reached:", "recipients could not be reached:", "cannot be reached:", NULL };
 static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
