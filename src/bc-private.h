@@ -28,7 +28,10 @@ typedef struct {
   GPtrArray *dsn;           /* (char *) texts of *delivery-status parts */
   char *arf;                /* text of a message/feedback-report part */
   GMimeObject *orig;        /* returned message or its headers (a reference) */
-  char *orig_text;          /* text/rfc822-headers content when no message */
+  GMimeObject *orig_part;   /* the returned message as one leaf part, unparsed
+                               (guard.c renames its Content-Type): a reference */
+  char *orig_text;          /* text/rfc822-headers content when no message, or
+                               the header block of orig_part */
   char *xml;                /* text of the first application/xml part, or of
                                one named daticert.xml (PEC; text/xml too),
                                when at most 64 KiB and max_text; else NULL */
@@ -41,6 +44,7 @@ typedef struct {
 G_GNUC_INTERNAL BcMime *_bc_mime_new (GMimeMessage *msg, const BcLimits *limits);
 G_GNUC_INTERNAL void _bc_mime_free (BcMime *m);
 G_GNUC_INTERNAL const char *_bc_mime_header (const BcMime *m, const char *name);
+G_GNUC_INTERNAL GMimeMessage *_bc_mime_orig_message (const BcMime *m);
 G_GNUC_INTERNAL char *_bc_text_decode (const char *data, gsize len, const char *charset);
 G_GNUC_INTERNAL void _bc_text_normalize_eol (GString *s);
 G_GNUC_INTERNAL gboolean _bc_header_plain (const char *text);

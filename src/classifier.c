@@ -752,8 +752,20 @@ wrapped_bounce (const BcMime *m, const BcReport *report)
         _bc_find_status (r->diagnostic, st) || _bc_find_reply (r->diagnostic, rc))
       return NULL;
   }
-  if (m->orig && GMIME_IS_MESSAGE (m->orig)) {
-    inner = g_object_ref (GMIME_MESSAGE (m->orig));
+  if (m->orig_part && m->orig_text) {
+    /* the returned message is not parsed yet: its header block says
+     * whether it is a bounce, and only one is parsed */
+    char *c = _bc_field_get (m->orig_text, "Content-Type");
+    char *f = _bc_field_get (m->orig_text, "From");
+    gboolean bounce = (c && _bc_strcasestr (c, "report-type=delivery-status")) ||
+                      (f && (_bc_strcasestr (f, "mailer-daemon") || _bc_strcasestr (f, "postmaster")));
+    g_free (c);
+    g_free (f);
+    if (!bounce)
+      return NULL;
+    inner = _bc_mime_orig_message (m);
+  } else if (m->orig) {
+    inner = _bc_mime_orig_message (m);
   } else if (m->ndr_len < m->body->len) {
     const char *t = m->body->str + m->ndr_len;
     const char *nl = strchr (t, '\n');

@@ -127,7 +127,7 @@ jmrp_bare (const BcMime *m)
 {
   static const char *const subj[] = { "complaint about message from ", NULL };
 
-  return m->orig && m->dsn->len == 0 && _bc_subject_starts (m, subj) &&
+  return (m->orig || m->orig_part) && m->dsn->len == 0 && _bc_subject_starts (m, subj) &&
          !_bc_looks_like_bounce (m);
 }
 

@@ -212,6 +212,10 @@ arf_verp (const BcVerpConfig *cfg, const BcMime *m, BcReport *report)
   if (!a && m->orig && GMIME_IS_OBJECT (m->orig)) {
     const char *rp = g_mime_object_get_header (m->orig, "Return-Path");
     a = rp ? decode (cfg, rp) : NULL;
+  } else if (!a && m->orig_part && m->orig_text) {
+    char *rp = _bc_field_get (m->orig_text, "Return-Path");
+    a = rp ? decode (cfg, rp) : NULL;
+    g_free (rp);
   }
   g_free (from);
   if (a) {

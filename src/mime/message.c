@@ -688,6 +688,40 @@ part_text (BcMime *m, GMimePart *part)
   return part_text_cap (m, part, m->limits->max_text);
 }
 
+#define MAX_ORIG_HEADERS (64 * 1024)
+
+/* header_block_text - the header block of the message held by leaf @part
+ * (up to its first empty line, at most MAX_ORIG_HEADERS bytes), as UTF-8
+ * text. */
+static char *
+header_block_text (GMimePart *part)
+{
+  GByteArray *ba = part_bytes (part, MAX_ORIG_HEADERS);
+  gsize start = 0, len;
+  const guint8 *e;
+  guint8 *z;
+  char *text;
+
+  if (!ba)
+    return g_strdup ("");
+  /* blank lines before the header block are not its end */
+  while (start < ba->len && (ba->data[start] == '\n' || ba->data[start] == ' '))
+    start++;
+  len = ba->len - start;
+  e = len ? (const guint8 *) _bc_memmem ((const char *) ba->data + start, len, "\n\n", 2) : NULL;
+  if (e)
+    len = (gsize) (e - (ba->data + start)) + 1;
+  for (z = len ? memchr (ba->data + start, 0, len) : NULL; z;
+       z = memchr (z, 0, ba->data + start + len - z))
+    *z = ' ';
+  text = len ? _bc_text_decode ((const char *) ba->data + start, len, NULL) : NULL;
+  g_byte_array_unref (ba);
+  if (!text)
+    return g_strdup ("");
+  text[normalize_eol (text, strlen (text))] = '\0';
+  return text;
+}
+
 /* html_to_text - a crude HTML to text: tags dropped, block tags become line
  * breaks, table cells are parted by a space (so that "Reason:</td><td>550"
  * reads "Reason: 550"), the few entities NDRs use are decoded. */
@@ -845,6 +879,18 @@ walk (Walk *w, GMimeObject *obj, guint depth)
   }
   if (!GMIME_IS_PART (obj))
     return;
+  if (g_mime_object_get_header (obj, "X-Bc-Message")) {
+    /* a returned message that guard.c kept from GMime: its header block
+     * is read as text, the whole of it parsed only if asked for
+     * (_bc_mime_orig_message()) */
+    m->has_attached_message = TRUE;
+    if (!m->orig && !m->orig_part) {
+      m->orig_part = g_object_ref (obj);
+      g_free (m->orig_text);
+      m->orig_text = header_block_text (GMIME_PART (obj));
+    }
+    return;
+  }
   if (g_ascii_strcasecmp (type, "message") == 0 || g_ascii_strcasecmp (type, "text") == 0) {
     if (g_ascii_strcasecmp (sub, "delivery-status") == 0 ||
         g_ascii_strcasecmp (sub, "global-delivery-status") == 0) {
@@ -864,7 +910,7 @@ walk (Walk *w, GMimeObject *obj, guint depth)
         (g_ascii_strcasecmp (type, "message") == 0 &&
          (g_ascii_strcasecmp (sub, "rfc822") == 0 || g_ascii_strcasecmp (sub, "global") == 0))) {
       m->has_attached_message = TRUE;
-      if (!m->orig && !m->orig_text)
+      if (!m->orig && !m->orig_part && !m->orig_text)
         m->orig_text = part_text (m, GMIME_PART (obj));
       return;
     }
@@ -1190,6 +1236,7 @@ _bc_mime_free (BcMime *m)
     return;
   g_clear_object (&m->msg);
   g_clear_object (&m->orig);
+  g_clear_object (&m->orig_part);
   g_free (m->from);
   g_free (m->from_addr);
   g_free (m->subject);
@@ -1208,6 +1255,28 @@ const char *
 _bc_mime_header (const BcMime *m, const char *name)
 {
   return g_mime_object_get_header (GMIME_OBJECT (m->msg), name);
+}
+
+/* _bc_mime_orig_message - the returned message of @m, parsed (a new
+ * reference), or NULL when it has none. */
+GMimeMessage *
+_bc_mime_orig_message (const BcMime *m)
+{
+  GByteArray *ba;
+  GMimeMessage *msg = NULL;
+
+  if (m->orig)
+    return GMIME_IS_MESSAGE (m->orig) ? g_object_ref (GMIME_MESSAGE (m->orig)) : NULL;
+  if (!m->orig_part)
+    return NULL;
+  ba = part_bytes (GMIME_PART (m->orig_part), m->limits->max_message);
+  if (ba && ba->len)
+    msg = _bc_mime_parse_limited ((const char *) ba->data, ba->len, m->limits, NULL, NULL);
+  if (ba)
+    g_byte_array_unref (ba);
+  if (msg)
+    pin_header_charsets (GMIME_OBJECT (msg));
+  return msg;
 }
 
 /* _bc_mime_parse_bytes - parse one message held in memory, with the

@@ -512,12 +512,21 @@ _bc_prefilter_literals (const char *pattern)
  *
  * A child is stored as its state << 1, | 1 when that state ends a literal
  * (its own or on its dictionary chain), so that a step reads nothing but
- * the trie. States are numbered in the sorted order of the literals. */
+ * the trie. States are numbered in the sorted order of the literals.
+ *
+ * The states nearest the root, where nearly all steps of a scan are, also
+ * get a full row of the finished automaton (child or failure already
+ * followed), in breadth-first order up to DENSE_CELLS cells: the root and
+ * every state of the phrase tables, and the first two levels of the
+ * shipped rules' trie. A step from such a state is one table read; the
+ * sparse search and the failure links serve only the deeper states. */
 struct _BcPrefilter {
   guint8 cls[256];          /* byte -> class; 0 = a byte no literal holds */
   guint nclass;
   guint nstates;
   guint32 *root;            /* nclass: the root's children (0: none) */
+  guint32 *row;             /* nstates: a state's row of dense, or NO_ROW */
+  guint32 *dense;           /* rows of nclass steps, encoded as eto */
   guint32 *first;           /* nstates + 1: state s's children are */
   guint8 *ecls;             /* ecls/eto[first[s] .. first[s + 1]] */
   guint32 *eto;
@@ -550,6 +559,9 @@ cmp_entry (gconstpointer a, gconstpointer b, gpointer cls)
   return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
+#define NO_ROW G_MAXUINT32
+#define DENSE_CELLS (1u << 18)    /* 1 MiB of rows at most */
+
 /* child - the child of state @s (not the root) by class @c, 0 if none */
 static inline guint32
 child (const BcPrefilter *pf, guint32 s, guint c)
@@ -566,9 +578,9 @@ static inline guint32
 step (const BcPrefilter *pf, guint32 s, guint c)
 {
   for (;;) {
-    guint32 e;
-    if (s == 0)
-      return pf->root[c];
+    guint32 e, r = pf->row[s];
+    if (r != NO_ROW)
+      return pf->dense[(gsize) r * pf->nclass + c];
     if ((e = child (pf, s, c)))
       return e;
     s = pf->fail[s];
@@ -707,6 +719,25 @@ _bc_prefilter_new (char **const *literals, guint nrules)
     pf->root[c] = t << 1 | (t && (pf->out_len[t] || pf->dict[t]));
   }
 
+  /* full rows, breadth first: a state's failure link is shallower, so its
+   * row is made before the state's own */
+  {
+    guint nrows = MAX (1u, MIN ((guint) pf->nstates, DENSE_CELLS / MAX (nclass, 1u)));
+    pf->row = g_new (guint32, MAX (pf->nstates, 1));
+    pf->dense = g_new (guint32, (gsize) nrows * nclass);
+    for (guint32 s = 0; s < pf->nstates; s++)
+      pf->row[s] = NO_ROW;
+    pf->row[0] = 0;
+    memcpy (pf->dense, pf->root, nclass * sizeof (guint32));
+    for (guint i = 0; i + 1 < nrows && i < qt; i++) {
+      guint32 s = queue[i], *d = pf->dense + (gsize) (i + 1) * nclass;
+      const guint32 *f = pf->dense + (gsize) pf->row[pf->fail[s]] * nclass;
+      pf->row[s] = i + 1;
+      memcpy (d, f, nclass * sizeof (guint32));
+      for (guint32 k = pf->first[s]; k < pf->first[s + 1]; k++)
+        d[pf->ecls[k]] = pf->eto[k];
+    }
+  }
   g_free (queue);
   g_free (path);
   g_array_unref (entries);
@@ -740,6 +771,8 @@ _bc_prefilter_free (BcPrefilter *pf)
   if (!pf)
     return;
   g_free (pf->root);
+  g_free (pf->row);
+  g_free (pf->dense);
   g_free (pf->first);
   g_free (pf->ecls);
   g_free (pf->eto);

@@ -394,10 +394,20 @@ test_attachments_not_decoded (void **state)
   assert_not_contains (m->body->str, "ATTACHED-SECRET");
   assert_not_contains (m->body->str, "IMAGE-SECRET");
   assert_not_contains (m->body->str, "INNER-BODY-SECRET");
-  /* the returned message is kept for its headers */
+  /* the returned message is kept unparsed, its header block as text; it
+   * is parsed only when asked for */
   assert_true (m->has_attached_message);
-  assert_non_null (m->orig);
-  assert_string_equal (g_mime_object_get_header (m->orig, "Message-ID"), "<returned@example.org>");
+  assert_null (m->orig);
+  assert_non_null (m->orig_part);
+  assert_contains (m->orig_text, "Message-ID: <returned@example.org>");
+  assert_not_contains (m->orig_text, "INNER-BODY-SECRET");
+  {
+    GMimeMessage *inner = _bc_mime_orig_message (m);
+    assert_non_null (inner);
+    assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (inner), "Message-ID"),
+                         "<returned@example.org>");
+    g_object_unref (inner);
+  }
   _bc_mime_free (m);
   g_free (msg);
   g_free (secret_b64);
