@@ -108,6 +108,9 @@ struct _BcRuleSet {
   GPtrArray *rules;         /* (Rule *) sorted by _bc_rules_finish() */
   guint next_order;
   BcPrefilter *prefilter;   /* over the sorted rules' text_need */
+  guint32 *always;          /* the sorted rules the prefilter cannot rule
+                               out by a missing literal alone, ascending */
+  guint nalways;
   gboolean trusted;         /* patterns are not checked when parsed */
 };
 
@@ -161,6 +164,7 @@ _bc_rules_free (BcRuleSet *rs)
     return;
   g_ptr_array_unref (rs->rules);
   _bc_prefilter_free (rs->prefilter);
+  g_free (rs->always);
   g_free (rs);
 }
 
@@ -970,6 +974,55 @@ _bc_rules_finish (BcRuleSet *rs)
   _bc_prefilter_free (rs->prefilter);
   rs->prefilter = _bc_prefilter_new ((char **const *) lits, 2 * rs->rules->len);
   g_free (lits);
+  /* every other rule needs its literal bit: _bc_rules_match() visits only
+   * these and the rules whose bit a diagnostic sets */
+  g_free (rs->always);
+  rs->always = g_new (guint32, MAX (rs->rules->len, 1));
+  rs->nalways = 0;
+  for (guint i = 0; i < rs->rules->len; i++) {
+    const Rule *r = g_ptr_array_index (rs->rules, i);
+    if (!(r->text && r->text_filter && r->text_need && !r->text_high))
+      rs->always[rs->nalways++] = i;
+  }
+}
+
+/* Candidates: the rules _bc_rules_match() looks at, in order. With no
+ * prefilter bits (@seen NULL), every rule; else the rules of @always and
+ * those whose first-set bit is in @seen, merged. */
+typedef struct {
+  const guint32 *always;
+  guint nalways, ai;
+  const guint8 *seen;
+  guint nrules;
+  guint bit;                /* the next rule index not yet given */
+} Cands;
+
+static inline guint
+cands_next (Cands *c)
+{
+  guint ia, b;
+
+  if (!c->seen)
+    return c->bit++;
+  ia = c->ai < c->nalways ? c->always[c->ai] : c->nrules;
+  for (b = c->bit; b < ia;) {
+    guint byte = c->seen[b >> 3] >> (b & 7);
+    if (byte) {
+      b += (guint) __builtin_ctz (byte);
+      break;
+    }
+    b = (b | 7) + 1;
+  }
+  if (b < ia) {
+    c->bit = b + 1;
+    return b;
+  }
+  if (ia < c->nrules) {
+    c->ai++;
+    c->bit = ia + 1;
+    return ia;
+  }
+  return c->nrules;
 }
 
 /* ---- matching ------------------------------------------------------------ */
@@ -1185,7 +1238,8 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
   char *diag_copy = NULL;                  /* diag when cut to max_line */
   gsize diag_len = 0;
   gboolean found = FALSE;
-  guint8 seen_buf[256], *seen = NULL;      /* prefilter bits, made on demand */
+  guint8 seen_buf[512], *seen = NULL;      /* prefilter bits */
+  Cands cands = { 0 };
   const char *command = in->command;
   gboolean command_known = in->command_fn == NULL;
   const guint nrules = rs->rules->len;
@@ -1214,8 +1268,18 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
     diag_len = n;
   }
   prepare (in, &pp);
+  if (diag && filter) {
+    gsize nbytes = (2 * nrules + 7) / 8;
+    seen = nbytes <= sizeof seen_buf ? seen_buf : g_malloc (nbytes);
+    memset (seen, 0, nbytes);
+    _bc_prefilter_scan (rs->prefilter, diag, diag_len, seen);
+  }
+  cands.always = rs->always;
+  cands.nalways = rs->nalways;
+  cands.seen = seen;
+  cands.nrules = nrules;
 
-  for (guint i = 0; i < rs->rules->len && !found; i++) {
+  for (guint i = cands_next (&cands); i < nrules && !found; i = cands_next (&cands)) {
     const Rule *r = g_ptr_array_index (rs->rules, i);
     GMatchInfo *mi = NULL;
     char *user_text = NULL;       /* what a user's pattern matched */
@@ -1231,12 +1295,6 @@ _bc_rules_match (const BcRuleSet *rs, const BcRuleInput *in, BcRuleMatch *out)
       if (!leads_known && (r->text_high || r->text_high2)) {
         leads_known = TRUE;
         diag_leads = lead_bytes_of (diag);
-      }
-      if ((r->text_need || r->text_need2) && !seen) {
-        gsize nbytes = (2 * nrules + 7) / 8;
-        seen = nbytes <= sizeof seen_buf ? seen_buf : g_malloc (nbytes);
-        memset (seen, 0, nbytes);
-        _bc_prefilter_scan (rs->prefilter, diag, diag_len, seen);
       }
       if (filter_rejects (r, i, nrules, seen, diag_leads))
         continue;
