@@ -497,14 +497,37 @@ refusal_quoted (const BcMime *m)
   return FALSE;
 }
 
+/* automated_sender - the message says it was written by software, not by a
+ * person: "Auto-Submitted" other than "no" (RFC 3834), or a From whose
+ * mailbox is one that nobody reads ("noreply@", "do-not-reply@",
+ * "notifications@"). */
+static gboolean
+automated_sender (const BcMime *m)
+{
+  static const char *const robots[] = { "noreply@", "no-reply@", "no_reply@", "donotreply@",
+                                        "do-not-reply@", "do_not_reply@", "notification@",
+                                        "notifications@", "notify@", NULL };
+  const char *as = _bc_mime_header (m, "Auto-Submitted");
+
+  while (as && (*as == ' ' || *as == '\t'))
+    as++;
+  if (as && *as && g_ascii_strncasecmp (as, "no", 2) != 0)
+    return TRUE;
+  return _bc_from_matches (m, robots);
+}
+
 /* bounce_by_content - a bounce no header gives away (From "MDaemon@host" or
  * "Courier mail server at host", Subject "Permanent Delivery Failure" or
  * "NOTICE: mail delivery status."): it comes from the null sender or its
  * subject speaks of a failed delivery, and its text both says a message
  * was not delivered and quotes an SMTP refusal. A person who writes about
- * a bounce rarely does all of that; a forward was ruled out before. Costs a
- * few compares unless the subject or Return-Path already points to a
- * bounce. */
+ * a bounce rarely does all of that; a forward was ruled out before.
+ * Security gateways and cloud filters title their notices "Message
+ * blocked: ...", "Delivery blocked": a subject that speaks of a block
+ * counts only when the sender is software (automated_sender), since a
+ * person's "my message was blocked, they said 554 ..." says as much.
+ * Costs a few compares unless the subject or Return-Path already points to
+ * a bounce. */
 static gboolean
 bounce_by_content (const BcMime *m)
 {
@@ -514,6 +537,10 @@ bounce_by_content (const BcMime *m)
                                           "delivery report", "failed delivery",
                                           "non-delivery", "nondelivery", "returned mail",
                                           "bounced", "mail delivery", "rejected", NULL };
+  static const char *const blocked_subjects[] = { "message blocked", "delivery blocked",
+                                                  "mail blocked", "email blocked",
+                                                  "e-mail blocked", "blocked message",
+                                                  "blocked email", "blocked mail", NULL };
   static const char *const phrases[] = { "not be delivered", "not delivered", "undeliverable",
                                          "delivery failed", "delivery has failed",
                                          "delivery error", "could not deliver",
@@ -522,7 +549,8 @@ bounce_by_content (const BcMime *m)
                                          "delivery to the following", "following recipient",
                                          "following address", "delivery failure",
                                          "was rejected", "were rejected", "has been rejected",
-                                         "could not be sent", NULL };
+                                         "could not be sent", "was blocked", "were blocked",
+                                         "has been blocked", NULL };
   const char *rp = _bc_mime_header (m, "Return-Path");
   gboolean lead = FALSE, says = FALSE;
 
@@ -533,6 +561,8 @@ bounce_by_content (const BcMime *m)
   }
   for (guint i = 0; !lead && subjects[i]; i++)
     lead = _bc_strcasestr (m->subject, subjects[i]) != NULL;
+  for (guint i = 0; !lead && blocked_subjects[i]; i++)
+    lead = _bc_strcasestr (m->subject, blocked_subjects[i]) != NULL && automated_sender (m);
   if (!lead)
     return FALSE;
   for (guint i = 0; !says && phrases[i]; i++)

@@ -208,9 +208,19 @@ remote_status (const char *text, char out[16])
   return FALSE;
 }
 
+/* expiry - is @st (a valid status) x.4.7, delivery time expired? */
+static gboolean
+expiry (const char *st)
+{
+  return strcmp (st + 1, ".4.7") == 0;
+}
+
 /* _bc_recipient_fill_codes - complete the codes of @r from its diagnostic:
  * a missing status or reply is read from the text, and a generic DSN status
- * (x.0.0) gives way to a specific code of the same class in the text. A
+ * (x.0.0) gives way to a specific code of the same class in the text, or
+ * to an expiry code (x.4.7) of either class: that one is the reporting
+ * MTA's own verdict written into its diagnostic ("554 4.4.7 Message
+ * expired" under "Status: 5.0.0"), not a remote server's cause. A
  * success status is not taken under a failure reply: in a transcript
  * ("MAIL FROM -> 250 2.1.0 Ok, RCPT TO -> 550 No such user") it belongs to
  * an earlier command, and the failure gave none. */
@@ -225,7 +235,8 @@ _bc_recipient_fill_codes (BcRecipient *r)
     _bc_find_reply (r->diagnostic, r->reply_code);
   if (_bc_status_is_generic (r->status) && _bc_find_status (r->diagnostic, st) &&
       !(st[0] == '2' && (r->reply_code[0] == '4' || r->reply_code[0] == '5'))) {
-    if (r->status[0] == '\0' || (st[0] == r->status[0] && !_bc_status_is_generic (st)))
+    if (r->status[0] == '\0' || (st[0] == r->status[0] && !_bc_status_is_generic (st)) ||
+        (st[0] != '2' && expiry (st)))
       g_strlcpy (r->status, st, sizeof r->status);
   }
 }
@@ -246,14 +257,27 @@ _bc_recipient_remote_status (BcRecipient *r)
     g_strlcpy (r->status, st, sizeof r->status);
 }
 
+/* line_end - the length of the line break at @p ("\n", "\r\n", "\r"),
+ * 0 when there is none */
+static gsize
+line_end (const char *p)
+{
+  if (p[0] == '\r')
+    return p[1] == '\n' ? 2 : 1;
+  return p[0] == '\n' ? 1 : 0;
+}
+
 /* _bc_reply_unfold - @text without the prefixes that repeat a multi-line
  * SMTP reply's code on each of its lines once they are joined: "421-4.7.0
  * ... an unusual rate of 421-4.7.0 unsolicited mail ... To protect our 421
  * 4.7.0 users" reads "421-4.7.0 ... an unusual rate of unsolicited mail ...
  * To protect our users", so that a phrase broken over the reply's lines
  * matches. Only a reply that opens with "DDD-" (4xx or 5xx) is continued;
- * only its own code, standing after a blank, is taken out, with the status
- * of the same class that follows it. The first line keeps its codes.
+ * only its own code, standing after a blank or a line break, is taken out,
+ * with the status of the same class that follows it; a line break before
+ * it stays. A code (and status) that is all of the last line ("550-over
+ * 550-quota 550") goes with the blanks before it and its own line break.
+ * The first line keeps its codes, so the code is still found once.
  * Returns a new string, or NULL when there is nothing to take out. One
  * pass over the text. */
 char *
@@ -274,21 +298,35 @@ _bc_reply_unfold (const char *text)
     return NULL;
   copied = text;
   for (p = first + 4; *p; p++) {
-    const char *q;
+    const char *q, *keep;
     gsize n;
-    if ((p[-1] != ' ' && p[-1] != '\t') || strncmp (p, first, 3) != 0 ||
-        (p[3] != '-' && p[3] != ' ') || !reply_at (text, p))
+    if ((p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n' && p[-1] != '\r') ||
+        strncmp (p, first, 3) != 0 ||
+        (p[3] != '-' && p[3] != ' ' && p[3] != '\0' && !line_end (p + 3)) || !reply_at (text, p))
       continue;
-    q = p + 4;
-    if (*q == first[0] && (n = status_at (q)) > 0 && (q[n] == ' ' || q[n] == '\0'))
+    q = p + 3;
+    if (*q == '-' || *q == ' ')
+      q++;
+    if (*q == first[0] && (n = status_at (q)) > 0 &&
+        (q[n] == ' ' || q[n] == '\t' || q[n] == '\0' || line_end (q + n)))
       q += n;
     while (*q == ' ' || *q == '\t')
       q++;
+    keep = p;
+    if (*q == '\0' || line_end (q)) {
+      /* the code ends the text or its line: nothing of the reply follows
+       * it, so the blanks before it go too, and its line break when the
+       * code had a line of its own */
+      while (keep > copied && (keep[-1] == ' ' || keep[-1] == '\t'))
+        keep--;
+      if (keep > copied && (keep[-1] == '\n' || keep[-1] == '\r'))
+        q += line_end (q);
+    }
     if (!out)
       out = g_string_sized_new (strlen (text));
-    g_string_append_len (out, copied, p - copied);
+    g_string_append_len (out, copied, keep - copied);
     copied = q;
-    p = q - 1;
+    p = q > p ? q - 1 : p;
   }
   if (!out)
     return NULL;

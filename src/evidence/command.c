@@ -18,6 +18,9 @@
  *             name was rejected", "but greeting failed",
  *             "most progress was RCPT TO response"
  *   Sendmail  a transcript: the last ">>> COMMAND" line before "<<< 5xx"
+ *   others    a transcript of "COMMAND -> reply" lines ("MAIL FROM:<a> ->
+ *             250 Ok", "RCPT TO:<b> -> 550 No such user", "DATA -> 554
+ *             ..."): the command whose reply is the first 4xx or 5xx
  *   IMail     "Additional RCPT TO generated following response:", "DATA
  *             command generated response:", "Server response to MAIL FROM:",
  *             "Unexpected response to EHLO/HELO:", "Unexpected connection
@@ -34,7 +37,8 @@
  * k, U+017F LONG S as s: the only non-ASCII characters that match ASCII
  * letters); the phrase expression runs only when the words of at least one
  * of its alternatives are all there (phrase_possible), the transcript
- * expression only when the text holds both ">>>" and "<<<". The words are
+ * expression only when the text holds both ">>>" and "<<<", the arrow
+ * expression only when it holds "->". The words are
  * necessary, not sufficient, so the answers are those of the expressions.
  *
  * Limits: at most MAX_SCAN bytes of any text are searched; the expressions
@@ -259,6 +263,7 @@ words_in (const char *text, gsize len)
 
 static GRegex *phrase_re;
 static GRegex *transcript_re;
+static GRegex *arrow_re;
 
 static void
 compile_once (void)
@@ -293,6 +298,16 @@ compile_once (void)
       "(*LIMIT_MATCH=100000)^\\s*(?:(>>>) ?(DATA|RCPT|MAIL|HELO|EHLO|STARTTLS|AUTH|QUIT)\\b"
       "|(<<<) ?[45]\\d\\d)",
       G_REGEX_CASELESS | G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, NULL);
+    /* a "COMMAND -> reply" line: the command word (not inside another
+     * word), its argument ("TO:<a@b>", "FROM:<a@b> SIZE=10", at most a few
+     * words), the arrow and the reply code. A line may be a folded part of
+     * a diagnostic, so the command need not open a line. The argument
+     * holds no "->", so an MTA's own "mailbox unavailable -> 550 ..." (a
+     * cause followed by the reply that gave it) names no command. */
+    arrow_re = g_regex_new (
+      "(*LIMIT_MATCH=100000)(?<![a-z0-9_.-])(RCPT\\s+TO|MAIL\\s+FROM|DATA|BDAT|HELO|EHLO|STARTTLS|AUTH|QUIT)"
+      "(?:\\s*:\\s*<[^<>\\r\\n]{0,256}>)?(?:[ \\t]+[^\\s<>]{1,64}){0,4}?[ \\t]*->[ \\t]*([2-5]\\d\\d)(?!\\d)",
+      G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
     keys_init ();
     g_once_init_leave (&once, 1);
   }
@@ -416,9 +431,38 @@ greeting_refused (const char *text, gsize at)
   return eol - bol > sizeof lead && _bc_memmem (text + bol, eol - bol, lead, sizeof lead - 1) != NULL;
 }
 
+/* from_arrow - the command of the first "COMMAND -> 4xx/5xx" line in @text
+ * (@len bytes), or NULL. */
+static const char *
+from_arrow (const char *text, gsize len)
+{
+  GMatchInfo *mi = NULL;
+  const char *cmd = NULL;
+
+  if (!arrow_re || len < 2 || !_bc_memmem (text, len, "->", 2))
+    return NULL;
+  g_regex_match_full (arrow_re, text, len, 0, 0, &mi, NULL);
+  while (g_match_info_matches (mi)) {
+    char *code = g_match_info_fetch (mi, 2);
+    if (code && (code[0] == '4' || code[0] == '5')) {
+      char *w = g_match_info_fetch (mi, 1);
+      cmd = normalize (w);       /* NULL for QUIT: a refused QUIT says nothing */
+      g_free (w);
+      g_free (code);
+      break;
+    }
+    g_free (code);
+    if (!g_match_info_next (mi, NULL))
+      break;
+  }
+  g_match_info_free (mi);
+  return cmd;
+}
+
 /* from_transcript - the last ">>> COMMAND" before the first "<<< 4xx/5xx"
  * in @text; else "CONN" when a reply directly follows Sendmail's "...
- * while talking to HOST:" line, before any command was sent. */
+ * while talking to HOST:" line, before any command was sent. A transcript
+ * of "COMMAND -> reply" lines (from_arrow) is read first. */
 static const char *
 from_transcript (const char *text, gsize len)
 {
@@ -430,6 +474,8 @@ from_transcript (const char *text, gsize len)
   if (!transcript_re || len == 0)
     return NULL;
   len = MIN (len, MAX_SCAN);
+  if ((cmd = from_arrow (text, len)) != NULL)
+    return cmd;
   /* a command needs a ">>>" line and a "<<<" line after it; a refused
    * greeting has only the "<<<" line */
   if (!has_triple (text, len, '<'))
@@ -515,6 +561,15 @@ _bc_smtp_command_for (const BcMime *m, const BcRecipient *r, gboolean only_one)
       }
       if (!(only_one && hi <= scan) || phrase_possible (within (body_words)))
         cmd = from_phrase (p, hi - at, NULL);
+      if (!cmd) {
+        /* "COMMAND -> reply" lines name the address ("RCPT TO:<a> ->
+         * 550") or follow it: the lines before the address's own are
+         * another recipient's, so they are read from there first */
+        gsize bol = at;
+        while (bol > lo && body[bol - 1] != '\n' && body[bol - 1] != '\r')
+          bol--;
+        cmd = from_arrow (body + bol, hi - bol);
+      }
       if (!cmd)
         cmd = from_transcript (body + lo, hi - lo);
     }

@@ -246,6 +246,27 @@ test_fill_codes_generic_status (void **state)
   assert_string_equal (r->reply_code, "452");
   _bc_recipient_free (r);
 
+  /* ... but to an expiry code of either class: the MTA's own verdict */
+  r = _bc_recipient_new (BC_SOURCE_DSN);
+  g_strlcpy (r->status, "5.0.0", sizeof r->status);
+  r->diagnostic = g_strdup ("554 4.4.7 Message expired: unable to deliver in 840 minutes");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "4.4.7");
+  _bc_recipient_free (r);
+  r = _bc_recipient_new (BC_SOURCE_DSN);
+  g_strlcpy (r->status, "4.0.0", sizeof r->status);
+  r->diagnostic = g_strdup ("554 5.4.7 Delivery time limit reached");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "5.4.7");
+  _bc_recipient_free (r);
+  /* (a specific status stays, whatever the diagnostic says) */
+  r = _bc_recipient_new (BC_SOURCE_DSN);
+  g_strlcpy (r->status, "5.1.1", sizeof r->status);
+  r->diagnostic = g_strdup ("451 4.4.7 expired");
+  _bc_recipient_fill_codes (r);
+  assert_string_equal (r->status, "5.1.1");
+  _bc_recipient_free (r);
+
   /* ... and not to another generic one */
   r = _bc_recipient_new (BC_SOURCE_DSN);
   g_strlcpy (r->status, "4.0.0", sizeof r->status);
@@ -283,6 +304,15 @@ test_reply_unfold (void **state)
       "554-mx.example.com Your access has been rejected" },
     /* after a framing text */
     { "host said: 552-5.2.2 over 552-5.2.2 quota", "host said: 552-5.2.2 over quota" },
+    /* continuations with no enhanced code, on lines of their own */
+    { "550-Mailbox unavailable\n550 does not exist here",
+      "550-Mailbox unavailable\ndoes not exist here" },
+    { "550-5.1.1 The email account that you tried to reach does not exist.\r\n550 5.1.1 Please check",
+      "550-5.1.1 The email account that you tried to reach does not exist.\r\nPlease check" },
+    /* a last line that is the code alone, or the code and status alone */
+    { "550-The mailbox is over 550-quota 550", "550-The mailbox is over quota" },
+    { "550-The mailbox is over\n550-quota\n550\n", "550-The mailbox is over\nquota\n" },
+    { "550-5.1.1 The account does not 550 5.1.1", "550-5.1.1 The account does not" },
     /* a single-line reply, another code, or no code: left alone */
     { "550 5.1.1 user unknown; 550 again", NULL },
     { "550-5.1.1 user 421 4.7.0 unknown", NULL },

@@ -198,6 +198,16 @@ test_command_extract (void **state)
     { "Unexpected response to EHLO/HELO:\n554 5.7.1 go away", "HELO" },
     { "Unexpected connection response from server:\n554 not accepting messages", "CONN" },
     { "SMTP connection failed, 421 too busy", "CONN" },
+    /* a transcript of "COMMAND -> reply" lines: the command of the first
+     * 4xx/5xx reply */
+    { "MAIL FROM:<s@example.com> -> 250 2.1.0 Ok\nRCPT TO:<a@example.org> -> 550 No such user", "RCPT" },
+    { "MAIL FROM:<s@example.com> -> 250 Ok RCPT TO:<a@example.org> -> 250 Ok DATA -> 554 Recipient unknown", "DATA" },
+    { "MAIL FROM:<s@example.com> SIZE=1200 -> 553 Access denied", "MAIL" },
+    { "EHLO out.example.com -> 554 go away", "HELO" },
+    { "RCPT TO:<a@example.org> -> 250 Ok\nQUIT -> 421 closing", NULL },
+    /* an MTA's cause followed by the reply that gave it names no command */
+    { "550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 Unknown user", NULL },
+    { "see metadata -> 550 refused", NULL },
     /* command words inside other words name nothing */
     { "The response was: see https://support.example.com/gmail/answer", NULL },
     { "550 5.1.1 User unknown", NULL },
