@@ -1,29 +1,31 @@
 /* domino.c - HCL / IBM Lotus Domino (Notes) delivery failure reports.
  *
- * Subject "DELIVERY FAILURE: ..." or "Delivery Status Notification";
+ * Subject "DELIVERY FAILURE: ..." (in capitals) or "Delivery Status
+ * Notification";
  * "Your message ... was not delivered to: addr because: reason" and
  * "Delivery Failure Report"; X-Mailer "Lotus Domino" / "IBM Notes". The
  * older Notes layout puts the cause above the address under "-------
  * Failure Reasons --------" (Subject "Undeliverable message"). A server
  * set to another language prints the same layout with its labels
  * translated; the German, French, Spanish, Italian and Portuguese ones are
- * known here, and such a notice is claimed only when it has both labels of
- * one language. Other languages fall to the generic scanner.
+ * known here. Without a Domino header or Subject, a notice is claimed only
+ * when it has both labels of one language, English included. Other
+ * languages fall to the generic scanner.
  */
 #include "recognizers.h"
 
 #include <string.h>
 
 static const char *const headers[] = { "X-Mailer: Lotus Domino", "X-Mailer: IBM Domino", "X-Mailer: HCL Domino", NULL };
-static const char *const body[] = { "was not delivered to:", "Delivery Failure Report",
-                                    "------- Failure Reasons", NULL };
-static const char *const from[] = { "@", NULL };
-static const char *const subjects[] = { "DELIVERY FAILURE:", "DELIVERY_FAILURE:", NULL };
+static const char *const body[] = { "Delivery Failure Report", "------- Failure Reasons", NULL };
 
-/* the localized "was not delivered to:" and "because:" labels, in pairs:
- * phrases[2 * i] and phrases[2 * i + 1] are of one language (de, fr, es,
- * it, pt) */
+/* the "was not delivered to:" and "because:" labels, in pairs:
+ * phrases[2 * i] and phrases[2 * i + 1] are of one language (en, de, fr,
+ * es, it, pt). Either label alone is not Domino's: PP (the X.400 MTA) also
+ * writes "Your message was not delivered to:", then "for the following
+ * reason:". */
 static const char *const phrases[] = {
+  "was not delivered to:", "because:",
   "wurde nicht zugestellt an:", "weil:",
   "n'a pas été remis à", "parce que",
   "no se ha entregado a:", "porque:",
@@ -31,10 +33,9 @@ static const char *const phrases[] = {
   "não foi entregue a:", "porque:",
   NULL
 };
-#define N_LANGS 5
+#define N_LANGS 6
 
-static const BcRecSpec spec = { .headers = headers, .body = body, .from = from,
-                                .subjects = subjects, .phrases = phrases };
+static const BcRecSpec spec = { .headers = headers, .body = body, .phrases = phrases };
 
 /* localized - the index of the language whose two labels the report text
  * holds, or -1 */
@@ -47,10 +48,29 @@ localized (BcRecProbe *p)
   return -1;
 }
 
+/* shouted_subject - the Subject starts "DELIVERY FAILURE:" in capitals, as
+ * Domino writes it. Compared with case: "Delivery failure: ..." is many
+ * other senders' Subject. */
+static gboolean
+shouted_subject (const BcMime *m)
+{
+  static const char *const subjects[] = { "DELIVERY FAILURE:", "DELIVERY_FAILURE:", NULL };
+  const char *s = m->subject;
+
+  while (*s == ' ' || *s == '\t')
+    s++;
+  for (guint i = 0; subjects[i]; i++)
+    if (strncmp (s, subjects[i], strlen (subjects[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 detect (BcRecProbe *p)
 {
-  return _bc_rec_spec_match (p) || localized (p) >= 0;
+  if (_bc_rec_spec_match (p) || localized (p) >= 0)
+    return TRUE;
+  return shouted_subject (p->m) && _bc_rec_looks_like_bounce (p);
 }
 
 /* cause - what Domino wrote after @label ("because:"): the rest of that

@@ -11,10 +11,30 @@
 #include <string.h>
 
 static const char *const headers[] = { "X-Mailer: GroupWise", "X-Mailer: Novell GroupWise", NULL };
-static const char *const body[] = { "was undeliverable to the following:", "GroupWise Internet Agent", NULL };
+static const char *const body[] = { "GroupWise Internet Agent", NULL };
 static const char *const from[] = { "@", NULL };
 static const char *const subjects[] = { "Message status - undeliverable", NULL };
-static const BcRecSpec spec = { .headers = headers, .body = body, .from = from, .subjects = subjects };
+enum { UNDELIVERABLE_TO, TRUNCATED, SOLUTIONS };
+static const char *const phrases[] = {
+  [UNDELIVERABLE_TO] = "was undeliverable to the following:",
+  [TRUNCATED] = "Possibly truncated original message follows",
+  [SOLUTIONS] = "Possible solutions:",
+  NULL
+};
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from,
+                                .subjects = subjects, .phrases = phrases };
+
+/* "was undeliverable to the following:" alone is not GroupWise's (Novell
+ * NetMail words its notices alike): it counts with the lines GWIA writes
+ * under the list, "Possibly truncated original message follows:" or
+ * "Possible solutions:". */
+static gboolean
+detect (BcRecProbe *p)
+{
+  return _bc_rec_spec_match (p) ||
+         (_bc_rec_said (p, UNDELIVERABLE_TO) &&
+          (_bc_rec_said (p, TRUNCATED) || _bc_rec_said (p, SOLUTIONS)));
+}
 
 /* to_address_for - the address in @to whose local part is @name, or NULL;
  * newly allocated. */
@@ -87,4 +107,4 @@ scan (BcScan *s)
     scan_local_names (s, starts);
 }
 
-const BcRecognizer _bc_rec_groupwise = { "groupwise", NULL, scan, &spec };
+const BcRecognizer _bc_rec_groupwise = { "groupwise", detect, scan, &spec };

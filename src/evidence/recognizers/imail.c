@@ -15,21 +15,24 @@
 #include <string.h>
 
 static const char *const headers[] = { "X-Mailer: <IMail", "X-Mailer: <SMTP32", NULL };
-enum { FOLLOWS };
-static const char *const phrases[] = { [FOLLOWS] = "Original message follows", NULL };
-static const BcRecSpec spec = { .headers = headers, .phrases = phrases };
+static const char follows[] = "Original message follows";
+static const BcRecSpec spec = { .headers = headers };
 
-/* closing_line - IMail's "Original message follows." right where the
- * returned copy starts (which is where the report text ends) */
+/* closing_line - IMail's "Original message follows." alone at the start
+ * of the line where the returned copy starts (which is where the report
+ * text ends). Other servers' rulers round the same words ("----- Original
+ * message follows -----", Process Software MX on VMS, under the same
+ * Subject "Undeliverable mail") and are not IMail's. */
 static gboolean
 closing_line (BcRecProbe *p)
 {
   const BcMime *m = p->m;
-  const char *b = m->body->str + m->ndr_len;
-  gsize left = m->body->len > m->ndr_len ? m->body->len - m->ndr_len : 0;
+  const char *b = m->body->str + m->ndr_len, *e = m->body->str + m->body->len;
+  gsize n = sizeof follows - 1;
 
-  return _bc_rec_said (p, FOLLOWS) ||
-         _bc_strcasestr_len (b, MIN (left, 200), phrases[FOLLOWS]) != NULL;
+  while (b < e && (*b == ' ' || *b == '\t'))
+    b++;
+  return (gsize) (e - b) >= n && g_ascii_strncasecmp (b, follows, n) == 0;
 }
 
 static gboolean

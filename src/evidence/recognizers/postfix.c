@@ -9,7 +9,9 @@
 static const char *const body[] = {
   "This is the mail system at host", "This is the Postfix program at host", NULL
 };
-static const BcRecSpec spec = { .body = body };
+enum { MAIL_SYSTEM };
+static const char *const phrases[] = { [MAIL_SYSTEM] = "The mail system", NULL };
+static const BcRecSpec spec = { .body = body, .phrases = phrases };
 
 static gboolean
 detect (BcRecProbe *p)
@@ -20,14 +22,15 @@ detect (BcRecProbe *p)
   };
   const BcMime *m = p->m;
 
-  if (_bc_subject_starts (m, subjects))
-    return TRUE;
   if (_bc_rec_spec_match (p))
     return TRUE;
   for (guint i = 0; i < m->dsn->len; i++)
     if (_bc_strcasestr (g_ptr_array_index (m->dsn, i), "X-Postfix-Queue-ID"))
       return TRUE;
-  return FALSE;
+  /* the Subjects are copied by other mailers, over a plain DSN or a text
+   * of their own: one counts with the heading Postfix puts above its list
+   * whatever its template says, "The mail system" */
+  return _bc_subject_starts (m, subjects) && _bc_rec_said (p, MAIL_SYSTEM);
 }
 
 static void
