@@ -14,7 +14,12 @@ G_BEGIN_DECLS
 /* ---- mime/ : the message as the later stages see it -------------------- */
 
 typedef struct {
-  GMimeMessage *msg;        /* the bounce itself (a reference) */
+  GMimeObject *msg;         /* the bounce itself (a reference): the MIME part
+                               GMime made of the whole message, its header
+                               block the message's (_bc_mime_parse_limited),
+                               or a GMimeMessage a caller gave */
+  GMimeObject *top;         /* the root of its MIME tree (msg itself, or a
+                               GMimeMessage's part), or NULL */
   const BcLimits *limits;
   char *from;               /* the bounce's From, decoded, or "" */
   char *from_addr;          /* its address, lower-cased, or "" */
@@ -41,17 +46,17 @@ typedef struct {
   gboolean truncated;
 } BcMime;
 
-G_GNUC_INTERNAL BcMime *_bc_mime_new (GMimeMessage *msg, const BcLimits *limits);
+G_GNUC_INTERNAL BcMime *_bc_mime_new (GMimeObject *msg, const BcLimits *limits);
 G_GNUC_INTERNAL void _bc_mime_free (BcMime *m);
 G_GNUC_INTERNAL const char *_bc_mime_header (const BcMime *m, const char *name);
-G_GNUC_INTERNAL GMimeMessage *_bc_mime_orig_message (const BcMime *m);
+G_GNUC_INTERNAL GMimeObject *_bc_mime_orig_message (const BcMime *m);
 G_GNUC_INTERNAL char *_bc_text_decode (const char *data, gsize len, const char *charset);
 G_GNUC_INTERNAL void _bc_text_normalize_eol (GString *s);
 G_GNUC_INTERNAL gboolean _bc_header_plain (const char *text);
-G_GNUC_INTERNAL GMimeMessage *_bc_mime_parse_bytes (const char *data, gsize len, GError **error);
-G_GNUC_INTERNAL GMimeMessage *_bc_mime_parse_limited (const char *data, gsize len,
-                                                      const BcLimits *limits,
-                                                      GPtrArray *warnings, GError **error);
+G_GNUC_INTERNAL GMimeObject *_bc_mime_parse_bytes (const char *data, gsize len, GError **error);
+G_GNUC_INTERNAL GMimeObject *_bc_mime_parse_limited (const char *data, gsize len,
+                                                     const BcLimits *limits,
+                                                     GPtrArray *warnings, GError **error);
 /* guard.c: bound header fields, MIME depth and parts before GMime parses */
 G_GNUC_INTERNAL gboolean _bc_mime_guard (GByteArray *ba, const BcLimits *limits,
                                          GPtrArray *warnings);

@@ -315,7 +315,7 @@ quoted_somewhere (const BcMime *m, const BcReport *report, const char *addr)
   const char *b = m->body->str, *e = b + MIN (m->ndr_len, (gsize) 64 * 1024), *f;
 
   if (g_ascii_strcasecmp (addr, m->from_addr) == 0 ||
-      in_headers (GMIME_OBJECT (m->msg), addr, FALSE) || in_headers (m->orig, addr, TRUE) ||
+      in_headers (m->msg, addr, FALSE) || in_headers (m->orig, addr, TRUE) ||
       (m->orig_text && in_header_text (m->orig_text, strlen (m->orig_text), addr, TRUE)) ||
       (report->original.from && _bc_strcasestr (report->original.from, addr)))
     return TRUE;
@@ -766,11 +766,11 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
  * evidence names no failure (no DSN, no code in any diagnostic) and whose
  * returned message is itself a bounce; NULL otherwise. Forwarded bounces
  * ("Fwd:") and non-bounces are never unwrapped. */
-static GMimeMessage *
+static GMimeObject *
 wrapped_bounce (const BcMime *m, const BcReport *report)
 {
   static const char *const fwd[] = { "fwd:", "fw:", "wg:", "tr:", "rv:", "re:", "enc:", NULL };
-  GMimeMessage *inner = NULL;
+  GMimeObject *inner = NULL;
   const char *ct, *from;
 
   if (!_bc_looks_like_bounce (m) || _bc_subject_starts (m, fwd) || m->arf)
@@ -804,8 +804,8 @@ wrapped_bounce (const BcMime *m, const BcReport *report)
   }
   if (!inner)
     return NULL;
-  ct = g_mime_object_get_header (GMIME_OBJECT (inner), "Content-Type");
-  from = g_mime_object_get_header (GMIME_OBJECT (inner), "From");
+  ct = g_mime_object_get_header (inner, "Content-Type");
+  from = g_mime_object_get_header (inner, "From");
   if ((ct && _bc_strcasestr (ct, "report-type=delivery-status")) ||
       (from && (_bc_strcasestr (from, "mailer-daemon") || _bc_strcasestr (from, "postmaster"))))
     return inner;
@@ -908,7 +908,7 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
  * stages and per recipient, so a message that is slow in any stage stops at
  * the next check with what it has, flagged truncated. */
 static BcReport *
-classify (BcClassifier *cls, GMimeMessage *message, gint64 deadline)
+classify (BcClassifier *cls, GMimeObject *message, gint64 deadline)
 {
   BcReport *report;
   BcMime *m;
@@ -919,7 +919,7 @@ classify (BcClassifier *cls, GMimeMessage *message, gint64 deadline)
   if (g_get_monotonic_time () <= deadline) {
     /* a bounce that only wraps the real one (a relay returning a bounce
      * it could not deliver): read the inner one instead */
-    GMimeMessage *inner = wrapped_bounce (m, report);
+    GMimeObject *inner = wrapped_bounce (m, report);
     if (inner) {
       BcMime *im = _bc_mime_new (inner, &cls->limits);
       g_ptr_array_set_size (report->recipients, 0);
@@ -948,13 +948,14 @@ BcReport *
 bc_classifier_classify_message (BcClassifier *cls, GMimeMessage *message, GError **error)
 {
   g_return_val_if_fail (cls != NULL && GMIME_IS_MESSAGE (message), NULL);
-  return classify (cls, message, g_get_monotonic_time () + (gint64) cls->limits.max_msec * 1000);
+  return classify (cls, GMIME_OBJECT (message),
+                   g_get_monotonic_time () + (gint64) cls->limits.max_msec * 1000);
 }
 
 BcReport *
 bc_classifier_classify_bytes (BcClassifier *cls, const char *data, gsize len, GError **error)
 {
-  GMimeMessage *msg;
+  GMimeObject *msg;
   BcReport *report;
   GPtrArray *guard_warnings;
   gboolean cut = FALSE;

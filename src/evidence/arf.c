@@ -70,7 +70,7 @@ all_fields (const char *block, const char *name, guint max)
 static char *
 arf_in_text (const BcMime *m)
 {
-  GMimeObject *top = g_mime_message_get_mime_part (m->msg);
+  GMimeObject *top = m->top;
   GMimeContentType *ct = top ? g_mime_object_get_content_type (top) : NULL;
   const char *rt = ct ? g_mime_content_type_get_parameter (ct, "report-type") : NULL;
   const char *p = m->body->str, *end = p + m->body->len;

@@ -667,7 +667,7 @@ rule_reply (const BcMime *m)
 static gboolean
 disposition_notification (const BcMime *m)
 {
-  GMimeObject *top = m->msg ? g_mime_message_get_mime_part (m->msg) : NULL;
+  GMimeObject *top = m->top;
   GMimeContentType *ct = top ? g_mime_object_get_content_type (top) : NULL;
   const char *rt = ct ? g_mime_content_type_get_parameter (ct, "report-type") : NULL;
 

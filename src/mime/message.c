@@ -1,4 +1,4 @@
-/* message.c - turn a GMimeMessage into the parts the evidence stage reads.
+/* message.c - turn a parsed message into the parts the evidence stage reads.
  *
  * Walks the MIME tree at most limits->max_depth deep and limits->max_parts
  * wide. Only parts that can carry evidence are decoded: text parts, the
@@ -1145,6 +1145,41 @@ _bc_header_plain (const char *text)
   return TRUE;
 }
 
+/* first_from_addr - the address of the first mailbox in the From fields of
+ * @obj, lower-cased, newly allocated, or NULL: what GMimeMessage reads
+ * (each From field's raw value parsed, the first address of all of them,
+ * a group counting as no mailbox), for a part GMime made no message of. */
+static char *
+first_from_addr (GMimeObject *obj)
+{
+  InternetAddressList *from = NULL, *owned = NULL;
+  char *addr = NULL;
+
+  if (GMIME_IS_MESSAGE (obj)) {
+    from = g_mime_message_get_from (GMIME_MESSAGE (obj));
+  } else {
+    GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
+    int n = hl ? g_mime_header_list_get_count (hl) : 0;
+    for (int i = 0; i < n && !owned; i++) {
+      GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+      const char *name = g_mime_header_get_name (h), *raw;
+      if (!name || g_ascii_strcasecmp (name, "From") != 0 || !(raw = g_mime_header_get_raw_value (h)))
+        continue;
+      owned = internet_address_list_parse (_bc_parser_options (), raw);
+      if (owned && internet_address_list_length (owned) == 0)
+        g_clear_object (&owned);
+    }
+    from = owned;
+  }
+  if (from && internet_address_list_length (from) > 0) {
+    InternetAddress *ia = internet_address_list_get_address (from, 0);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+      addr = g_ascii_strdown (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), -1);
+  }
+  g_clear_object (&owned);
+  return addr;
+}
+
 /* header_decoded - the first @name field of @obj as valid UTF-8. GMime
  * hands the value back already decoded from RFC 2047 (and from 8-bit
  * charsets, by the parser options): decoding it again would turn a literal
@@ -1162,11 +1197,10 @@ header_decoded (GMimeObject *obj, const char *name)
 }
 
 BcMime *
-_bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
+_bc_mime_new (GMimeObject *msg, const BcLimits *limits)
 {
   BcMime *m = g_new0 (BcMime, 1);
   Walk w = { m, 0, FALSE, NULL, FALSE };
-  InternetAddressList *from;
   GMimeObject *top;
 
   m->msg = g_object_ref (msg);
@@ -1175,30 +1209,24 @@ _bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
   m->dsn = g_ptr_array_new_with_free_func (g_free);
   m->warnings = g_ptr_array_new_with_free_func (g_free);
 
-  pin_header_charsets (GMIME_OBJECT (msg));
-  m->subject = header_decoded (GMIME_OBJECT (msg), "Subject");
+  pin_header_charsets (msg);
+  m->subject = header_decoded (msg, "Subject");
   if (!m->subject)
     m->subject = g_strdup ("");
-  m->from = header_decoded (GMIME_OBJECT (msg), "From");
+  m->from = header_decoded (msg, "From");
   if (!m->from)
     m->from = g_strdup ("");
-  from = g_mime_message_get_from (msg);
-  m->from_addr = NULL;
-  if (from && internet_address_list_length (from) > 0) {
-    InternetAddress *ia = internet_address_list_get_address (from, 0);
-    if (INTERNET_ADDRESS_IS_MAILBOX (ia))
-      m->from_addr = g_ascii_strdown (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), -1);
-  }
+  m->from_addr = first_from_addr (msg);
   if (!m->from_addr)
     m->from_addr = g_strdup ("");
   {
-    const char *d = g_mime_object_get_header (GMIME_OBJECT (msg), "Date");
+    const char *d = g_mime_object_get_header (msg, "Date");
     m->date = d ? g_utf8_make_valid (d, -1) : NULL;
   }
 
   {
     /* a header block beyond max_headers is not looked at: flag it */
-    GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+    GMimeHeaderList *hl = g_mime_object_get_header_list (msg);
     int nh = hl ? g_mime_header_list_get_count (hl) : 0;
     if (nh > 0 && (guint) nh > limits->max_headers) {
       m->truncated = TRUE;
@@ -1206,7 +1234,8 @@ _bc_mime_new (GMimeMessage *msg, const BcLimits *limits)
                                                      limits->max_headers));
     }
   }
-  top = g_mime_message_get_mime_part (msg);
+  top = GMIME_IS_MESSAGE (msg) ? g_mime_message_get_mime_part (GMIME_MESSAGE (msg)) : msg;
+  m->top = top;
   if (top)
     walk (&w, top, 0);
   if (!w.have_plain && w.html)
@@ -1254,19 +1283,19 @@ _bc_mime_free (BcMime *m)
 const char *
 _bc_mime_header (const BcMime *m, const char *name)
 {
-  return g_mime_object_get_header (GMIME_OBJECT (m->msg), name);
+  return g_mime_object_get_header (m->msg, name);
 }
 
 /* _bc_mime_orig_message - the returned message of @m, parsed (a new
  * reference), or NULL when it has none. */
-GMimeMessage *
+GMimeObject *
 _bc_mime_orig_message (const BcMime *m)
 {
   GByteArray *ba;
-  GMimeMessage *msg = NULL;
+  GMimeObject *msg = NULL;
 
   if (m->orig)
-    return GMIME_IS_MESSAGE (m->orig) ? g_object_ref (GMIME_MESSAGE (m->orig)) : NULL;
+    return GMIME_IS_MESSAGE (m->orig) ? g_object_ref (m->orig) : NULL;
   if (!m->orig_part)
     return NULL;
   ba = part_bytes (GMIME_PART (m->orig_part), m->limits->max_message);
@@ -1275,13 +1304,13 @@ _bc_mime_orig_message (const BcMime *m)
   if (ba)
     g_byte_array_unref (ba);
   if (msg)
-    pin_header_charsets (GMIME_OBJECT (msg));
+    pin_header_charsets (msg);
   return msg;
 }
 
 /* _bc_mime_parse_bytes - parse one message held in memory, with the
  * default limits; see _bc_mime_parse_limited(). */
-GMimeMessage *
+GMimeObject *
 _bc_mime_parse_bytes (const char *data, gsize len, GError **error)
 {
   return _bc_mime_parse_limited (data, len, NULL, NULL, error);
@@ -1291,14 +1320,14 @@ _bc_mime_parse_bytes (const char *data, gsize len, GError **error)
  * copied with line ends made LF, so CRLF, CR and LF input read alike, and
  * cut down by _bc_mime_guard() to @limits (NULL: the defaults) before
  * GMime sees them; what was cut is added to @warnings (may be NULL). */
-GMimeMessage *
+GMimeObject *
 _bc_mime_parse_limited (const char *data, gsize len, const BcLimits *limits,
                         GPtrArray *warnings, GError **error)
 {
   BcLimits defaults;
   GMimeStream *stream;
   GMimeParser *parser;
-  GMimeMessage *msg;
+  GMimeObject *msg;
   GByteArray *ba;
 
   if (len == 0) {
@@ -1326,7 +1355,10 @@ _bc_mime_parse_limited (const char *data, gsize len, const BcLimits *limits,
   stream = g_mime_stream_mem_new_with_byte_array (ba);   /* takes ba */
   parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-  msg = g_mime_parser_construct_message (parser, _bc_parser_options ());
+  /* the whole message as one MIME part: its header block is the
+   * message's, and GMime does not build the GMimeMessage around it (which
+   * parses every address field, a fifth of the parse) */
+  msg = g_mime_parser_construct_part (parser, _bc_parser_options ());
   g_object_unref (parser);
   g_object_unref (stream);
   if (!msg)

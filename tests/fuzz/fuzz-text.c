@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   const char *l1 = memchr (p, '\n', size);
   const char *l2 = l1 ? memchr (l1 + 1, '\n', end - l1 - 1) : NULL;
   GString *head;
-  GMimeMessage *msg;
+  GMimeObject *msg;
   BcMime *m;
 
   if (!inited) {

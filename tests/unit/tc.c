@@ -132,7 +132,7 @@ tc_mime (const char *msg, gsize len)
   static BcLimits limits;
   static gboolean set;
   GError *error = NULL;
-  GMimeMessage *m;
+  GMimeObject *m;
   BcMime *bm;
 
   tc_init ();

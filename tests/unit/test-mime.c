@@ -402,7 +402,7 @@ test_attachments_not_decoded (void **state)
   assert_contains (m->orig_text, "Message-ID: <returned@example.org>");
   assert_not_contains (m->orig_text, "INNER-BODY-SECRET");
   {
-    GMimeMessage *inner = _bc_mime_orig_message (m);
+    GMimeObject *inner = _bc_mime_orig_message (m);
     assert_non_null (inner);
     assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (inner), "Message-ID"),
                          "<returned@example.org>");
@@ -561,7 +561,7 @@ test_limits (void **state)
   BcLimits lim;
   GString *big = g_string_new (NULL);
   GError *error = NULL;
-  GMimeMessage *msg;
+  GMimeObject *msg;
   BcMime *m;
   gsize len;
   char *text;

@@ -335,7 +335,7 @@ in_domain (BcRecProbe *p, guint rec)
 static void
 read_headers (BcRecProbe *p)
 {
-  GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (p->m->msg));
+  GMimeHeaderList *hl = g_mime_object_get_header_list (p->m->msg);
   int n = hl ? g_mime_header_list_get_count (hl) : 0;
 
   memset (p->header, 0, n_names * sizeof p->header[0]);
