@@ -205,6 +205,14 @@ test_command_extract (void **state)
     { "MAIL FROM:<s@example.com> SIZE=1200 -> 553 Access denied", "MAIL" },
     { "EHLO out.example.com -> 554 go away", "HELO" },
     { "RCPT TO:<a@example.org> -> 250 Ok\nQUIT -> 421 closing", NULL },
+    /* the end of the data, as the dot that ends it or named */
+    { "RCPT TO:<a@example.org> -> 250 Ok\nDATA -> 354 End data with <CR><LF>.<CR><LF>\n. -> 554 5.7.1 spam", "DATA" },
+    { "RCPT TO:<a@example.org> -> 250 Ok DATA -> 354 go ahead . -> 550 no such user", "DATA" },
+    { "DATA -> 354 Go ahead\n<CRLF>.<CRLF> -> 554 refused", "DATA" },
+    { "DATA -> 354 Go ahead\n<CR><LF>.<CR><LF> -> 554 refused", "DATA" },
+    { "RCPT TO:<a@example.org> -> 250 Ok\n(end of data) -> 550 User unknown", "DATA" },
+    /* a sentence's full stop is no end of data */
+    { "The remote server gave up on the message. -> 550 No such user", NULL },
     /* an MTA's cause followed by the reply that gave it names no command */
     { "550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 Unknown user", NULL },
     { "see metadata -> 550 refused", NULL },
