@@ -523,9 +523,10 @@ automated_sender (const BcMime *m)
  * was not delivered and quotes an SMTP refusal. A person who writes about
  * a bounce rarely does all of that; a forward was ruled out before.
  * Security gateways and cloud filters title their notices "Message
- * blocked: ...", "Delivery blocked": a subject that speaks of a block
- * counts only when the sender is software (automated_sender), since a
- * person's "my message was blocked, they said 554 ..." says as much.
+ * blocked: ...", "Delivery blocked", "Message rejected": a subject that
+ * speaks of a block or a rejection counts only when the sender is
+ * software (automated_sender), since a person's "Message rejected: ..."
+ * saying "my mail was rejected, they said 554 5.7.1 ..." says as much.
  * Costs a few compares unless the subject or Return-Path already points to
  * a bounce. */
 static gboolean
@@ -536,11 +537,12 @@ bounce_by_content (const BcMime *m)
                                           "delivery problem", "delivery notification",
                                           "delivery report", "failed delivery",
                                           "non-delivery", "nondelivery", "returned mail",
-                                          "bounced", "mail delivery", "rejected", NULL };
-  static const char *const blocked_subjects[] = { "message blocked", "delivery blocked",
+                                          "bounced", "mail delivery", NULL };
+  static const char *const refusal_subjects[] = { "message blocked", "delivery blocked",
                                                   "mail blocked", "email blocked",
                                                   "e-mail blocked", "blocked message",
-                                                  "blocked email", "blocked mail", NULL };
+                                                  "blocked email", "blocked mail", "rejected",
+                                                  NULL };
   static const char *const phrases[] = { "not be delivered", "not delivered", "undeliverable",
                                          "delivery failed", "delivery has failed",
                                          "delivery error", "could not deliver",
@@ -561,8 +563,8 @@ bounce_by_content (const BcMime *m)
   }
   for (guint i = 0; !lead && subjects[i]; i++)
     lead = _bc_strcasestr (m->subject, subjects[i]) != NULL;
-  for (guint i = 0; !lead && blocked_subjects[i]; i++)
-    lead = _bc_strcasestr (m->subject, blocked_subjects[i]) != NULL && automated_sender (m);
+  for (guint i = 0; !lead && refusal_subjects[i]; i++)
+    lead = _bc_strcasestr (m->subject, refusal_subjects[i]) != NULL && automated_sender (m);
   if (!lead)
     return FALSE;
   for (guint i = 0; !says && phrases[i]; i++)

@@ -20,7 +20,9 @@
  *   Sendmail  a transcript: the last ">>> COMMAND" line before "<<< 5xx"
  *   others    a transcript of "COMMAND -> reply" lines ("MAIL FROM:<a> ->
  *             250 Ok", "RCPT TO:<b> -> 550 No such user", "DATA -> 554
- *             ..."): the command whose reply is the first 4xx or 5xx
+ *             ...", the end of data as ". -> 554", "<CRLF>.<CRLF> -> 554"
+ *             or "(end of data) -> 550"): the command whose reply is the
+ *             first 4xx or 5xx
  *   IMail     "Additional RCPT TO generated following response:", "DATA
  *             command generated response:", "Server response to MAIL FROM:",
  *             "Unexpected response to EHLO/HELO:", "Unexpected connection
@@ -303,10 +305,17 @@ compile_once (void)
      * words), the arrow and the reply code. A line may be a folded part of
      * a diagnostic, so the command need not open a line. The argument
      * holds no "->", so an MTA's own "mailbox unavailable -> 550 ..." (a
-     * cause followed by the reply that gave it) names no command. */
+     * cause followed by the reply that gave it) names no command. The
+     * end of the message data is written as the line that ends it, ". ->
+     * 554 ...", or named, "<CRLF>.<CRLF> -> 554", "(end of data) -> 550"
+     * (group 2): the reply to DATA's second half. A lone dot stands apart
+     * (at the start or after white space): a sentence's full stop
+     * ("... gave up. -> 550") is none. */
     arrow_re = g_regex_new (
-      "(*LIMIT_MATCH=100000)(?<![a-z0-9_.-])(RCPT\\s+TO|MAIL\\s+FROM|DATA|BDAT|HELO|EHLO|STARTTLS|AUTH|QUIT)"
-      "(?:\\s*:\\s*<[^<>\\r\\n]{0,256}>)?(?:[ \\t]+[^\\s<>]{1,64}){0,4}?[ \\t]*->[ \\t]*([2-5]\\d\\d)(?!\\d)",
+      "(*LIMIT_MATCH=100000)(?:(?<![a-z0-9_.-])(RCPT\\s+TO|MAIL\\s+FROM|DATA|BDAT|HELO|EHLO|STARTTLS|AUTH|QUIT)"
+      "(?:\\s*:\\s*<[^<>\\r\\n]{0,256}>)?(?:[ \\t]+[^\\s<>]{1,64}){0,4}?"
+      "|((?:^|(?<=\\s))\\.|<CR>\\s*<LF>\\.<CR>\\s*<LF>|<CRLF>\\.<CRLF>|\\(end\\s+of\\s+data\\)|(?<![a-z0-9_.-])end\\s+of\\s+data))"
+      "[ \\t]*->[ \\t]*([2-5]\\d\\d)(?!\\d)",
       G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
     keys_init ();
     g_once_init_leave (&once, 1);
@@ -432,7 +441,7 @@ greeting_refused (const char *text, gsize at)
 }
 
 /* from_arrow - the command of the first "COMMAND -> 4xx/5xx" line in @text
- * (@len bytes), or NULL. */
+ * (@len bytes), DATA for a refused end of data (". -> 554"), or NULL. */
 static const char *
 from_arrow (const char *text, gsize len)
 {
@@ -443,10 +452,12 @@ from_arrow (const char *text, gsize len)
     return NULL;
   g_regex_match_full (arrow_re, text, len, 0, 0, &mi, NULL);
   while (g_match_info_matches (mi)) {
-    char *code = g_match_info_fetch (mi, 2);
+    char *code = g_match_info_fetch (mi, 3);
     if (code && (code[0] == '4' || code[0] == '5')) {
       char *w = g_match_info_fetch (mi, 1);
-      cmd = normalize (w);       /* NULL for QUIT: a refused QUIT says nothing */
+      /* NULL for QUIT: a refused QUIT says nothing; no word: the end of
+       * the data */
+      cmd = w && *w ? normalize (w) : "DATA";
       g_free (w);
       g_free (code);
       break;

@@ -13,8 +13,11 @@
 #include "recognizers.h"
 
 static const char *const body[] = { "Mimecast Ltd", "Mimecast Services", "The problem appears to be :", NULL };
+/* the gateway signs its notices "Mimecast <postmaster@...>" from the
+ * customer's own domain too */
+static const char *const from[] = { "Mimecast", NULL };
 static const char *const domains[] = { "mimecast.com", "mimecast-offshore.com", "mimecast.co.za", NULL };
-static const BcRecSpec spec = { .body = body, .domains = domains };
+static const BcRecSpec spec = { .body = body, .from = from, .domains = domains };
 
 static void
 scan (BcScan *s)

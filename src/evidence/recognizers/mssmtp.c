@@ -7,7 +7,11 @@
 #include "recognizers.h"
 
 static const char *const headers[] = { "X-DSNContext", NULL };
-static const char *const body[] = { "Delivery to the following recipients failed", "Delivery to the following recipients was delayed", NULL };
+/* "failed." with its full stop: Gmail's "Delivery to the following
+ * recipients failed permanently:" and other mailers' "... failed:" (a
+ * Gmail-like sentence, then a list and a cause in their own words) begin
+ * the same way and are not this service's */
+static const char *const body[] = { "Delivery to the following recipients failed.", "Delivery to the following recipients was delayed", NULL };
 static const BcRecSpec spec = { .headers = headers, .body = body };
 
 static void
