@@ -1187,8 +1187,15 @@ first_from_addr (GMimeObject *obj)
 static char *
 header_decoded (GMimeObject *obj, const char *name)
 {
-  const char *v = g_mime_object_get_header (obj, name);
+  GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
+  GMimeHeader *h = hl ? g_mime_header_list_get_header (hl, name) : NULL;
+  const char *raw = h ? g_mime_header_get_raw_value (h) : NULL, *v;
 
+  /* nothing to decode: the raw value unfolded is what GMime would give,
+   * without the cost of its decoding */
+  if (raw && _bc_header_plain (raw))
+    return g_mime_utils_header_unfold (raw);
+  v = g_mime_object_get_header (obj, name);
   if (!v)
     return NULL;
   if (_bc_header_plain (v))
@@ -1220,8 +1227,7 @@ _bc_mime_new (GMimeObject *msg, const BcLimits *limits)
   if (!m->from_addr)
     m->from_addr = g_strdup ("");
   {
-    const char *d = g_mime_object_get_header (msg, "Date");
-    m->date = d ? g_utf8_make_valid (d, -1) : NULL;
+    m->date = header_decoded (msg, "Date");
   }
 
   {

@@ -527,6 +527,7 @@ struct _BcPrefilter {
   guint32 *root;            /* nclass: the root's children (0: none) */
   guint32 *row;             /* nstates: a state's row of dense, or NO_ROW */
   guint32 *dense;           /* rows of nclass steps, encoded as eto */
+  gboolean full;            /* every state has a row, numbered as the state */
   guint32 *first;           /* nstates + 1: state s's children are */
   guint8 *ecls;             /* ecls/eto[first[s] .. first[s + 1]] */
   guint32 *eto;
@@ -729,10 +730,13 @@ _bc_prefilter_new (char **const *literals, guint nrules)
       pf->row[s] = NO_ROW;
     pf->row[0] = 0;
     memcpy (pf->dense, pf->root, nclass * sizeof (guint32));
+    /* when every state has its row, a state's row is the state itself, and
+     * an ASCII scan needs no look-up of it */
+    pf->full = nrows == pf->nstates;
     for (guint i = 0; i + 1 < nrows && i < qt; i++) {
-      guint32 s = queue[i], *d = pf->dense + (gsize) (i + 1) * nclass;
+      guint32 s = queue[i], r = pf->full ? s : i + 1, *d = pf->dense + (gsize) r * nclass;
       const guint32 *f = pf->dense + (gsize) pf->row[pf->fail[s]] * nclass;
-      pf->row[s] = i + 1;
+      pf->row[s] = r;
       memcpy (d, f, nclass * sizeof (guint32));
       for (guint32 k = pf->first[s]; k < pf->first[s + 1]; k++)
         d[pf->ecls[k]] = pf->eto[k];
@@ -846,6 +850,23 @@ _bc_prefilter_scan_ascii (const BcPrefilter *pf, const char *text, gsize len, gu
   const guint8 *cls = pf->cls;
   guint32 s = 0;
 
+  if (pf->full) {
+    const guint32 *dense = pf->dense;
+    const gsize nclass = pf->nclass;
+    while (p < end) {
+      guint c = cls[*p++];
+      guint32 e;
+      if (!c) {
+        s = 0;
+        continue;
+      }
+      e = dense[s * nclass + c];
+      s = e >> 1;
+      if (G_UNLIKELY (e & 1))
+        mark (pf, s, seen);
+    }
+    return;
+  }
   while (p < end) {
     guint c = cls[*p++];
     guint32 e;
