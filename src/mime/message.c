@@ -1145,6 +1145,67 @@ _bc_header_plain (const char *text)
   return TRUE;
 }
 
+/* plain_from_addr - the address of a From value of the common plain
+ * shapes, "addr" or "Display Name <addr>" (ASCII, no quotes, comments,
+ * groups, lists or encoded words), lower-cased, newly allocated; NULL for
+ * any other shape, which GMime's address parser reads instead (it builds
+ * a list object and one per address, a fair part of a small bounce). */
+static char *
+plain_from_addr (const char *raw)
+{
+  const char *p, *lt = NULL, *gt = NULL, *a, *e;
+
+  for (p = raw; *p; p++) {
+    guchar c = (guchar) *p;
+    if (c >= 0x80 || c == '"' || c == '(' || c == ')' || c == ',' || c == ';' || c == ':' ||
+        c == '\\' || c == '[' || (c == '=' && p[1] == '?'))
+      return NULL;
+    if (c == '<') {
+      if (lt)
+        return NULL;
+      lt = p;
+    } else if (c == '>') {
+      if (!lt || gt)
+        return NULL;
+      gt = p;
+    }
+  }
+  if (lt) {
+    if (!gt)
+      return NULL;
+    for (p = gt + 1; *p; p++)              /* nothing but blanks after '>' */
+      if (!g_ascii_isspace (*p))
+        return NULL;
+    a = lt + 1;
+    e = gt;
+  } else {
+    a = raw;
+    e = raw + strlen (raw);
+    while (a < e && g_ascii_isspace (*a))
+      a++;
+    while (e > a && g_ascii_isspace (e[-1]))
+      e--;
+  }
+  /* one word with one '@' inside it, letters on both sides */
+  {
+    const char *at = NULL;
+    if (a == e)
+      return NULL;
+    for (p = a; p < e; p++) {
+      if (g_ascii_isspace (*p) || *p == '<' || *p == '>')
+        return NULL;
+      if (*p == '@') {
+        if (at)
+          return NULL;
+        at = p;
+      }
+    }
+    if (!at || at == a || at + 1 == e || e[-1] == '.' || at[1] == '.' || at[-1] == '.' || *a == '.')
+      return NULL;
+  }
+  return g_ascii_strdown (a, e - a);
+}
+
 /* first_from_addr - the address of the first mailbox in the From fields of
  * @obj, lower-cased, newly allocated, or NULL: what GMimeMessage reads
  * (each From field's raw value parsed, the first address of all of them,
@@ -1165,6 +1226,8 @@ first_from_addr (GMimeObject *obj)
       const char *name = g_mime_header_get_name (h), *raw;
       if (!name || g_ascii_strcasecmp (name, "From") != 0 || !(raw = g_mime_header_get_raw_value (h)))
         continue;
+      if ((addr = plain_from_addr (raw)))
+        return addr;
       owned = internet_address_list_parse (_bc_parser_options (), raw);
       if (owned && internet_address_list_length (owned) == 0)
         g_clear_object (&owned);
