@@ -68,17 +68,9 @@ typedef struct {
 } ReplyPat;
 
 typedef struct {
-  const char *reason;
-  int precedence;
-  int weight;
-  guint order;
-  char *origin;
-  GArray *status;           /* StatusPat, NULL when no condition */
-  GArray *reply;            /* ReplyPat */
+  /* what _bc_rules_match() tests, in its order, first: most rules it
+   * visits fail one of these, and they share the rule's first cache lines */
   char *text;               /* the pattern, with its match limit */
-  GRegex *text_jit;         /* compiled (JIT) on first use (shipped rules) */
-  gsize text_once;
-  char *text_src;
   char **text_need;         /* ASCII literals for the prefilter, or NULL */
   gboolean text_filter;     /* text can be ruled out: it needs one of
                                text_need, or (text_high) a non-ASCII byte */
@@ -88,19 +80,30 @@ typedef struct {
   gboolean text_high2;
   guint64 text_leads;       /* the UTF-8 lead bytes (bit b - 0xc0) of the
                                non-ASCII characters text_high stands for */
+  char **sources;
+  char **dsn_actions;
+  char **recognizers;
+  GArray *status;           /* StatusPat, NULL when no condition */
+  GArray *reply;            /* ReplyPat */
+  char **hosts;             /* lower-case; "*" globs or domain suffixes */
+  char **categories;        /* the sending MTA's bounce categories */
+  char **commands;          /* lower-case SMTP command names */
+  pcre2_code *text_user;    /* a user's pattern: matched by user_match() */
+  GRegex *text_jit;         /* compiled (JIT) on first use (shipped rules) */
+  gsize text_once;
+  /* the rest */
+  const char *reason;
+  int precedence;
+  int weight;
+  guint order;
+  char *origin;
+  char *text_src;
   char *not_text;
   GRegex *not_jit;
   gsize not_once;
-  pcre2_code *text_user;    /* a user's pattern: matched by user_match() */
   pcre2_code *not_user;
-  char **hosts;             /* lower-case; "*" globs or domain suffixes */
-  gsize *host_lens;         /* their lengths */
+  gsize *host_lens;         /* the lengths of hosts[] */
   GPatternSpec **host_globs;
-  char **recognizers;
-  char **dsn_actions;
-  char **sources;
-  char **commands;          /* lower-case SMTP command names */
-  char **categories;        /* the sending MTA's bounce categories */
   gboolean permanent;       /* permanent=yes: a 4xx code does not soften it */
 } Rule;
 
