@@ -134,6 +134,7 @@ G_GNUC_INTERNAL void _bc_verp_apply (const BcVerpConfig *cfg, const BcMime *m, B
 G_GNUC_INTERNAL gboolean _bc_arf_read (const BcMime *m, BcReport *report);
 G_GNUC_INTERNAL gboolean _bc_autoreply_detect (const BcMime *m);
 G_GNUC_INTERNAL gboolean _bc_looks_like_bounce (const BcMime *m);
+G_GNUC_INTERNAL gboolean _bc_automated_sender (const BcMime *m);
 G_GNUC_INTERNAL gboolean _bc_is_forward (const BcMime *m);
 G_GNUC_INTERNAL gboolean _bc_is_reply (const BcMime *m);
 

@@ -192,21 +192,47 @@ diag_is_delay_label (const char *d)
   return g_ascii_strncasecmp (d, "message delayed", 15) == 0 && (!d[15] || d[15] == '.');
 }
 
+/* diag_is_refusal_label - @d names no cause, only that the recipient's
+ * server may not take the message: Exchange's "550 5.7.1
+ * RESOLVER.RST.NotAuthorized; not authorized" and "Delivery not authorized,
+ * message refused" stand in the DSN of every delivery restriction, whose
+ * cause (a moderator's rejection, a group's allowed senders, the recipient's
+ * external-senders setting) is written only in the text. Codes before the
+ * words are skipped; nothing may follow them but a period. */
+static gboolean
+diag_is_refusal_label (const char *d)
+{
+  static const char *const labels[] = { "resolver.rst.notauthorized; not authorized",
+                                        "delivery not authorized, message refused", NULL };
+
+  while (*d == ' ' || g_ascii_isdigit (*d) || *d == '.' || *d == '#')
+    d++;
+  for (guint i = 0; labels[i]; i++) {
+    gsize n = strlen (labels[i]);
+    if (g_ascii_strncasecmp (d, labels[i], n) == 0 && strspn (d + n, ". #") == strlen (d + n))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* merge - a DSN recipient takes what it lacks from the free text naming the
  * same address; the text recipient is then dropped, never counted twice. A
- * DSN diagnostic that says nearly nothing (a few characters, or only that
- * the message is delayed) is followed by the text's. */
+ * DSN diagnostic that says nearly nothing (a few characters, only that
+ * the message is delayed, or only that it was not authorized) is followed
+ * by the text's. */
 static void
 merge (BcRecipient *dsn, BcRecipient *text)
 {
   if (!dsn->diagnostic && text->diagnostic)
     dsn->diagnostic = g_strdup (text->diagnostic);
-  else if (dsn->diagnostic && text->diagnostic && diag_is_delay_label (dsn->diagnostic) &&
+  else if (dsn->diagnostic && text->diagnostic &&
+           (diag_is_delay_label (dsn->diagnostic) || diag_is_refusal_label (dsn->diagnostic)) &&
            strstr (text->diagnostic, dsn->diagnostic)) {
     g_free (dsn->diagnostic);               /* the text quotes it, and says more */
     dsn->diagnostic = g_strdup (text->diagnostic);
   } else if (dsn->diagnostic && text->diagnostic &&
-             (strlen (dsn->diagnostic) < 12 || diag_is_delay_label (dsn->diagnostic)) &&
+             (strlen (dsn->diagnostic) < 12 || diag_is_delay_label (dsn->diagnostic) ||
+              diag_is_refusal_label (dsn->diagnostic)) &&
              !strstr (text->diagnostic, dsn->diagnostic)) {
     char *n = g_strconcat (dsn->diagnostic, " ", text->diagnostic, NULL);
     g_free (dsn->diagnostic);
@@ -497,25 +523,6 @@ refusal_quoted (const BcMime *m)
   return FALSE;
 }
 
-/* automated_sender - the message says it was written by software, not by a
- * person: "Auto-Submitted" other than "no" (RFC 3834), or a From whose
- * mailbox is one that nobody reads ("noreply@", "do-not-reply@",
- * "notifications@"). */
-static gboolean
-automated_sender (const BcMime *m)
-{
-  static const char *const robots[] = { "noreply@", "no-reply@", "no_reply@", "donotreply@",
-                                        "do-not-reply@", "do_not_reply@", "notification@",
-                                        "notifications@", "notify@", NULL };
-  const char *as = _bc_mime_header (m, "Auto-Submitted");
-
-  while (as && (*as == ' ' || *as == '\t'))
-    as++;
-  if (as && *as && g_ascii_strncasecmp (as, "no", 2) != 0)
-    return TRUE;
-  return _bc_from_matches (m, robots);
-}
-
 /* bounce_by_content - a bounce no header gives away (From "MDaemon@host" or
  * "Courier mail server at host", Subject "Permanent Delivery Failure" or
  * "NOTICE: mail delivery status."): it comes from the null sender or its
@@ -525,7 +532,7 @@ automated_sender (const BcMime *m)
  * Security gateways and cloud filters title their notices "Message
  * blocked: ...", "Delivery blocked", "Message rejected": a subject that
  * speaks of a block or a rejection counts only when the sender is
- * software (automated_sender), since a person's "Message rejected: ..."
+ * software (_bc_automated_sender), since a person's "Message rejected: ..."
  * saying "my mail was rejected, they said 554 5.7.1 ..." says as much.
  * Costs a few compares unless the subject or Return-Path already points to
  * a bounce. */
@@ -564,7 +571,7 @@ bounce_by_content (const BcMime *m)
   for (guint i = 0; !lead && subjects[i]; i++)
     lead = _bc_strcasestr (m->subject, subjects[i]) != NULL;
   for (guint i = 0; !lead && refusal_subjects[i]; i++)
-    lead = _bc_strcasestr (m->subject, refusal_subjects[i]) != NULL && automated_sender (m);
+    lead = _bc_strcasestr (m->subject, refusal_subjects[i]) != NULL && _bc_automated_sender (m);
   if (!lead)
     return FALSE;
   for (guint i = 0; !says && phrases[i]; i++)

@@ -16,7 +16,9 @@
  * mailing (List-Unsubscribe). The classifier asks this before any
  * recognizer, which would claim a notice of "its" server and lose it.
  * An NDR subject alone does not make a bounce of mail an ordinary sender
- * sent that says nothing failed. A person forwarding or answering a bounce
+ * sent that says nothing failed; a subject that says nothing of delivery
+ * ("Rejected: ...", "Message you sent ...") needs the null sender or an
+ * automated sender. A person forwarding or answering a bounce
  * (quoting it) has not bounced (_bc_is_forward, _bc_is_reply).
  *
  * Out-of-office subjects are compared folded (fold()): case by Unicode
@@ -52,9 +54,9 @@ static const char *const bounce_subjects[] = {
   "mail system error", "delivery failed", "message delivery failure", "non remis",
   "nondeliverable", "non-deliverable", "non delivery", "non-delivery", "unzustellbar",
   "nicht zustellbar", "delivery report", "mail could not be delivered", "could not send message",
-  "returned message", "rejected:", "delivery has failed", "failed delivery", "mail failure",
+  "returned message", "delivery has failed", "failed delivery", "mail failure",
   "message undeliverable", "mail undeliverable", "message not deliverable",
-  "message not delivered", "message you sent", "warning: could not send", "delayed mail",
+  "message not delivered", "warning: could not send", "delayed mail",
   "delivery delayed", "delivery problem", "notice of delivery", "bounced mail", "permanent error",
   "unable to deliver", "error sending", "système de distribution", "no se puede entregar",
   "non recapitabile", "não entregue", "onbestelbaar", "kan inte levereras", "не доставлено",
@@ -112,6 +114,43 @@ ordinary_sender (const BcMime *m)
   return *rp && !g_str_has_prefix (rp, "<>");
 }
 
+/* Subjects that some bounces have but that say nothing about delivery by
+ * themselves: a person titles mail "Rejected: Q3 budget" or "Message you
+ * sent blocked?" too. Sieve (Dovecot/Pigeonhole), Exchange's moderation and
+ * gateway (Barracuda) notices with these subjects come from the null
+ * sender, a daemon or software (_bc_automated_sender()). */
+static const char *const weak_bounce_subjects[] = { "rejected:", "message you sent", NULL };
+
+/* _bc_automated_sender - the message says it was written by software, not
+ * by a person: "Auto-Submitted" other than "no" (RFC 3834), or a From whose
+ * mailbox is one that nobody reads ("noreply@", "do-not-reply@",
+ * "notifications@"). */
+gboolean
+_bc_automated_sender (const BcMime *m)
+{
+  static const char *const robots[] = { "noreply@", "no-reply@", "no_reply@", "donotreply@",
+                                        "do-not-reply@", "do_not_reply@", "notification@",
+                                        "notifications@", "notify@", NULL };
+  const char *as = _bc_mime_header (m, "Auto-Submitted");
+
+  while (as && (*as == ' ' || *as == '\t'))
+    as++;
+  if (as && *as && g_ascii_strncasecmp (as, "no", 2) != 0)
+    return TRUE;
+  return _bc_from_matches (m, robots);
+}
+
+/* null_sender - the Return-Path is there and is the null sender "<>" */
+static gboolean
+null_sender (const BcMime *m)
+{
+  const char *rp = _bc_mime_header (m, "Return-Path");
+
+  while (rp && (*rp == ' ' || *rp == '\t'))
+    rp++;
+  return rp && g_str_has_prefix (rp, "<>");
+}
+
 /* says_not_delivered - the report text says, in English, that mail was not
  * delivered */
 static gboolean
@@ -148,6 +187,10 @@ _bc_looks_like_bounce (const BcMime *m)
    * say anything failed ("Delivery notification: your parcel ...") */
   if (_bc_subject_starts (m, bounce_subjects))
     return !ordinary_sender (m) || says_not_delivered (m);
+  /* a weak subject needs a sender that is no person: the null sender or
+   * software (a DSN part, a daemon From were asked above) */
+  if (_bc_subject_starts (m, weak_bounce_subjects))
+    return null_sender (m) || _bc_automated_sender (m);
   return FALSE;
 }
 

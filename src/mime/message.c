@@ -814,6 +814,40 @@ attached_dsn (BcMime *m, GMimePart *part)
   g_free (t);
 }
 
+/* mdn_part - an MDN (RFC 8098) that says software (automatic-action)
+ * deleted, denied or failed the message, as a Sieve "reject" (RFC 5429)
+ * sends it from Cyrus and Dovecot: its fields join the text, where its
+ * Final-Recipient names the mailbox that refused (Cyrus's text names
+ * none). A read receipt ("displayed", "dispatched", "processed") stays
+ * out of the text. */
+static void
+mdn_part (BcMime *m, GMimePart *part)
+{
+  static const char *const refused[] = { "deleted", "denied", "failed", NULL };
+  char *t = part_text (m, part);
+  const char *d = t ? _bc_strcasestr (t, "Disposition:") : NULL;
+  const char *le = d ? strchr (d, '\n') : NULL;
+  gboolean keep = FALSE;
+
+  if (d && !le)
+    le = d + strlen (d);
+  /* sent by software: a person's client ("Not read: ...", deleted
+   * unread) reports a manual action, which bounces nothing */
+  {
+    const char *a = d ? _bc_strcasestr (d, "automatic-action") : NULL;
+    for (guint i = 0; a && a < le && !keep && refused[i]; i++) {
+      const char *f = _bc_strcasestr (d, refused[i]);
+      keep = f && f < le;
+    }
+  }
+  if (keep) {
+    if (m->body->len)
+      g_string_append_c (m->body, '\n');
+    g_string_append (m->body, t);
+  }
+  g_free (t);
+}
+
 static void
 walk (Walk *w, GMimeObject *obj, guint depth)
 {
@@ -920,6 +954,11 @@ walk (Walk *w, GMimeObject *obj, guint depth)
        (g_ascii_strcasecmp (type, "text") == 0 && g_mime_part_get_filename (GMIME_PART (obj)) &&
         g_ascii_strcasecmp (g_mime_part_get_filename (GMIME_PART (obj)), "daticert.xml") == 0))) {
     xml_part (w, GMIME_PART (obj));
+    return;
+  }
+  if (g_ascii_strcasecmp (type, "message") == 0 &&
+      g_ascii_strcasecmp (sub, "disposition-notification") == 0) {
+    mdn_part (m, GMIME_PART (obj));
     return;
   }
   if (g_ascii_strcasecmp (type, "text") != 0) {

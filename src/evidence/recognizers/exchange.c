@@ -8,7 +8,9 @@
  * Details" as "Reported error: 550 5.7.23 ..."; that line goes to each
  * recipient whose text holds no status code of its own. A remote server's
  * answer wrapped in Exchange's own code ("#5.0.0 smtp;550 5.7.1 ...")
- * gives the remote's status, when specific.
+ * gives the remote's status, when specific. The newer layout's
+ * explanation, the line after "couldn't be delivered.", joins the text of
+ * its one recipient.
  *
  * Localized notices are known by their "Diagnostic information for
  * administrators" label in eight languages, and end at the returned
@@ -135,6 +137,34 @@ static const char *const headers_label[] = {
   "Oorspronkelijke berichtkoppen", NULL
 };
 
+/* explanation - Exchange Online's newer layout says why in the line after
+ * "Your message to addr couldn't be delivered." ("The group X only accepts
+ * messages from people in its organization or on its allowed senders
+ * list, ..."), which the recipient's lines do not hold; squeezed, at most
+ * 500 bytes, or NULL */
+static char *
+explanation (const BcScan *s)
+{
+  const BcMime *m = s->mime;
+  const char *e = m->body->str + m->body->len, *f, *v, *le;
+
+  f = _bc_body_find (m, "couldn't be delivered.");
+  if (!f)
+    return NULL;
+  v = memchr (f, '\n', (gsize) (e - f));
+  while (v && v < e && (*v == '\n' || *v == ' ' || *v == '\t'))
+    v++;
+  if (!v || v >= e)
+    return NULL;
+  le = memchr (v, '\n', (gsize) (e - v));
+  if (!le)
+    le = e;
+  /* a sentence, not the name lines that follow a bare layout */
+  if (le - v < 24 || !memchr (v, ' ', (gsize) (le - v)))
+    return NULL;
+  return _bc_squeeze (v, MIN (le - v, 500));
+}
+
 static void
 scan (BcScan *s)
 {
@@ -157,6 +187,17 @@ scan (BcScan *s)
       g_free (r->diagnostic);
       r->diagnostic = n;
     }
+  g_free (rep);
+  /* one recipient in the newer layout: its explanation follows its lines */
+  rep = s->recipients->len == 1 ? explanation (s) : NULL;
+  if (rep && *rep) {
+    BcRecipient *r = g_ptr_array_index (s->recipients, 0);
+    if (!r->diagnostic || !_bc_strcasestr (r->diagnostic, rep)) {
+      char *n = r->diagnostic ? g_strconcat (r->diagnostic, " ", rep, NULL) : g_strdup (rep);
+      g_free (r->diagnostic);
+      r->diagnostic = n;
+    }
+  }
   g_free (rep);
   for (guint i = 0; i < s->recipients->len; i++) {
     BcRecipient *r = g_ptr_array_index (s->recipients, i);
