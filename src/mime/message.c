@@ -838,6 +838,11 @@ mdn_part (BcMime *m, GMimePart *part)
     for (guint i = 0; a && a < le && !keep && refused[i]; i++) {
       const char *f = _bc_strcasestr (d, refused[i]);
       keep = f && f < le;
+      /* "deleted" is also what a client's rule that deleted the message
+       * unread sends automatically ("was deleted without being read"):
+       * only a notice whose text speaks of a rejection is a Sieve reject */
+      if (keep && i == 0)
+        keep = _bc_strcasestr (m->body->str, "reject") != NULL;
     }
   }
   if (keep) {
