@@ -843,30 +843,18 @@ _bc_prefilter_scan (const BcPrefilter *pf, const char *text, gsize len, guint8 *
   }
 }
 
-void
-_bc_prefilter_scan_ascii (const BcPrefilter *pf, const char *text, gsize len, guint8 *seen)
+/* scan_ascii - the loop of _bc_prefilter_scan_ascii(); @full is a
+ * constant at each call, so each call is compiled on its own: a fully
+ * dense automaton steps by one table read, with no look-up of the row */
+static inline void
+scan_ascii (const BcPrefilter *pf, const guchar *p, const guchar *end, guint8 *seen,
+            gboolean full)
 {
-  const guchar *p = (const guchar *) text, *end = p + len;
   const guint8 *cls = pf->cls;
+  const guint32 *dense = pf->dense;
+  const gsize nclass = pf->nclass;
   guint32 s = 0;
 
-  if (pf->full) {
-    const guint32 *dense = pf->dense;
-    const gsize nclass = pf->nclass;
-    while (p < end) {
-      guint c = cls[*p++];
-      guint32 e;
-      if (!c) {
-        s = 0;
-        continue;
-      }
-      e = dense[s * nclass + c];
-      s = e >> 1;
-      if (G_UNLIKELY (e & 1))
-        mark (pf, s, seen);
-    }
-    return;
-  }
   while (p < end) {
     guint c = cls[*p++];
     guint32 e;
@@ -874,9 +862,20 @@ _bc_prefilter_scan_ascii (const BcPrefilter *pf, const char *text, gsize len, gu
       s = 0;
       continue;
     }
-    e = step (pf, s, c);
+    e = full ? dense[s * nclass + c] : step (pf, s, c);
     s = e >> 1;
     if (G_UNLIKELY (e & 1))
       mark (pf, s, seen);
   }
+}
+
+void
+_bc_prefilter_scan_ascii (const BcPrefilter *pf, const char *text, gsize len, guint8 *seen)
+{
+  const guchar *p = (const guchar *) text;
+
+  if (pf->full)
+    scan_ascii (pf, p, p + len, seen, TRUE);
+  else
+    scan_ascii (pf, p, p + len, seen, FALSE);
 }
