@@ -50,6 +50,7 @@ G_GNUC_INTERNAL BcMime *_bc_mime_new (GMimeObject *msg, const BcLimits *limits);
 G_GNUC_INTERNAL void _bc_mime_free (BcMime *m);
 G_GNUC_INTERNAL const char *_bc_mime_header (const BcMime *m, const char *name);
 G_GNUC_INTERNAL GMimeObject *_bc_mime_orig_message (const BcMime *m);
+G_GNUC_INTERNAL char *_bc_mime_orig_text (const BcMime *m, gsize cap);
 G_GNUC_INTERNAL char *_bc_text_decode (const char *data, gsize len, const char *charset);
 G_GNUC_INTERNAL void _bc_text_normalize_eol (GString *s);
 G_GNUC_INTERNAL gboolean _bc_header_plain (const char *text);
@@ -117,6 +118,7 @@ G_GNUC_INTERNAL void _bc_diag_mark_delayed (const BcMime *m, GPtrArray *rcpts);
 G_GNUC_INTERNAL void _bc_original_read (const BcMime *m, BcOriginal *out);
 G_GNUC_INTERNAL void _bc_original_from_text (const char *text, BcOriginal *out);
 G_GNUC_INTERNAL void _bc_original_clear (BcOriginal *o);
+G_GNUC_INTERNAL char *_bc_original_failure (const char *text, const char *addr);
 
 /* verp.c */
 typedef struct {

@@ -837,9 +837,51 @@ command_of (gpointer data)
   return _bc_smtp_command_for (q->m, q->r, q->only_one);
 }
 
+/* returned_cause - for @r, which no rule decided and which has no code of
+ * its own, the failure that the returned message states for it
+ * (_bc_original_failure), read by the rules with @in's other facts into
+ * @match. *@orig_text keeps the returned message's text for the next
+ * recipient ("" when there is none). */
+static gboolean
+returned_cause (BcClassifier *cls, const BcMime *m, const BcRecipient *r, const BcRuleInput *in,
+                char **orig_text, BcRuleMatch *match)
+{
+  BcRuleInput q = *in;
+  char status[16] = "", reply[4] = "";
+  g_autofree char *line = NULL;
+  char *evidence;
+
+  if (r->status[0] || r->reply_code[0] || !r->address)
+    return FALSE;
+  if (!*orig_text) {
+    *orig_text = _bc_mime_orig_text (m, cls->limits.max_text);
+    if (!*orig_text)
+      *orig_text = g_strdup ("");
+  }
+  if (!(line = _bc_original_failure (*orig_text, r->address)))
+    return FALSE;
+  if (!_bc_find_status (line, status))
+    status[0] = '\0';
+  if (!_bc_find_reply (line, reply))
+    reply[0] = '\0';
+  q.status = status;
+  q.reply_code = reply;
+  q.diagnostic = line;
+  q.command = NULL;                 /* the command of the quoted session is */
+  q.command_fn = NULL;              /* not this bounce's */
+  if (!_bc_rules_match (cls->rules, &q, match))
+    return FALSE;
+  evidence = g_strdup_printf ("returned message \"%s\"; %s", line,
+                              match->evidence ? match->evidence : "");
+  g_free (match->evidence);
+  match->evidence = evidence;
+  return TRUE;
+}
+
 static void
 decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
 {
+  g_autofree char *orig_text = NULL;   /* for returned_cause() */
   const char *from_domain = domain_of (m->from_addr);
   /* read once for all recipients: looking each one up in the DSN text
    * would cost the square of their number */
@@ -891,7 +933,8 @@ decide (BcClassifier *cls, const BcMime *m, BcReport *report, gint64 deadline)
     in.command_data = &cq;
     in.max_line = cls->limits.max_line;
     in.deadline = deadline;
-    if (_bc_rules_match (cls->rules, &in, &match)) {
+    if (_bc_rules_match (cls->rules, &in, &match) ||
+        returned_cause (cls, m, r, &in, &orig_text, &match)) {
       _bc_decide_permanent (r, match.reason, match.permanent);
       r->rule = g_strdup (match.origin);
       r->evidence = match.evidence;

@@ -141,3 +141,104 @@ _bc_original_clear (BcOriginal *o)
   g_clear_pointer (&o->subject, g_free);
   g_clear_pointer (&o->list_id, g_free);
 }
+
+/* address_char - can @c be part of an address next to one (so that a
+ * match there is inside a longer address)? */
+static gboolean
+address_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '-' || c == '_' || c == '+' || c == '=' || c == '@';
+}
+
+/* names - does @line (@len bytes) name @addr (@alen bytes), caseless, as
+ * a whole address rather than part of a longer one? */
+static gboolean
+names (const char *line, gsize len, const char *addr, gsize alen)
+{
+  const char *end = line + len;
+
+  for (const char *p = line; p < end && (p = _bc_strcasestr_len (p, end - p, addr)); p++) {
+    const char *after = p + alen;
+    if ((p == line || (!address_char (p[-1]) && p[-1] != '.')) &&
+        (after >= end || !(address_char (*after) ||
+                           (*after == '.' && after + 1 < end && g_ascii_isalnum (after[1])))))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* failure_line - @p..@eol (a line) as a new string when it carries a 4xx or
+ * 5xx reply, the "<<<" of a session transcript and outer white space taken
+ * off; else NULL. */
+static char *
+failure_line (const char *p, const char *eol)
+{
+  char *line = g_strndup (p, eol - p);
+  char code[4];
+  char *s;
+
+  if (!_bc_find_reply (line, code) || (code[0] != '4' && code[0] != '5')) {
+    g_free (line);
+    return NULL;
+  }
+  s = g_strstrip (line);
+  if (g_str_has_prefix (s, "<<<"))
+    s += 3;
+  while (g_ascii_isspace (*s))
+    s++;
+  memmove (line, s, strlen (s) + 1);
+  return line;
+}
+
+/* _bc_original_failure - the failure that the body of a returned message
+ * @text (header block first) states for @addr, as a new string, or NULL:
+ * a line naming @addr with a 4xx or 5xx reply ("<<< 550 5.1.1
+ * <a@example.org>... User unknown"), or the reply on the line after an
+ * "RCPT TO" that names it.
+ *
+ * A relay that cannot deliver a message which is itself a bounce often
+ * says only that it failed ("Unable to deliver message to <a@...>"); the
+ * earlier failure for the same recipient, quoted in what it returns, is
+ * then the only word on the cause. The header block is skipped: its
+ * Received lines name the recipient beside numbers of every kind. */
+char *
+_bc_original_failure (const char *text, const char *addr)
+{
+  const char *p, *end;
+  gsize alen;
+
+  if (!text || !addr || !*addr)
+    return NULL;
+  alen = strlen (addr);
+  end = text + strlen (text);
+  /* past the header block: the first empty line */
+  for (p = text; p < end;) {
+    const char *eol = memchr (p, '\n', end - p);
+    const char *q = p;
+    while (q < (eol ? eol : end) && (*q == ' ' || *q == '\t' || *q == '\r'))
+      q++;
+    p = eol ? eol + 1 : end;
+    if (q == (eol ? eol : end))
+      break;
+  }
+  while (p < end) {
+    const char *eol = memchr (p, '\n', end - p);
+    const char *next;
+    char *found;
+
+    if (!eol)
+      eol = end;
+    next = eol < end ? eol + 1 : end;
+    if (names (p, eol - p, addr, alen)) {
+      if ((found = failure_line (p, eol)))
+        return found;
+      if (_bc_strcasestr_len (p, eol - p, "rcpt to") && next < end) {
+        const char *e2 = memchr (next, '\n', end - next);
+        if ((found = failure_line (next, e2 ? e2 : end)))
+          return found;
+      }
+    }
+    p = next;
+  }
+  return NULL;
+}

@@ -1421,6 +1421,31 @@ _bc_mime_orig_message (const BcMime *m)
   return msg;
 }
 
+/* _bc_mime_orig_text - the returned message of @m as text, its header
+ * block and body as they were sent (the transfer encodings of its own parts
+ * are not undone), at most @cap bytes, made valid UTF-8; NULL when there is
+ * none. */
+char *
+_bc_mime_orig_text (const BcMime *m, gsize cap)
+{
+  char *text = NULL;
+
+  if (m->orig_part) {
+    GByteArray *ba = part_bytes (GMIME_PART (m->orig_part), cap);
+    if (ba && ba->len)
+      text = g_utf8_make_valid ((const char *) ba->data, ba->len);
+    if (ba)
+      g_byte_array_unref (ba);
+  } else if (m->orig && GMIME_IS_MESSAGE (m->orig)) {
+    /* a caller's GMimeMessage: its message/rfc822 parts were parsed */
+    char *raw = g_mime_object_to_string (m->orig, NULL);
+    if (raw && *raw)
+      text = g_utf8_make_valid (raw, MIN (strlen (raw), cap));
+    g_free (raw);
+  }
+  return text;
+}
+
 /* _bc_mime_parse_bytes - parse one message held in memory, with the
  * default limits; see _bc_mime_parse_limited(). */
 GMimeObject *

@@ -595,6 +595,89 @@ test_exchange_localized (void **state)
   bc_report_free (r);
 }
 
+/* A relay that could not deliver a message which was itself a bounce says
+ * only that it failed; the failure quoted in what it returns, for the same
+ * recipient, is the only word on the cause (_bc_original_failure). */
+#define RELAY_HEAD                                                              \
+  "Return-Path: <>\n"                                                           \
+  "From: postmaster@relay.example.net\n"                                        \
+  "To: <list@example.org>\n"                                                    \
+  "Subject: Mail could not be delivered\n"                                      \
+  "Date: Thu, 6 Nov 2025 10:00:00 +0000\n"                                      \
+  "MIME-Version: 1.0\n"                                                         \
+  "Content-Type: multipart/mixed; boundary=\"b1\"\n"                            \
+  "\n"                                                                          \
+  "--b1\n"                                                                      \
+  "Content-Type: text/plain\n"                                                  \
+  "\n"                                                                          \
+  "The following mail could not be delivered.\n"
+#define RELAY_INNER                                                             \
+  "--b1\n"                                                                      \
+  "Content-Type: message/rfc822\n"                                              \
+  "\n"                                                                          \
+  "Received: from mx.example.com (mx.example.com [192.0.2.7]) by relay\n"       \
+  "  for <kim@example.com>; 550 ways, Thu, 6 Nov 2025 09:00:00 +0000\n"         \
+  "From: list@example.org\n"                                                    \
+  "To: kim@example.com\n"                                                       \
+  "Subject: kim@example.com\n"                                                  \
+  "\n"                                                                          \
+  "----- Transcript of session follows -----\n"                                 \
+  "... while talking to mx.example.com.:\n"                                     \
+  ">>> RCPT To:<kim@example.com>\n"                                             \
+  "<<< 550 5.1.1 <kim@example.com>... Invalid recipient\n"                      \
+  "<xkim@example.com>... 552 5.2.2 Mailbox full\n"                              \
+  "\n"                                                                          \
+  "--b1--\n"
+
+static const char relay_msg[] =
+  RELAY_HEAD "Reason: Unable to deliver message to <kim@example.com>.\n\n" RELAY_INNER;
+/* the address the quoted lines name is another one's tail */
+static const char relay_other_msg[] =
+  RELAY_HEAD "Reason: Unable to deliver message to <im@example.com>.\n\n" RELAY_INNER;
+/* the bounce's own word decides */
+static const char relay_own_msg[] =
+  RELAY_HEAD "Reason: 452 4.2.2 <kim@example.com> mailbox over quota\n\n" RELAY_INNER;
+
+static void
+test_returned_cause (void **state)
+{
+  BcClassifier *cls = tc_classifier ();
+  BcReport *r;
+  const BcRecipient *k;
+  char *line;
+
+  r = tc_classify (cls, relay_msg);
+  k = tc_find_rcpt (r, "kim@example.com");
+  assert_non_null (k);
+  assert_string_equal (k->reason, "userunknown");
+  assert_contains (k->evidence, "returned message \"550 5.1.1 <kim@example.com>... Invalid recipient\"");
+  assert_string_equal (k->status, "");          /* the bounce itself gave none */
+  bc_report_free (r);
+
+  r = tc_classify (cls, relay_other_msg);
+  k = tc_find_rcpt (r, "im@example.com");
+  assert_non_null (k);
+  assert_string_equal (k->reason, "undefined");
+  bc_report_free (r);
+
+  r = tc_classify (cls, relay_own_msg);
+  k = tc_find_rcpt (r, "kim@example.com");
+  assert_non_null (k);
+  assert_string_equal (k->reason, "mailboxfull");
+  assert_not_contains (k->evidence, "returned message");
+  bc_report_free (r);
+
+  /* the reply on the line after the RCPT TO that names the address */
+  line = _bc_original_failure ("Subject: x\n\n>>> RCPT TO:<Ann@Example.com>\n"
+                               "<<< 554 5.7.1 Relay access denied\n", "ann@example.com");
+  assert_string_equal (line, "554 5.7.1 Relay access denied");
+  g_free (line);
+  /* header lines are not read, nor lines without a failure reply */
+  line = _bc_original_failure ("Received: by mx for <ann@example.com>; 550 x\n\n"
+                               "ann@example.com wrote 250 2.0.0 words\n", "ann@example.com");
+  assert_null (line);
+}
+
 int
 main (void)
 {
@@ -613,6 +696,7 @@ main (void)
     cmocka_unit_test (test_claimed_delay_warning),
     cmocka_unit_test (test_exchange_delay_cause),
     cmocka_unit_test (test_exchange_localized),
+    cmocka_unit_test (test_returned_cause),
   };
 
   tc_init ();
