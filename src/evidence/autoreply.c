@@ -81,6 +81,12 @@ static const char *const bounce_subjects[] = {
   "niet afgeleverd", "meddelandet kunde inte levereras", "kunde inte levereras",
   "kan ikke leveres", "kunne ikke leveres", "kézbesíthetetlen", "teslim edilemedi",
   "ei voitu toimittaa", "nedoručiteľné", "nedorucitelne",
+  /* servers' localized notices (MDaemon, Kerio, Axigen, IceWarp) and
+   * Exchange's localized DSN subjects ("Übermittlungsstatusbenachrichtigung
+   * (Fehler)", "Notification d'état de remise (Échec)") */
+  "message non remis", "zustellung fehlgeschlagen", "Übermittlungsstatusbenachrichtigung",
+  "messaggio non consegnato", "notificación de estado de entrega", "notification d'état de remise",
+  "notifica dello stato di recapito", "notificação de status de entrega",
   /* Russian and Ukrainian providers (Yandex, Mail.ru, Rambler, ukr.net,
    * i.ua), 1C-Bitrix, Kerio and Exchange in Russian; Cyrillic capitals are
    * listed as written */

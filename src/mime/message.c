@@ -722,6 +722,66 @@ header_block_text (GMimePart *part)
   return text;
 }
 
+/* html_entity - decode the entity at P ('&') into OUT, return what follows.
+ * Numeric references (&#39;, &#x27;, &#252;) are decoded whole, so are the
+ * markup ones and the Latin-1 letters of the Western European languages
+ * that HTML generators write as names (a PHP or Java template's "&eacute;",
+ * "&uuml;", "&ntilde;", "&ccedil;"): a localized notice in HTML that spells
+ * its accents so reads as the same words as one that does not. Anything
+ * else is copied as it is. */
+static const char *
+html_entity (GString *out, const char *p)
+{
+  static const struct { const char *e; gunichar c; } ents[] = {
+    { "lt", '<' }, { "gt", '>' }, { "amp", '&' }, { "quot", '"' }, { "apos", '\'' },
+    { "nbsp", ' ' }, { "laquo", 0xab }, { "raquo", 0xbb }, { "szlig", 0xdf },
+    { "Agrave", 0xc0 }, { "Aacute", 0xc1 }, { "Acirc", 0xc2 }, { "Atilde", 0xc3 },
+    { "Auml", 0xc4 }, { "Aring", 0xc5 }, { "AElig", 0xc6 }, { "Ccedil", 0xc7 },
+    { "Egrave", 0xc8 }, { "Eacute", 0xc9 }, { "Ecirc", 0xca }, { "Euml", 0xcb },
+    { "Igrave", 0xcc }, { "Iacute", 0xcd }, { "Icirc", 0xce }, { "Iuml", 0xcf },
+    { "Ntilde", 0xd1 }, { "Ograve", 0xd2 }, { "Oacute", 0xd3 }, { "Ocirc", 0xd4 },
+    { "Otilde", 0xd5 }, { "Ouml", 0xd6 }, { "Oslash", 0xd8 }, { "Ugrave", 0xd9 },
+    { "Uacute", 0xda }, { "Ucirc", 0xdb }, { "Uuml", 0xdc },
+    { "agrave", 0xe0 }, { "aacute", 0xe1 }, { "acirc", 0xe2 }, { "atilde", 0xe3 },
+    { "auml", 0xe4 }, { "aring", 0xe5 }, { "aelig", 0xe6 }, { "ccedil", 0xe7 },
+    { "egrave", 0xe8 }, { "eacute", 0xe9 }, { "ecirc", 0xea }, { "euml", 0xeb },
+    { "igrave", 0xec }, { "iacute", 0xed }, { "icirc", 0xee }, { "iuml", 0xef },
+    { "ntilde", 0xf1 }, { "ograve", 0xf2 }, { "oacute", 0xf3 }, { "ocirc", 0xf4 },
+    { "otilde", 0xf5 }, { "ouml", 0xf6 }, { "oslash", 0xf8 }, { "ugrave", 0xf9 },
+    { "uacute", 0xfa }, { "ucirc", 0xfb }, { "uuml", 0xfc },
+  };
+  const char *q = p + 1;
+  gunichar c = 0;
+  gsize n = 0;
+
+  if (*q == '#') {
+    gboolean hex = q[1] == 'x' || q[1] == 'X';
+    q += hex ? 2 : 1;
+    while (n < 7 && (hex ? g_ascii_isxdigit (q[n]) : g_ascii_isdigit (q[n]))) {
+      c = c * (hex ? 16 : 10) + (hex ? g_ascii_xdigit_value (q[n]) : g_ascii_digit_value (q[n]));
+      n++;
+    }
+    if (n && q[n] == ';' && c && g_unichar_validate (c)) {
+      if (c == 0xa0)
+        c = ' ';
+      g_string_append_unichar (out, c);
+      return q + n + 1;
+    }
+  } else {
+    for (guint i = 0; i < G_N_ELEMENTS (ents); i++) {
+      n = strlen (ents[i].e);
+      /* the markup ones (the first six) in any case, as before */
+      if ((i < 6 ? g_ascii_strncasecmp (q, ents[i].e, n) : strncmp (q, ents[i].e, n)) == 0 &&
+          q[n] == ';') {
+        g_string_append_unichar (out, ents[i].c);
+        return q + n + 1;
+      }
+    }
+  }
+  g_string_append_c (out, '&');
+  return p + 1;
+}
+
 /* html_to_text - a crude HTML to text: tags dropped, block tags become line
  * breaks, table cells are parted by a space (so that "Reason:</td><td>550"
  * reads "Reason: 550"), the few entities NDRs use are decoded. */
@@ -746,22 +806,7 @@ html_to_text (GString *out, const char *html)
         g_string_append_c (out, ' ');
       p = q + 1;
     } else if (*p == '&') {
-      static const struct { const char *e; char c; } ents[] = {
-        { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' },
-        { "&nbsp;", ' ' }, { "&#39;", '\'' },
-      };
-      gboolean done = FALSE;
-      for (guint i = 0; i < G_N_ELEMENTS (ents); i++) {
-        gsize n = strlen (ents[i].e);
-        if (g_ascii_strncasecmp (p, ents[i].e, n) == 0) {
-          g_string_append_c (out, ents[i].c);
-          p += n;
-          done = TRUE;
-          break;
-        }
-      }
-      if (!done)
-        g_string_append_c (out, *p++);
+      p = html_entity (out, p);
     } else if (*p == '\n') {
       g_string_append_c (out, ' ');
       p++;
