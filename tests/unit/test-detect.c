@@ -50,6 +50,22 @@ ref_any_header (const BcMime *m, const char *const *hdrs)
   return FALSE;
 }
 
+/* ref_confirmed - one of @spec's confirm phrases or headers, or a spec
+ * without them */
+static gboolean
+ref_confirmed (const BcMime *m, const BcRecSpec *spec)
+{
+  gboolean any = (spec->confirm && *spec->confirm) ||
+                 (spec->confirm_headers && *spec->confirm_headers);
+
+  if (!any || ref_any_header (m, spec->confirm_headers))
+    return TRUE;
+  for (const char *const *c = spec->confirm; c && *c; c++)
+    if (_bc_body_find (m, *c))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 ref_spec_match (const BcMime *m, const BcRecSpec *spec)
 {
@@ -60,13 +76,18 @@ ref_spec_match (const BcMime *m, const BcRecSpec *spec)
   for (const char *const *b = spec->body; b && *b; b++)
     if (_bc_body_find (m, *b))
       return TRUE;
+  for (const char *const *b = spec->shared; b && *b; b++)
+    if (_bc_body_find (m, *b) && ref_confirmed (m, spec))
+      return TRUE;
+  if (spec->subjects && !spec->from && !spec->domains)
+    return _bc_subject_starts (m, spec->subjects) && ref_confirmed (m, spec);
   if (spec->from && _bc_from_matches (m, spec->from))
     from = TRUE;
   for (const char *const *d = spec->domains; !from && d && *d; d++)
     if (_bc_from_domain_is (m, *d))
       from = TRUE;
   if (from && _bc_looks_like_bounce (m))
-    return !spec->subjects || _bc_subject_starts (m, spec->subjects);
+    return (!spec->subjects || _bc_subject_starts (m, spec->subjects)) && ref_confirmed (m, spec);
   return FALSE;
 }
 
@@ -258,6 +279,56 @@ add_domain_variants (Set *set, const char *domain, const char *const *subjects)
   g_free (up);
 }
 
+/* add_confirm_variants - the weak signs of @spec (its Subject, its From,
+ * a shared phrase) each with every confirmation of it, and a
+ * confirmation under a Subject that is not the spec's */
+static void
+add_confirm_variants (Set *set, const BcRecSpec *spec)
+{
+  const char *daemon = "MAILER-DAEMON@mx.example.net";
+  const char *subj = spec->subjects && spec->subjects[0] ? spec->subjects[0] : "Delivery failure";
+  char *from = spec->from && spec->from[0]
+                 ? g_strdup_printf ("\"%s Notifier\" <postmaster@example.net>", spec->from[0])
+                 : spec->domains && spec->domains[0]
+                   ? g_strdup_printf ("postmaster@%s", spec->domains[0]) : g_strdup (daemon);
+  const char *person = "Pat <pat@example.org>";
+
+  for (const char *const *c = spec->confirm; c && *c; c++) {
+    char *r = g_strdup_printf ("Hello.\n\nblah %s blah\n", *c);
+    add_msg (set, from, subj, NULL, r);
+    add_msg (set, person, subj, "Return-Path: <pat@example.org>\n", r);
+    add_msg (set, daemon, "Hello there", NULL, r);
+    g_free (r);
+    for (const char *const *b = spec->shared; b && *b; b++) {
+      r = g_strdup_printf ("Hello.\n\n%s\n\n%s\n", *b, *c);
+      add_msg (set, person, "Hello there", NULL, r);
+      g_free (r);
+    }
+  }
+  for (const char *const *h = spec->confirm_headers; h && *h; h++) {
+    const char *colon = strchr (*h, ':');
+    char *name = colon ? g_strndup (*h, colon - *h) : g_strdup (*h);
+    const char *needle = colon ? colon + 1 : "yes";
+    char *line;
+    while (*needle == ' ')
+      needle++;
+    if (g_ascii_strcasecmp (name, "From") == 0) {
+      char *f = g_strdup_printf ("%s <postmaster@example.net>", needle);
+      add_msg (set, f, subj, NULL, "text");
+      g_free (f);
+    } else {
+      line = g_strdup_printf ("%s: %s\n", name, needle);
+      add_msg (set, from, subj, line, "text");
+      add_msg (set, person, subj, line, "text");
+      for (const char *const *b = spec->shared; b && *b; b++)
+        add_msg (set, person, "Hello there", line, *b);
+      g_free (line);
+    }
+    g_free (name);
+  }
+  g_free (from);
+}
+
 static void
 build_set (Set *set)
 {
@@ -270,12 +341,17 @@ build_set (Set *set)
       add_header_variants (set, *h);
     for (const char *const *b = spec->body; b && *b; b++)
       add_phrase_variants (set, *b);
+    for (const char *const *b = spec->shared; b && *b; b++)
+      add_phrase_variants (set, *b);
+    for (const char *const *b = spec->confirm; b && *b; b++)
+      add_phrase_variants (set, *b);
     for (const char *const *b = spec->phrases; b && *b; b++)
       add_phrase_variants (set, *b);
     for (const char *const *f = spec->from; f && *f; f++)
       add_from_variants (set, *f, spec->subjects);
     for (const char *const *d = spec->domains; d && *d; d++)
       add_domain_variants (set, *d, spec->subjects);
+    add_confirm_variants (set, spec);
   }
   /* a few that match nothing in particular */
   add_msg (set, "", "", NULL, "");
@@ -389,6 +465,67 @@ test_custom_phrases (void **state)
   _bc_mime_free (m);
 }
 
+/* a sign that other mailers show too claims only beside the family's own
+ * words (the spec's confirm): OpenSMTPD's Subject from a MAILER-DAEMON,
+ * Exim's Subject from anyone, Barracuda's only on a bounce, fml's From
+ * and Subject with a header of its lists, Exchange's shared line with its
+ * codes */
+static void
+test_confirm (void **state)
+{
+  static const struct {
+    const BcRecognizer *rec;
+    gboolean yes;
+    const char *msg;
+  } cases[] = {
+    { &_bc_rec_opensmtpd, FALSE,
+      "From: MAILER-DAEMON@mx.example.net\nSubject: Delivery status notification: error\n\n"
+      "Hi.\n" },
+    { &_bc_rec_opensmtpd, TRUE,
+      "From: MAILER-DAEMON@mx.example.net\nSubject: Delivery status notification: error\n\n"
+      "An error has occurred while attempting to deliver a message for the following list of "
+      "recipients:\n\nuser@example.com: 550 no\n" },
+    { &_bc_rec_exim, TRUE,
+      "From: Pat <pat@example.org>\nReturn-Path: <pat@example.org>\n"
+      "Subject: Warning: message 1abc delayed\n\nA message that you sent has not yet been "
+      "delivered.\n" },
+    { &_bc_rec_exim, FALSE,
+      "From: MAILER-DAEMON@mx.example.net\nSubject: Mail delivery failed\n\nNo.\n" },
+    { &_bc_rec_barracuda, FALSE,
+      "From: Pat <pat@example.org>\nReturn-Path: <pat@example.org>\n"
+      "Subject: Message you sent blocked by our bulk email filter\n\nSpam Firewall\n" },
+    { &_bc_rec_barracuda, TRUE,
+      "From: Pat <pat@example.org>\nReturn-Path: <>\n"
+      "Subject: Message you sent blocked by our bulk email filter\n\nSpam Firewall\n" },
+    { &_bc_rec_barracuda, TRUE,
+      "From: Barracuda <gw@example.net>\nReturn-Path: <>\n"
+      "Subject: Message you sent blocked by our bulk email filter\n\nNo.\n" },
+    { &_bc_rec_fml, FALSE,
+      "From: list-admin@example.org\nReturn-Path: <>\nSubject: Rejected: post\n\nNo.\n" },
+    { &_bc_rec_fml, TRUE,
+      "From: list-admin@example.org\nReturn-Path: <>\nSubject: Rejected: post\n"
+      "X-ML-Name: list\n\nNo.\n" },
+    { &_bc_rec_exchange2003, FALSE,
+      "From: Pat <pat@example.org>\nSubject: Hi\n\n"
+      "The following recipient(s) could not be reached:\n" },
+    { &_bc_rec_exchange2003, TRUE,
+      "From: Pat <pat@example.org>\nSubject: Hi\n\n"
+      "The following recipient(s) could not be reached:\n\n  user@example.com\n"
+      "    <mx.example.com #5.1.1>\n" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    BcMime *m = tc_mime (cases[i].msg, strlen (cases[i].msg));
+    if (_bc_recognizer_claims (cases[i].rec, m) != cases[i].yes) {
+      print_error ("%s should%s claim:\n%s\n", cases[i].rec->name, cases[i].yes ? "" : " not",
+                   cases[i].msg);
+      fail ();
+    }
+    _bc_mime_free (m);
+  }
+}
+
 /* Russian, Ukrainian, Chinese and Korean NDR subjects make a bounce of a
  * notice whose sender is no mailer daemon (Mail.ru's noreply, 1C-Bitrix,
  * Aliyun, Daum); from an ordinary sender the text must also say nothing
@@ -436,6 +573,7 @@ main (void)
     cmocka_unit_test (test_spec_same_answers),
     cmocka_unit_test (test_first_claim_wins),
     cmocka_unit_test (test_custom_phrases),
+    cmocka_unit_test (test_confirm),
     cmocka_unit_test (test_localized_subjects),
   };
   /* the first detection reads it: every recognizer takes part here */

@@ -7,34 +7,23 @@
  * whatever the cause; a "Reason:" paragraph, when the notice has one,
  * states it (an attachment type, the size, a blocked sender), so it is
  * the diagnostic in place of that sentence. Its Subject counts only with
- * one of its signs (detect()). */
+ * one of its signs (the spec's confirm). */
 #include "recognizers.h"
 
 static const char *const body[] = { "blocked by our Spam Firewall", "Barracuda Networks", NULL };
-/* Barracuda's own words, asked only under its Subject: the "(Spam
- * Firewall)" of its Received-From-MTA, its "has NOT BEEN DELIVERED" */
-static const char *const phrases[] = { "Spam Firewall", "has NOT BEEN DELIVERED", NULL };
-static const BcRecSpec spec = { .body = body, .phrases = phrases };
-
-/* detect - Barracuda's sentence or name in the text, or its Subject
- * "Message you sent blocked" on a bounce that also shows Barracuda: its
- * own phrases, its name in From, or the headers it stamps. The Subject
- * alone is not Barracuda's: a person or another gateway may write it. */
-static gboolean
-detect (BcRecProbe *p)
-{
-  static const char *const subjects[] = { "**Message you sent blocked", "Message you sent blocked",
-                                          NULL };
-  static const char *const names[] = { "barracuda", NULL };
-  const BcMime *m = p->m;
-
-  if (_bc_rec_spec_match (p))
-    return TRUE;
-  if (!_bc_subject_starts (m, subjects) || !_bc_rec_looks_like_bounce (p))
-    return FALSE;
-  return _bc_rec_said (p, 0) || _bc_rec_said (p, 1) || _bc_from_matches (m, names) ||
-         _bc_mime_header (m, "X-Barracuda-Connect") || _bc_mime_header (m, "X-ASG-Orig-Subj");
-}
+/* its Subject "Message you sent blocked", from any sender on a bounce ("" is
+ * in every From), that also shows Barracuda: its own words (the "(Spam
+ * Firewall)" of its Received-From-MTA, its "has NOT BEEN DELIVERED"), its
+ * name in From, or the headers it stamps. The Subject alone is not
+ * Barracuda's: a person or another gateway may write it. */
+static const char *const from[] = { "", NULL };
+static const char *const subjects[] = { "**Message you sent blocked", "Message you sent blocked",
+                                        NULL };
+static const char *const confirm[] = { "Spam Firewall", "has NOT BEEN DELIVERED", NULL };
+static const char *const confirm_headers[] = { "From: barracuda", "X-Barracuda-Connect",
+                                               "X-ASG-Orig-Subj", NULL };
+static const BcRecSpec spec = { .body = body, .from = from, .subjects = subjects,
+                                .confirm = confirm, .confirm_headers = confirm_headers };
 
 static void
 scan (BcScan *s)
@@ -50,4 +39,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_barracuda = { "barracuda", detect, scan, &spec };
+const BcRecognizer _bc_rec_barracuda = { "barracuda", NULL, scan, &spec };

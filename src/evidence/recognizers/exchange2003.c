@@ -10,34 +10,22 @@
 #include "recognizers.h"
 
 static const char *const headers[] = { "X-Mailer: Internet Mail Service", "X-MS-Embedded-Report", "X-MimeOLE: Produced By Microsoft Exchange", NULL };
+static const char *const body[] = { "did not reach the following recipient", "MSEXCH:", NULL };
 /* "could not be reached:" only after the word "recipient", as Exchange
  * writes it: MMDF's "the following addressees could not be reached:" is
  * not Exchange's and reads better through the generic scan. Even so the
  * line is others' too (Lotus cc:Mail, hMailServer, which copied the whole
  * layout): it counts with Exchange's opening sentence or one of its
  * "<host #5.1.1>" codes. */
-static const char *const body[] = { "did not reach the following recipient", "MSEXCH:", NULL };
-enum { N_REACHED = 4 };
-static const char *const phrases[] = {
+static const char *const shared[] = {
   "recipient could not be reached:", "recipient(s) could not be reached:",
-  "recipients could not be reached:", "cannot be reached:",
+  "recipients could not be reached:", "cannot be reached:", NULL
+};
+static const char *const confirm[] = {
   "did not reach some or all of the intended recipients", " #5.", " #4.", NULL
 };
-static const BcRecSpec spec = { .headers = headers, .body = body, .phrases = phrases };
-
-static gboolean
-detect (BcRecProbe *p)
-{
-  gboolean reached = FALSE, exchange = FALSE;
-
-  if (_bc_rec_spec_match (p))
-    return TRUE;
-  for (guint i = 0; !reached && i < N_REACHED; i++)
-    reached = _bc_rec_said (p, i);
-  for (guint i = N_REACHED; reached && !exchange && phrases[i]; i++)
-    exchange = _bc_rec_said (p, i);
-  return exchange;
-}
+static const BcRecSpec spec = { .headers = headers, .body = body, .shared = shared,
+                                .confirm = confirm };
 
 static void
 scan (BcScan *s)
@@ -52,4 +40,4 @@ scan (BcScan *s)
   }
 }
 
-const BcRecognizer _bc_rec_exchange2003 = { "exchange2003", detect, scan, &spec };
+const BcRecognizer _bc_rec_exchange2003 = { "exchange2003", NULL, scan, &spec };

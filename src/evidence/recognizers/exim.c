@@ -42,16 +42,6 @@
 static const char *const body[] = {
   "This message was created automatically by mail delivery software", NULL
 };
-enum { COULD_NOT, YOU_SENT, ADDRESSES_FAILED, ADDRESS_FAILED };
-static const char *const phrases[] = {
-  [COULD_NOT] = "could not be delivered",
-  [YOU_SENT] = "A message that you sent",
-  [ADDRESSES_FAILED] = "The following address(es) failed",
-  [ADDRESS_FAILED] = "The following address failed",
-  NULL
-};
-static const BcRecSpec spec = { .body = body, .phrases = phrases };
-
 /* Exim's Subjects are others' too ("Mail delivery failed" heads notices
  * of Mail2000, WorldMail and newer mailers written in their own words),
  * so a Subject counts only with one of Exim's own sentences: the opening
@@ -59,22 +49,25 @@ static const BcRecSpec spec = { .body = body, .phrases = phrases };
  * delivered ...", "... has not yet been delivered ...", "... contained
  * one or more recipient addresses that were incorrectly constructed") or
  * the list's heading. */
+static const char *const subjects[] = { "Mail delivery failed", "Warning: message", "Mail failure",
+                                        NULL };
+static const char *const confirm[] = {
+  "A message that you sent", "The following address(es) failed", "The following address failed",
+  NULL
+};
+enum { COULD_NOT };
+static const char *const phrases[] = { [COULD_NOT] = "could not be delivered", NULL };
+static const BcRecSpec spec = { .body = body, .subjects = subjects, .confirm = confirm,
+                                .phrases = phrases };
+
+/* detect - the spec, or "could not be delivered" with the header Exim
+ * adds to its bounces: a phrase confirmed by a header rather than by the
+ * sentences that confirm the Subject, which one spec cannot say */
 static gboolean
 detect (BcRecProbe *p)
 {
-  static const char *const subjects[] = {
-    "Mail delivery failed", "Warning: message", "Mail failure", NULL
-  };
-  if (_bc_rec_spec_match (p))
-    return TRUE;
-  if (_bc_rec_said (p, COULD_NOT) && _bc_mime_header (p->m, "X-Failed-Recipients") != NULL)
-    return TRUE;
-  if (!_bc_subject_starts (p->m, subjects))
-    return FALSE;
-  for (guint i = YOU_SENT; i <= ADDRESS_FAILED; i++)
-    if (_bc_rec_said (p, i))
-      return TRUE;
-  return FALSE;
+  return _bc_rec_spec_match (p) ||
+         (_bc_rec_said (p, COULD_NOT) && _bc_mime_header (p->m, "X-Failed-Recipients") != NULL);
 }
 
 /* parent_note - is @p..@le (indentation skipped) a note naming the address

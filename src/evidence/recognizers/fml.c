@@ -10,32 +10,19 @@
 static const char *const headers[] = { "X-MLServer: fml", "X-ML-Server: fml", NULL };
 static const char *const from[] = { "-admin@", "-ctl@", "-request@", NULL };
 static const char *const subjects[] = { "You ", "Loop Alert", "Command error", "Not member", "Rejected", NULL };
-enum { AS_FOLLOWS, GUIDE };
-static const char *const phrases[] = {
-  [AS_FOLLOWS] = "Original mail as follows", [GUIDE] = "the general guide of this list", NULL
-};
+/* The X-MLServer header names fml. Its From ("list-admin@", "-ctl@",
+ * "-request@") and Subjects ("You ...", "Rejected ...") are other list
+ * managers' and people's too: Mailman's "-request@" writes "You have been
+ * unsubscribed ...", a person at "it-admin@" answers "Rejected: ...". So
+ * they count only with a header fml adds to every mail of a list
+ * (X-ML-Name, X-ML-Info) or one of its sentences: the ruler before the
+ * returned post ("Original mail as follows:") or the pointer to the
+ * list's guide. */
+static const char *const confirm[] = { "Original mail as follows", "the general guide of this list",
+                                       NULL };
+static const char *const confirm_headers[] = { "X-ML-Name", "X-ML-Info", NULL };
 static const BcRecSpec spec = { .headers = headers, .from = from, .subjects = subjects,
-                                .phrases = phrases };
-
-/* detect - the X-MLServer header names fml. Its From ("list-admin@",
- * "-ctl@", "-request@") and Subjects ("You ...", "Rejected ...") are
- * other list managers' and people's too: Mailman's "-request@" writes
- * "You have been unsubscribed ...", a person at "it-admin@" answers
- * "Rejected: ...". So they count only with a header fml adds to every
- * mail of a list (X-ML-Name, X-ML-Info) or one of its sentences: the
- * ruler before the returned post ("Original mail as follows:") or the
- * pointer to the list's guide. */
-static gboolean
-detect (BcRecProbe *p)
-{
-  if (!_bc_rec_spec_match (p))
-    return FALSE;
-  if (_bc_header_contains (p->m, "X-MLServer", "fml") ||
-      _bc_header_contains (p->m, "X-ML-Server", "fml"))
-    return TRUE;
-  return _bc_mime_header (p->m, "X-ML-Name") || _bc_mime_header (p->m, "X-ML-Info") ||
-         _bc_rec_said (p, AS_FOLLOWS) || _bc_rec_said (p, GUIDE);
-}
+                                .confirm = confirm, .confirm_headers = confirm_headers };
 
 static void
 scan (BcScan *s)
@@ -54,4 +41,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_fml = { "fml", detect, scan, &spec };
+const BcRecognizer _bc_rec_fml = { "fml", NULL, scan, &spec };

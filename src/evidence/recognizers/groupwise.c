@@ -27,7 +27,8 @@ static const BcRecSpec spec = { .headers = headers, .body = body, .from = from,
 /* "was undeliverable to the following:" alone is not GroupWise's (Novell
  * NetMail words its notices alike): it counts with the lines GWIA writes
  * under the list, "Possibly truncated original message follows:" or
- * "Possible solutions:". */
+ * "Possible solutions:". Not the spec's @shared and @confirm: those would
+ * hold its Subject, which is its own and claims alone, to the same lines. */
 static gboolean
 detect (BcRecProbe *p)
 {

@@ -5,26 +5,17 @@
  * remote server's answer. */
 #include "recognizers.h"
 
-static const char *const from[] = { "@", NULL };
-static const char *const subjects[] = { "Message delivery has failed", NULL };
-enum { REASON, NAME, UNABLE_TO };
-static const char *const phrases[] = {
-  [REASON] = "Delivery failed for the following reason:", [NAME] = "MAILFOUNDRY",
-  [UNABLE_TO] = "Unable to deliver message to:", NULL
-};
-static const BcRecSpec spec = { .from = from, .subjects = subjects, .phrases = phrases };
-
-/* detect - the gateway's heading of the cause, or its name, claims alone.
+/* the gateway's heading of the cause, or its name, claims alone.
  * "Message delivery has failed" titles other mailers' notices too, in
  * words of their own; the Subject counts only with the gateway's label
  * for the recipient ("Unable to deliver message to: <addr>"). */
-static gboolean
-detect (BcRecProbe *p)
-{
-  if (_bc_rec_said (p, REASON) || _bc_rec_said (p, NAME))
-    return TRUE;
-  return _bc_rec_spec_match (p) && _bc_rec_said (p, UNABLE_TO);
-}
+static const char *const body[] = { "Delivery failed for the following reason:", "MAILFOUNDRY",
+                                    NULL };
+static const char *const from[] = { "@", NULL };
+static const char *const subjects[] = { "Message delivery has failed", NULL };
+static const char *const confirm[] = { "Unable to deliver message to:", NULL };
+static const BcRecSpec spec = { .body = body, .from = from, .subjects = subjects,
+                                .confirm = confirm };
 
 static void
 scan (BcScan *s)
@@ -37,4 +28,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_mailfoundry = { "mailfoundry", detect, scan, &spec };
+const BcRecognizer _bc_rec_mailfoundry = { "mailfoundry", NULL, scan, &spec };

@@ -7,23 +7,15 @@
 
 static const char *const headers[] = { "X-Mailer: MailMarshal", NULL };
 static const char *const body[] = { "The following recipients were affected", "MailMarshal", NULL };
-enum { BECAUSE_OF };
-static const char *const phrases[] = { [BECAUSE_OF] = "Could not be delivered because of", NULL };
-static const BcRecSpec spec = { .headers = headers, .body = body, .phrases = phrases };
-
 /* The Subject "Undeliverable Mail:" is also PMDF's and other old
  * servers', so it counts only with MailMarshal's own "Could not be
- * delivered because of" above the cause. */
-static gboolean
-detect (BcRecProbe *p)
-{
-  static const char *const subjects[] = { "Undeliverable Mail:", NULL };
-
-  if (_bc_rec_spec_match (p))
-    return TRUE;
-  return _bc_subject_starts (p->m, subjects) && _bc_rec_said (p, BECAUSE_OF) &&
-         _bc_rec_looks_like_bounce (p);
-}
+ * delivered because of" above the cause, on a bounce (any From: "" is in
+ * every one). */
+static const char *const from[] = { "", NULL };
+static const char *const subjects[] = { "Undeliverable Mail:", NULL };
+static const char *const confirm[] = { "Could not be delivered because of", NULL };
+static const BcRecSpec spec = { .headers = headers, .body = body, .from = from,
+                                .subjects = subjects, .confirm = confirm };
 
 static void
 scan (BcScan *s)
@@ -38,4 +30,4 @@ scan (BcScan *s)
   g_free (diag);
 }
 
-const BcRecognizer _bc_rec_mailmarshal = { "mailmarshal", detect, scan, &spec };
+const BcRecognizer _bc_rec_mailmarshal = { "mailmarshal", NULL, scan, &spec };

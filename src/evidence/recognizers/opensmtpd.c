@@ -28,31 +28,20 @@
 
 #define MAX_LINE 4096
 
+/* The "DO NOT REPLY" greeting is OpenSMTPD's own. Its Subject ("Delivery
+ * status notification: error") from a MAILER-DAEMON is not: other mailers
+ * title their notices "Delivery Status Notification: ...", from the same
+ * mailbox, in words of their own. So the Subject counts only with one of
+ * OpenSMTPD's sentences: the heading of its list ("... for the following
+ * list of recipients:") or the ruler before the returned copy ("Below is
+ * a copy of the original message:"). */
+static const char *const body[] = { "This is the MAILER-DAEMON, please DO NOT REPLY", NULL };
 static const char *const from[] = { "MAILER-DAEMON", NULL };
 static const char *const subjects[] = { "Delivery status notification:", NULL };
-enum { DO_NOT_REPLY, LIST_OF_RECIPIENTS, COPY_BELOW };
-static const char *const phrases[] = {
-  [DO_NOT_REPLY] = "This is the MAILER-DAEMON, please DO NOT REPLY",
-  [LIST_OF_RECIPIENTS] = "the following list of recipients",
-  [COPY_BELOW] = "Below is a copy of the original message", NULL
-};
-static const BcRecSpec spec = { .from = from, .subjects = subjects, .phrases = phrases };
-
-/* detect - the "DO NOT REPLY" greeting is OpenSMTPD's own. Its Subject
- * ("Delivery status notification: error") from a MAILER-DAEMON is not:
- * other mailers title their notices "Delivery Status Notification: ...",
- * from the same mailbox, in words of their own. So the Subject counts
- * only with one of OpenSMTPD's sentences: the heading of its list ("... for
- * the following list of recipients:") or the ruler before the
- * returned copy ("Below is a copy of the original message:"). */
-static gboolean
-detect (BcRecProbe *p)
-{
-  if (_bc_rec_said (p, DO_NOT_REPLY))
-    return TRUE;
-  return _bc_rec_spec_match (p) &&
-         (_bc_rec_said (p, LIST_OF_RECIPIENTS) || _bc_rec_said (p, COPY_BELOW));
-}
+static const char *const confirm[] = { "the following list of recipients",
+                                       "Below is a copy of the original message", NULL };
+static const BcRecSpec spec = { .body = body, .from = from, .subjects = subjects,
+                                .confirm = confirm };
 
 /* read_lines - the "addr: reason" lines of @p..@end; how many were read */
 static guint
@@ -130,4 +119,4 @@ scan (BcScan *s)
   mark_delayed (s, before);
 }
 
-const BcRecognizer _bc_rec_opensmtpd = { "opensmtpd", detect, scan, &spec };
+const BcRecognizer _bc_rec_opensmtpd = { "opensmtpd", NULL, scan, &spec };

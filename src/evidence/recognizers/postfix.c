@@ -9,17 +9,21 @@
 static const char *const body[] = {
   "This is the mail system at host", "This is the Postfix program at host", NULL
 };
-enum { MAIL_SYSTEM };
-static const char *const phrases[] = { [MAIL_SYSTEM] = "The mail system", NULL };
-static const BcRecSpec spec = { .body = body, .phrases = phrases };
+/* the Subjects are copied by other mailers, over a plain DSN or a text of
+ * their own: one counts with the heading Postfix puts above its list
+ * whatever its template says, "The mail system" */
+static const char *const subjects[] = {
+  "Undelivered Mail Returned to Sender", "Delayed Mail (still being retried)",
+  "Successful Mail Delivery Report", "Mail Delivery Status Report", NULL
+};
+static const char *const confirm[] = { "The mail system", NULL };
+static const BcRecSpec spec = { .body = body, .subjects = subjects, .confirm = confirm };
 
+/* detect - the spec, or Postfix's own field in the DSN part, which the
+ * spec does not read */
 static gboolean
 detect (BcRecProbe *p)
 {
-  static const char *const subjects[] = {
-    "Undelivered Mail Returned to Sender", "Delayed Mail (still being retried)",
-    "Successful Mail Delivery Report", "Mail Delivery Status Report", NULL
-  };
   const BcMime *m = p->m;
 
   if (_bc_rec_spec_match (p))
@@ -27,10 +31,7 @@ detect (BcRecProbe *p)
   for (guint i = 0; i < m->dsn->len; i++)
     if (_bc_strcasestr (g_ptr_array_index (m->dsn, i), "X-Postfix-Queue-ID"))
       return TRUE;
-  /* the Subjects are copied by other mailers, over a plain DSN or a text
-   * of their own: one counts with the heading Postfix puts above its list
-   * whatever its template says, "The mail system" */
-  return _bc_subject_starts (m, subjects) && _bc_rec_said (p, MAIL_SYSTEM);
+  return FALSE;
 }
 
 static void

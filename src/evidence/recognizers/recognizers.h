@@ -7,11 +7,12 @@
  *
  * Detection is declared, not searched for, wherever it can be: a
  * recognizer gives a BcRecSpec (headers, report phrases, From, domains,
- * Subject prefixes) and, only when it needs logic the table cannot say, a
- * detect() that asks the BcRecProbe. Every report phrase of every spec is
- * known at start-up, so one pass over the report text (spec.c) answers all
- * of them for a message; detect() never searches the report text for a
- * phrase itself. Limits: over all specs, at most BC_REC_MAX_PHRASES report
+ * Subject prefixes, and the family's own words that a sign shared with
+ * other mailers needs beside it) and, only when it needs logic the table
+ * cannot say, a detect() that asks the BcRecProbe. Every report phrase of
+ * every spec is known at start-up, so one pass over the report text
+ * (spec.c) answers all of them for a message; detect() never searches the
+ * report text for a phrase itself. Limits: over all specs, at most BC_REC_MAX_PHRASES report
  * phrases, BC_REC_MAX_FROM From needles and BC_REC_MAX_HEADER_NAMES
  * distinct header names, and at most BC_REC_MAX_RECOGNIZERS recognizers
  * (checked once, at the first detection; going over is a programming
@@ -30,8 +31,20 @@
  * of @headers ("Name" or "Name: needle") is present, or the report text
  * holds any of @body, or the From contains any of @from or is in one of
  * @domains and (when @subjects is set) the Subject starts with one of
- * @subjects. @phrases decide nothing by themselves: they are report
- * phrases a detect() of its own asks about one by one, by their index
+ * @subjects, on a bounce (_bc_looks_like_bounce).
+ *
+ * The rest is for signs that other mailers show too: a From, a Subject, a
+ * sentence copied from the family. @confirm (report phrases) and
+ * @confirm_headers (entries as @headers) are the family's own words and
+ * stamps; when either is set, a claim by From or domain needs one of them
+ * too. So does a claim by Subject alone, which a spec makes by giving
+ * @subjects without @from and @domains (no bounce is asked: the family's
+ * own sentence under its Subject says enough; @from { "" }, which any From
+ * holds, asks for a bounce as well), and a claim by @shared, report phrases
+ * that are the family's but not only its. @headers and @body claim alone.
+ *
+ * @phrases decide nothing by themselves: they are report phrases a
+ * detect() of its own asks about one by one, by their index
  * (_bc_rec_said). Lists are NULL-ended; any may be NULL. Header names are
  * compared as written (GMime's lookup ignores case); needles, phrases and
  * From needles ignore ASCII case. */
@@ -41,6 +54,9 @@ struct _BcRecSpec {
   const char *const *from;
   const char *const *domains;
   const char *const *subjects;
+  const char *const *shared;
+  const char *const *confirm;
+  const char *const *confirm_headers;
   const char *const *phrases;
 };
 

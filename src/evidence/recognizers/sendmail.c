@@ -37,26 +37,13 @@
 static const char *const body[] = {
   "----- The following addresses had", "----- Transcript of session follows -----", NULL
 };
-enum { RECEIVED_AT, THIS_IS_A_WARNING };
-static const char *const phrases[] = {
-  [RECEIVED_AT] = "The original message was received at",
-  [THIS_IS_A_WARNING] = "THIS IS A WARNING MESSAGE ONLY", NULL
-};
-static const BcRecSpec spec = { .body = body, .phrases = phrases };
-
 /* "Returned mail: ..." is the Subject of many mailers that copied
  * Sendmail's: it counts with one of the lines Sendmail opens its notices
- * with, or a list or transcript of its (the spec). */
-static gboolean
-detect (BcRecProbe *p)
-{
-  static const char *const subjects[] = { "Returned mail:", "Warning: could not send message", NULL };
-
-  if (_bc_rec_spec_match (p))
-    return TRUE;
-  return _bc_subject_starts (p->m, subjects) &&
-         (_bc_rec_said (p, RECEIVED_AT) || _bc_rec_said (p, THIS_IS_A_WARNING));
-}
+ * with (or a list or transcript of its, which claims alone) */
+static const char *const subjects[] = { "Returned mail:", "Warning: could not send message", NULL };
+static const char *const confirm[] = { "The original message was received at",
+                                       "THIS IS A WARNING MESSAGE ONLY", NULL };
+static const BcRecSpec spec = { .body = body, .subjects = subjects, .confirm = confirm };
 
 /* verdict_address - the recipient a Sendmail verdict line names: "[NNN
  * [X.Y.Z ]]<a@b>... text" or "a@b... text"; NULL when the line is not
@@ -232,4 +219,4 @@ scan (BcScan *s)
   }
 }
 
-const BcRecognizer _bc_rec_sendmail = { "sendmail", detect, scan, &spec };
+const BcRecognizer _bc_rec_sendmail = { "sendmail", NULL, scan, &spec };

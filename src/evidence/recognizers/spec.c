@@ -1,19 +1,22 @@
 /* spec.c - the detection most recognizers share, driven by a table.
  *
  * A recognizer that only needs "From contains X, or the Subject starts with
- * Y, or header Z is there, or the report says P" gives a BcRecSpec; one
- * with logic of its own gives a detect() too, which asks the probe
- * (_bc_rec_spec_match, _bc_rec_said, _bc_rec_looks_like_bounce). Only
- * headers, From, Subject and the report's own text (not the returned
- * message) are read.
+ * Y, or header Z is there, or the report says P", where a sign that other
+ * mailers show too may count only beside one of the family's own
+ * sentences or headers (@confirm), gives a BcRecSpec; one with logic of
+ * its own gives a detect() too, which asks the probe (_bc_rec_spec_match,
+ * _bc_rec_said, _bc_rec_looks_like_bounce). Only headers, From, Subject
+ * and the report's own text (not the returned message) are read. The
+ * confirmation is asked only once the sign it confirms is there, so a
+ * spec whose sign a message lacks costs it nothing more.
  *
  * The first detection builds, from every recognizer's spec:
  * - one Aho-Corasick automaton (rules/prefilter.c) of all report phrases
- *   (@body and @phrases), each phrase its own "rule", and one of all From
- *   needles;
+ *   (@body, @shared, @confirm and @phrases), each phrase its own "rule",
+ *   and one of all From needles;
  * - a hash of all From domains, each naming the recognizers that list it;
- * - the header entries, split once into a name (shared by the entries that
- *   spell it the same) and a needle.
+ * - the header entries (@headers and @confirm_headers), split once into a
+ *   name (shared by the entries that spell it the same) and a needle.
  * A message then costs one pass over its report text and one over its
  * From, each made only when the first question needs it and answering all
  * phrases (or needles) at once as bits in the probe; a few hash look-ups
@@ -45,9 +48,13 @@ typedef struct {
 
 typedef struct {
   guint body, nbody;        /* phrase ids of spec->body[0 ..] */
-  guint phrases, nphrases;  /* phrase ids of spec->phrases[0 ..] */
+  guint shared, nshared;    /* of spec->shared */
+  guint confirm, nconfirm;  /* of spec->confirm */
+  guint phrases, nphrases;  /* of spec->phrases */
   guint from, nfrom;        /* From needle ids of spec->from[0 ..] */
   guint header0, nheaders;  /* needles[header0 .. header0 + nheaders - 1] */
+  guint cheader0, ncheaders; /* the same for spec->confirm_headers */
+  gboolean by_subject;      /* no @from, @domains: the Subject claims */
 } RecIndex;
 
 /* a set of strings searched for at once: id i is bit i of the answer */
@@ -155,6 +162,28 @@ bare (const char *s, gsize len)
   return out;
 }
 
+/* add_headers - appends the entries of @list to @hn, their names to @seen */
+static void
+add_headers (GPtrArray *seen, GArray *hn, const char *const *list)
+{
+  for (; list && *list; list++) {
+    const char *colon = strchr (*list, ':');
+    HeaderNeedle e;
+    if (colon) {
+      e.name = name_id (seen, *list, colon - *list);
+      e.needle = colon + 1;
+      while (*e.needle == ' ')
+        e.needle++;
+      e.bare = bare (e.needle, strlen (e.needle));
+    } else {
+      e.name = name_id (seen, *list, strlen (*list));
+      e.needle = NULL;
+      e.bare = NULL;
+    }
+    g_array_append_val (hn, e);
+  }
+}
+
 /* could_hold - could a header whose raw value is @raw hold @h's needle
  * once decoded? Decoding can make new text out of RFC 2047 words ("=?")
  * and of 8-bit or control bytes (charset conversion), so such a value
@@ -209,28 +238,26 @@ _bc_rec_specs_init (const BcRecognizer *const *table, guint n)
       continue;
     ix->body = add (lits, empty, spec->body);
     ix->nbody = lits->len - ix->body;
+    ix->shared = add (lits, empty, spec->shared);
+    ix->nshared = lits->len - ix->shared;
+    ix->confirm = add (lits, empty, spec->confirm);
+    ix->nconfirm = lits->len - ix->confirm;
     ix->phrases = add (lits, empty, spec->phrases);
     ix->nphrases = lits->len - ix->phrases;
     ix->from = add (from_lits, from_empty, spec->from);
     ix->nfrom = from_lits->len - ix->from;
     ix->header0 = hn->len;
-    for (const char *const *h = spec->headers; h && *h; h++) {
-      const char *colon = strchr (*h, ':');
-      HeaderNeedle e;
-      if (colon) {
-        e.name = name_id (seen, *h, colon - *h);
-        e.needle = colon + 1;
-        while (*e.needle == ' ')
-          e.needle++;
-        e.bare = bare (e.needle, strlen (e.needle));
-      } else {
-        e.name = name_id (seen, *h, strlen (*h));
-        e.needle = NULL;
-        e.bare = NULL;
-      }
-      g_array_append_val (hn, e);
-    }
+    add_headers (seen, hn, spec->headers);
     ix->nheaders = hn->len - ix->header0;
+    ix->cheader0 = hn->len;
+    add_headers (seen, hn, spec->confirm_headers);
+    ix->ncheaders = hn->len - ix->cheader0;
+    ix->by_subject = spec->subjects && !spec->from && !spec->domains;
+    /* a Subject or a shared phrase with nothing to confirm it would claim
+     * every message that has it */
+    if ((ix->by_subject || ix->nshared) && !ix->nconfirm && !ix->ncheaders)
+      g_error ("recognizer %s: Subjects without From, or shared phrases, need a confirm list",
+               table[i]->name);
     for (const char *const *d = spec->domains; d && *d; d++) {
       char *key = g_ascii_strdown (*d, -1);
       GArray *recs = g_hash_table_lookup (domains, key);
@@ -273,15 +300,23 @@ _bc_rec_probe_init (BcRecProbe *p, const BcMime *m)
   p->scanned = p->from_scanned = p->domains_known = p->headers_read = FALSE;
 }
 
-/* said - is phrase @id in the report text? The first question scans it. */
-static gboolean
+/* scan_report - answers every report phrase for the message, once */
+static void
+scan_report (BcRecProbe *p)
+{
+  const BcMime *m = p->m;
+
+  needles_scan (&report, m->body_fold ? m->body_fold : m->body->str, m->ndr_len, p->said);
+  p->scanned = TRUE;
+}
+
+/* said - is phrase @id in the report text? The first question scans it.
+ * Inline: asked a few hundred times a message, mostly answered by one bit. */
+static inline gboolean
 said (BcRecProbe *p, guint id)
 {
-  if (!p->scanned) {
-    const BcMime *m = p->m;
-    needles_scan (&report, m->body_fold ? m->body_fold : m->body->str, m->ndr_len, p->said);
-    p->scanned = TRUE;
-  }
+  if (G_UNLIKELY (!p->scanned))
+    scan_report (p);
   return bit (p->said, id);
 }
 
@@ -356,24 +391,30 @@ read_headers (BcRecProbe *p)
   p->headers_read = TRUE;
 }
 
-/* header_is - does the message have header @h, and (for a "Name:
- * needle" entry) does its decoded value hold the needle? As
- * _bc_header_contains(), but the headers are read once per message and a
- * value is decoded only when its raw form could hold the needle. */
+/* header_holds - does @hdr's decoded value hold @h's needle (or, for a
+ * bare name, have a value)? */
 static gboolean
-header_is (BcRecProbe *p, const HeaderNeedle *h)
+header_holds (GMimeHeader *hdr, const HeaderNeedle *h)
 {
-  GMimeHeader *hdr;
   const char *raw, *v;
 
-  if (!p->headers_read)
-    read_headers (p);
-  if (!(hdr = p->header[h->name]))
-    return FALSE;
   if (h->needle && (raw = g_mime_header_get_raw_value (hdr)) && !could_hold (raw, h))
     return FALSE;
   v = g_mime_header_get_value (hdr);
   return v && (!h->needle || _bc_strcasestr (v, h->needle));
+}
+
+/* header_is - does the message have header @h, and (for a "Name:
+ * needle" entry) does its decoded value hold the needle? As
+ * _bc_header_contains(), but the headers are read once per message and a
+ * value is decoded only when its raw form could hold the needle. Inline
+ * as said(): most messages lack most names. */
+static inline gboolean
+header_is (BcRecProbe *p, const HeaderNeedle *h)
+{
+  if (G_UNLIKELY (!p->headers_read))
+    read_headers (p);
+  return p->header[h->name] && header_holds (p->header[h->name], h);
 }
 
 gboolean
@@ -410,6 +451,23 @@ _bc_from_domain_is (const BcMime *m, const char *domain)
   return hl == dl || at[hl - dl - 1] == '.';
 }
 
+/* confirmed - does the report say one of the spec's @confirm phrases, or
+ * the message carry one of its @confirm_headers? TRUE when the spec has
+ * neither: its From needs no confirming. */
+static gboolean
+confirmed (BcRecProbe *p, const RecIndex *ix)
+{
+  if (!ix->nconfirm && !ix->ncheaders)
+    return TRUE;
+  for (guint i = 0; i < ix->nconfirm; i++)
+    if (said (p, ix->confirm + i))
+      return TRUE;
+  for (guint i = 0; i < ix->ncheaders; i++)
+    if (header_is (p, &needles[ix->cheader0 + i]))
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 _bc_rec_spec_match (BcRecProbe *p)
 {
@@ -425,12 +483,19 @@ _bc_rec_spec_match (BcRecProbe *p)
   for (guint i = 0; i < ix->nbody; i++)
     if (said (p, ix->body + i))
       return TRUE;
+  /* every weak sign needs the confirmation: without it, neither this
+   * phrase nor a From or Subject below can claim */
+  for (guint i = 0; i < ix->nshared; i++)
+    if (said (p, ix->shared + i))
+      return confirmed (p, ix);
+  if (ix->by_subject)
+    return _bc_subject_starts (p->m, spec->subjects) && confirmed (p, ix);
   for (guint i = 0; !from && i < ix->nfrom; i++)
     from = from_has (p, ix->from + i);
   if (!from && spec->domains)
     from = in_domain (p, p->index);
-  /* a From alone says who wrote the message, not that it is a bounce */
-  if (from && _bc_rec_looks_like_bounce (p))
-    return !spec->subjects || _bc_subject_starts (p->m, spec->subjects);
-  return FALSE;
+  /* a From alone says who wrote the message, not that it is a bounce;
+   * the bounce is asked last, as the dearest question */
+  return from && (!spec->subjects || _bc_subject_starts (p->m, spec->subjects)) &&
+         confirmed (p, ix) && _bc_rec_looks_like_bounce (p);
 }
