@@ -18,8 +18,13 @@
  * An NDR subject alone does not make a bounce of mail an ordinary sender
  * sent that says nothing failed; a subject that says nothing of delivery
  * ("Rejected: ...", "Message you sent ...") needs the null sender or an
- * automated sender. A person forwarding or answering a bounce
- * (quoting it) has not bounced (_bc_is_forward, _bc_is_reply).
+ * automated sender. A known bounce phrase further on in the Subject
+ * ("[SPAM] Non recapitabile", "Re: Unzustellbar", "Уведомление о
+ * недоставке") counts only when software sent the message (the null
+ * sender, Auto-Submitted, a no-reply From, a From naming a mail system)
+ * and its text says mail was not delivered (subject_names_bounce). A
+ * person forwarding or answering a bounce (quoting it) has not bounced
+ * (_bc_is_forward, _bc_is_reply).
  *
  * Out-of-office subjects are compared folded (fold()): case by Unicode
  * case folding, accents dropped, compatibility forms and Turkish dotted and
@@ -157,8 +162,8 @@ null_sender (const BcMime *m)
   return rp && g_str_has_prefix (rp, "<>");
 }
 
-/* says_not_delivered - the report text says, in English, that mail was not
- * delivered */
+/* says_not_delivered - the report text says that mail was not delivered,
+ * in English or in one of the languages below */
 static gboolean
 says_not_delivered (const BcMime *m)
 {
@@ -174,12 +179,131 @@ says_not_delivered (const BcMime *m)
     /* ru, uk, zh, ko */
     "не доставлено", "не удалось доставить", "не может быть доставлено", "не вдалося доставити",
     "未能送达", "无法投递", "投递失败", "無法傳遞", "無法送達", "전달되지 않았", "전달되지 못했",
-    "배달하지 못했", "전송에 실패", NULL
+    "배달하지 못했", "전송에 실패",
+    /* de fr es it pt nl pl cs sk, accented and 7-bit; the Polish "Dostarczenie
+     * wiadomości do ... nie powiodło się" names the delivery first */
+    "nicht zugestellt", "nicht zustellbar", "pas pu être remis", "pas pu etre remis",
+    "pas été remis", "pas ete remis", "no se pudo entregar", "no pudo ser entregado",
+    "non è stato recapitato", "non e' stato recapitato", "non è stato possibile recapitare",
+    "não foi possível entregar", "nao foi possivel entregar", "niet worden bezorgd",
+    "niet afgeleverd", "nie została dostarczona", "nie zostala dostarczona",
+    "nie można było dostarczyć", "nie mozna bylo dostarczyc", "nie można dostarczyć",
+    "nie mozna dostarczyc", "dostarczenie wiadomości do", "dostarczenie wiadomosci do",
+    "dostarczenie do tych", "nebylo možné doručit", "nebylo mozne dorucit",
+    "nebyla doručena", "nebyla dorucena", "nelze doručit", "nelze dorucit",
+    "nebolo možné doručiť", "nebola doručená", NULL
   };
   for (guint i = 0; phrases[i]; i++)
     if (_bc_body_find (m, phrases[i]))
       return TRUE;
   return FALSE;
+}
+
+static char *fold (const char *s, gssize len);
+static char **fold_all (const char *const *list);
+
+/* Phrases that call a message a failed delivery wherever they stand in the
+ * Subject, after a gateway's tag or a word of the sender's own ("[SPAM] Non
+ * recapitabile: ...", "Re: Unzustellbar: ...", "Уведомление о недоставке",
+ * "Powiadomienie: wiadomość nie została dostarczona", "Zpráva nebyla
+ * doručena"). Each names a message, never a parcel ("Przesyłka nie została
+ * dostarczona", "Delivery failed - we will try again"), and none is a bare
+ * word that titles other mail ("配信" begins "配信停止"). Written as spelled,
+ * compared folded, so that case, accents and ё/е do not matter. */
+static const char *const bounce_subject_words[] = {
+  /* en */
+  "undeliverable", "undelivered mail", "undelivered message", "returned mail",
+  "mail delivery failed", "mail delivery failure", "message delivery failure",
+  "delivery status notification", "failure notice", "non-delivery", "nondelivery",
+  "non-deliverable", "nondeliverable", "delivery has failed", "message not delivered",
+  "could not be delivered", "mail system error",
+  /* de, fr, es, it, pt, nl */
+  "unzustellbar", "nicht zustellbar", "zustellung fehlgeschlagen", "übermittlungsstatusbenachrichtigung",
+  "non remis", "non délivré", "échec de la remise", "échec de distribution", "avis de non-remise",
+  "notification d'état de remise", "mensaje no entregado", "no se puede entregar",
+  "no se pudo entregar", "error en la entrega", "notificación de estado de entrega",
+  "non recapitabile", "mancata consegna", "non recapitato", "messaggio non consegnato",
+  "notifica dello stato di recapito", "mensagem não entregue", "falha na entrega",
+  "não é possível entregar", "notificação de status de entrega", "onbestelbaar",
+  "niet afgeleverd",
+  /* sv, da, no, fi, hu, tr */
+  "kan inte levereras", "kunde inte levereras", "kan ikke leveres", "kunne ikke leveres",
+  "ei voitu toimittaa", "kézbesíthetetlen", "teslim edilemedi",
+  /* pl (Exchange "Niedostarczalne:"), cs, sk (Exchange "Nedoručitelné:") */
+  "niedostarczalne", "wiadomość niedostarczona", "niedostarczona wiadomość",
+  "wiadomość nie została dostarczona", "nie można dostarczyć wiadomości",
+  "nedoručitelné", "nedoručitelná", "zpráva nebyla doručena", "nedoručená zpráva",
+  "nelze doručit", "nedoručiteľné", "správa nebola doručená",
+  /* ru, uk: the neuter "не доставлено" is said of a message (a parcel is
+   * "посылка не доставлена") */
+  "не доставлено", "недоставленное", "о недоставке", "не удалось доставить",
+  "письмо не доставлено", "сообщение не доставлено", "недоставлене", "не вдалося доставити",
+  /* zh, ja, ko */
+  "系统退信", "系統退信", "邮件被退回", "郵件被退回", "投递失败", "投遞失敗", "无法投递",
+  "無法投遞", "無法傳遞", "无法送达", "無法送達", "配送エラー", "メール配信エラー",
+  "配送不能", "配送失敗", "メールの送信に失敗", "메일 발송 실패", "메일 전송 실패", "배달 못 함",
+  NULL
+};
+
+/* Who a notice with such a Subject may come from when its headers claim
+ * nothing: a From that names software ("Почтовая система", "Système de
+ * messagerie", "Poštový systém", "Mailserver", "System Administrator"),
+ * compared folded. */
+static const char *const system_from[] = {
+  "system", "systeem", "sistema", "administrator", "administrateur", "amministratore",
+  "server", "serwer", "servidor", "serveur", "gateway", "relay", "kerio", "poczta",
+  "servizio posta", "почтов", "поштов", "служба доставки", "система", "メールシステム",
+  "メールサーバ", "邮件系统", "郵件系統", NULL
+};
+
+/* folded_has - the first 256 bytes of @s, folded, contain one of the
+ * folded strings in @list */
+static gboolean
+folded_has (const char *s, char **list)
+{
+  char *f = fold (s, MIN (strlen (s), 256));
+  gboolean found = FALSE;
+
+  for (guint i = 0; list[i] && !found; i++)
+    found = strstr (f, list[i]) != NULL;
+  g_free (f);
+  return found;
+}
+
+/* subject_names_bounce - a bounce phrase anywhere in the Subject of a
+ * message that software sent: the null sender, an automated sender
+ * (Auto-Submitted, a no-reply From), or a From that names software. A
+ * person who forwards, answers or describes a bounce ("Fwd: Undeliverable",
+ * "Re: Delivery failure", "Pytanie: wiadomość nie została dostarczona")
+ * is none of these; bulk mail (List-Unsubscribe, List-Id) never counts.
+ * The text must also say that mail was not delivered: an out-of-office
+ * notice answering a bounce ("Automatic reply: Undeliverable: ...",
+ * Auto-Submitted, and from the null sender where Sieve's vacation sends
+ * it) says only that its writer is away, and so does a read receipt.
+ * A From naming software counts only without a reply or forward prefix.
+ * Folds the Subject only once the sender qualifies. */
+static gboolean
+subject_names_bounce (const BcMime *m)
+{
+  static const char *const prefixed[] = { "re:", "aw:", "fwd:", "fw:", "wg:", "tr:", "rv:",
+                                          "odp:", "sv:", "vs:", "i:", NULL };
+  static char **words, **systems;
+  static gsize once;
+  gboolean null = null_sender (m), automated = !null && _bc_automated_sender (m);
+
+  if (!m->subject[0] || _bc_mime_header (m, "List-Unsubscribe") || _bc_mime_header (m, "List-Id"))
+    return FALSE;
+  if (g_once_init_enter (&once)) {
+    words = fold_all (bounce_subject_words);
+    systems = fold_all (system_from);
+    g_once_init_leave (&once, 1);
+  }
+  if (!null && !automated &&
+      (_bc_subject_starts (m, prefixed) || !folded_has (m->from, systems)))
+    return FALSE;
+  if (!folded_has (m->subject, words))
+    return FALSE;
+  return says_not_delivered (m);
 }
 
 gboolean
@@ -197,7 +321,7 @@ _bc_looks_like_bounce (const BcMime *m)
    * software (a DSN part, a daemon From were asked above) */
   if (_bc_subject_starts (m, weak_bounce_subjects))
     return null_sender (m) || _bc_automated_sender (m);
-  return FALSE;
+  return subject_names_bounce (m);
 }
 
 /* _bc_is_forward - a person passing a bounce on ("Fwd: Undelivered Mail
