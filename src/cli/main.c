@@ -80,8 +80,8 @@ typedef struct _Job {
  * cores, against 1.70 with the variable set (perf stat -r 5, 10,000
  * messages). GSlice reads the variable once, when GLib initialises itself
  * before main(), so setting it here is too late; a new image reads it.
- * On one thread it makes no difference, so it is done only for --jobs > 1,
- * before any input is read (standard input is passed on untouched). If the
+ * On one thread it makes no difference, so it is done only when threads
+ * classify (--jobs > 1 with --summary or --ledger), before any input is read (standard input is passed on untouched). If the
  * exec fails, the program simply goes on as it is. */
 static void
 slice_to_malloc (char **argv)
@@ -91,6 +91,15 @@ slice_to_malloc (char **argv)
   g_setenv ("G_SLICE", "always-malloc", TRUE);
   fflush (NULL);
   execv ("/proc/self/exe", argv);
+}
+
+static gboolean
+has_prefix_arg (char **argv, const char *prefix)
+{
+  for (guint i = 0; argv[i]; i++)
+    if (g_str_has_prefix (argv[i], prefix))
+      return TRUE;
+  return FALSE;
 }
 
 /* classify_one - the formatted record(s) for one input message. Errors go
@@ -580,7 +589,10 @@ main (int argc, char **argv)
     return bc_cli_fail_status ();
   }
   g_option_context_free (ctx);
-  if (jobs != 1)
+  /* only threads share GSlice's magazines: worker processes do not (the
+   * ledger opens later, so its option is looked for in the arguments) */
+  if (jobs != 1 && (bc_cli_render_counts () || g_strv_contains ((const char *const *) orig_argv, "--ledger") ||
+                    has_prefix_arg (orig_argv, "--ledger=")))
     slice_to_malloc (orig_argv);
   g_strfreev (orig_argv);
   if (version) {
