@@ -15,14 +15,17 @@
  * The extraction is conservative: when unsure, it keeps fewer or shorter
  * literals, which only makes the filter let more through.
  *
- * Case: patterns are compiled caseless in UTF-8 mode, where ASCII letters
- * match their other case and also K matches U+212A KELVIN SIGN and S
- * matches U+017F LONG S. The scan folds those the same way, so the filter
- * never rejects a diagnostic the regex would accept. A non-ASCII
- * character in a pattern is a literal byte sequence: the caller leaves in
- * only characters that a caseless match takes for nothing else (rules.c
- * need_literals() puts the marker byte 0x01 for the others, which
- * need_score() knows).
+ * Case: patterns are compiled caseless in UTF-8 mode, where a letter
+ * matches its other cases: ASCII letters, but also K and U+212A KELVIN
+ * SIGN, S and U+017F LONG S, Cyrillic в, В and U+1C80, Greek σ, ς and Σ.
+ * _bc_prefilter_scan() reads every character of the BMP folded to one
+ * member of its caseless set (_bc_prefilter_fold(), see "case folding"
+ * below) and the literals hold the same members, so the filter never
+ * rejects a diagnostic the regex would accept, and a Russian, Greek or
+ * French pattern is filtered by its words as an English one is. A
+ * non-ASCII character in a pattern is a literal byte sequence: the caller
+ * writes it folded (rules.c need_literals()), or as the marker byte 0x01,
+ * which need_score() knows, where it cannot (past the BMP).
  * _bc_prefilter_scan_ascii() folds A-Z only, for callers that want a plain
  * ASCII-caseless byte search (the recognizers' phrase table, spec.c, and
  * the returned-copy markers, mime/message.c); both build their automaton,
@@ -332,8 +335,8 @@ parse_seq (Px *x)
       break;
     } else if (c >= 0x80) {
       /* a character outside ASCII: the caller (rules.c need_literals())
-       * leaves only those that match nothing but themselves caselessly
-       * (Han, kana, Hangul, ...), so its bytes are a literal like any other */
+       * wrote it folded, as the scan reads the text, so its bytes are a
+       * literal like any other */
       lit_start = x->p++;
       while (x->p < x->end && ((guchar) *x->p & 0xc0) == 0x80)
         x->p++;
@@ -497,6 +500,98 @@ _bc_prefilter_literals (const char *pattern)
   return _bc_prefilter_literals2 (pattern, NULL);
 }
 
+/* ---- case folding ------------------------------------------------------- */
+
+/* A caseless UTF-8 regex (PCRE2 with UTF, UCP and CASELESS, as GRegex and
+ * rules.c compile the rules) takes a character for another when one is the
+ * other's other case or both are in one of PCRE2's case sets (k K U+212A;
+ * s S U+017F; ß U+1E9E; θ Θ ϑ ϴ; в В U+1C80; ...), one character for one
+ * character. Folding both a pattern's literals and the text to one member
+ * of each such set keeps the filter sound: if the regex matches, the folded
+ * text holds the folded literal.
+ *
+ * The member is the lower case of the upper case (GLib's simple mappings),
+ * with the sets GLib does not give: letter-like symbols that are not
+ * letters (Roman numerals U+2160.., circled letters U+24B6..), U+0345
+ * COMBINING GREEK YPOGEGRAMMENI (ι), and pairs that only full case folding
+ * relates and later PCRE2 versions take for one another (ΐ U+0390 and
+ * U+1FD3, ΰ U+03B0 and U+1FE3, the ligatures U+FB05 and U+FB06). A
+ * non-ASCII character never folds to ASCII but for U+212A KELVIN SIGN and
+ * U+017F LONG S: PCRE2 reads İ U+0130 and ı U+0131 as themselves.
+ * Characters past the BMP are not folded (rules.c does not make literals of
+ * them). tests/unit/test-prefilter.c checks the whole BMP against PCRE2. */
+
+/* The BMP pages (of 256 characters) that hold characters that fold to
+ * another; every other character folds to itself. The unit test checks
+ * that fold_compute() changes nothing outside them. */
+static const guint8 fold_pages[] = {
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x10, 0x13, 0x1c, 0x1e, 0x1f,
+  0x21, 0x24, 0x2c, 0xa6, 0xa7, 0xfb, 0xff,
+};
+
+/* fold_compute - the member of @c's case set that the text is read as */
+static gunichar
+fold_compute (gunichar c)
+{
+  gunichar k;
+
+  if (c < 0x80)
+    return g_ascii_tolower (c);
+  if (c >= 0x2160 && c <= 0x216f)
+    return c + 0x10;                     /* Roman numerals */
+  if (c >= 0x24b6 && c <= 0x24cf)
+    return c + 0x1a;                     /* circled letters */
+  switch (c) {
+  case 0x0345: return 0x03b9;
+  case 0x1fd3: return 0x0390;
+  case 0x1fe3: return 0x03b0;
+  case 0xfb05: return 0xfb06;
+  default: break;
+  }
+  k = g_unichar_tolower (g_unichar_toupper (c));
+  if (k < 0x80 && c != 0x212a && c != 0x17f)
+    return c;
+  return k;
+}
+
+/* fold_table - per BMP page, the folded characters, or NULL when every
+ * character of the page folds to itself; made once */
+static const guint16 *const *
+fold_table (void)
+{
+  static const guint16 *page[256];
+  static guint16 rows[G_N_ELEMENTS (fold_pages)][256];
+  static gsize once;
+
+  if (g_once_init_enter (&once)) {
+    for (guint i = 0; i < G_N_ELEMENTS (fold_pages); i++) {
+      gunichar base = (gunichar) fold_pages[i] << 8;
+      for (guint j = 0; j < 256; j++)
+        rows[i][j] = (guint16) fold_compute (base + j);
+      page[fold_pages[i]] = rows[i];
+    }
+    g_once_init_leave (&once, 1);
+  }
+  return page;
+}
+
+gunichar
+_bc_prefilter_fold (gunichar c)
+{
+  const guint16 *row;
+
+  if (c >= 0x10000)
+    return c;
+  row = fold_table ()[c >> 8];
+  return row ? row[c & 0xff] : c;
+}
+
+gboolean
+_bc_prefilter_fold_check (gunichar c)
+{
+  return c >= 0x10000 || _bc_prefilter_fold (c) == fold_compute (c);
+}
+
 /* ---- the automaton ------------------------------------------------------ */
 
 /* A trie of the literals with failure links (Aho-Corasick), stored sparse:
@@ -504,9 +599,9 @@ _bc_prefilter_literals (const char *pattern)
  * line, and a step that finds no child follows the failure links. Only the
  * root, where a scan of ordinary text spends most of its steps, has a full
  * row. A full table (every state by every class) would take megabytes for
- * the shipped rules (16,000 states by 54 classes) and a cache miss on
+ * the shipped rules (31,000 states by 146 classes) and a cache miss on
  * nearly every step of a scan, and its construction would be most of the
- * start-up; the sparse trie takes a few hundred kilobytes, and a scan walks
+ * start-up; the sparse trie takes under a megabyte, and a scan walks
  * at most two steps back along the failure links per byte on average
  * (each byte deepens the state by at most one).
  *
@@ -538,6 +633,7 @@ struct _BcPrefilter {
   guint32 *out_len;         /* outs[out_start .. +out_len] */
   guint32 *outs;
   guint nrules;
+  const guint16 *const *fold;   /* fold_table() */
 };
 
 typedef struct {
@@ -602,6 +698,7 @@ _bc_prefilter_new (char **const *literals, guint nrules)
   guint nclass = 1, qh = 0, qt = 0;
 
   pf->nrules = nrules;
+  pf->fold = fold_table ();
   /* classes: every byte some literal holds, letters folded (an upper-case
    * letter of a literal takes its lower-case class, so that it never falls
    * into class 0, "any other byte") */
@@ -813,33 +910,66 @@ mark (const BcPrefilter *pf, guint32 s, guint8 *seen)
   }
 }
 
+/* feed - one byte @b of the folded text to the automaton, in state @s */
+static inline guint32
+feed (const BcPrefilter *pf, guint32 s, guchar b, guint8 *seen)
+{
+  guint c = pf->cls[b];
+  guint32 e;
+
+  if (!c)
+    return 0;
+  e = step (pf, s, c);
+  if (G_UNLIKELY (e & 1))
+    mark (pf, e >> 1, seen);
+  return e >> 1;
+}
+
 void
 _bc_prefilter_scan (const BcPrefilter *pf, const char *text, gsize len, guint8 *seen)
 {
   const guchar *p = (const guchar *) text, *end = p + len;
+  const guint16 *const *fold = pf->fold;
   guint32 s = 0;
 
   while (p < end) {
     guchar c = *p++;
-    guint32 e;
-    if (G_UNLIKELY (c >= 0x80)) {
-      /* the two non-ASCII letters a caseless UTF-8 regex matches as ASCII */
-      if (c == 0xe2 && end - p >= 2 && p[0] == 0x84 && p[1] == 0xaa) {
-        c = 'k';
-        p += 2;
-      } else if (c == 0xc5 && end - p >= 1 && p[0] == 0xbf) {
-        c = 's';
-        p += 1;
-      }
-    }
-    if (!pf->cls[c]) {
-      s = 0;
+    gunichar u, k;
+    const guint16 *row;
+    if (G_LIKELY (c < 0x80)) {
+      s = feed (pf, s, c, seen);
       continue;
     }
-    e = step (pf, s, pf->cls[c]);
-    s = e >> 1;
-    if (e & 1)
-      mark (pf, s, seen);
+    /* a character of 2 or 3 bytes (U+0080..U+FFFF) is read folded; any
+     * other byte as it is (a continuation byte, of a character that folds
+     * to itself, comes here on its own) */
+    if (c >= 0xc2 && c < 0xe0 && p < end && (p[0] & 0xc0) == 0x80)
+      u = (gunichar) (c & 0x1f) << 6 | (p[0] & 0x3f);
+    else if (c >= 0xe0 && c < 0xf0 && end - p >= 2 && (p[0] & 0xc0) == 0x80 &&
+             (p[1] & 0xc0) == 0x80)
+      u = (gunichar) (c & 0x0f) << 12 | (gunichar) (p[0] & 0x3f) << 6 | (p[1] & 0x3f);
+    else {
+      s = feed (pf, s, c, seen);
+      continue;
+    }
+    /* uncased pages (CJK, kana, Hangul, Arabic, ...) and characters that
+     * are their own fold go byte by byte, as they are */
+    row = fold[u >> 8];
+    if (!row || (k = row[u & 0xff]) == u) {
+      s = feed (pf, s, c, seen);
+      continue;
+    }
+    p += c < 0xe0 ? 1 : 2;
+    if (k < 0x80)
+      s = feed (pf, s, (guchar) k, seen);
+    else if (k < 0x800) {
+      s = feed (pf, s, (guchar) (0xc0 | k >> 6), seen);
+      s = feed (pf, s, (guchar) (0x80 | (k & 0x3f)), seen);
+    } else {
+      s = feed (pf, s, (guchar) (0xe0 | k >> 12), seen);
+      s = feed (pf, s, (guchar) (0x80 | ((k >> 6) & 0x3f)), seen);
+      s = feed (pf, s, (guchar) (0x80 | (k & 0x3f)), seen);
+    }
   }
 }
 

@@ -30,7 +30,8 @@ G_GNUC_INTERNAL void _bc_prefilter_free (BcPrefilter *pf);
 G_GNUC_INTERNAL guint _bc_prefilter_rules (const BcPrefilter *pf);
 
 /* _bc_prefilter_scan - sets bit r of @seen (nrules bits, zeroed by the
- * caller) for every rule r one of whose literals occurs in @text. */
+ * caller) for every rule r one of whose literals occurs in @text, read with
+ * each character of the BMP folded (_bc_prefilter_fold()). */
 G_GNUC_INTERNAL void _bc_prefilter_scan (const BcPrefilter *pf, const char *text, gsize len,
                                          guint8 *seen);
 /* _bc_prefilter_scan_ascii - as _bc_prefilter_scan(), but only the ASCII
@@ -38,6 +39,17 @@ G_GNUC_INTERNAL void _bc_prefilter_scan (const BcPrefilter *pf, const char *text
  * with no Unicode letters read as ASCII. */
 G_GNUC_INTERNAL void _bc_prefilter_scan_ascii (const BcPrefilter *pf, const char *text,
                                                gsize len, guint8 *seen);
+
+/* _bc_prefilter_fold - the member of @c's caseless set that
+ * _bc_prefilter_scan() reads @c as (ASCII letters: lower case; past the
+ * BMP: @c itself): a caseless UTF-8 regex takes two characters for one
+ * another only when they fold alike. A literal holding a non-ASCII
+ * character must hold it folded. */
+G_GNUC_INTERNAL gunichar _bc_prefilter_fold (gunichar c);
+/* _bc_prefilter_fold_check - for the unit test: does the table that
+ * _bc_prefilter_fold() reads agree with the mapping it was made from at
+ * @c (that is, does it miss no page that folds)? */
+G_GNUC_INTERNAL gboolean _bc_prefilter_fold_check (gunichar c);
 
 G_END_DECLS
 

@@ -15,9 +15,11 @@
  * 800-odd patterns took a third of a one-message run. Cheap conditions are
  * checked first; a text pattern runs only when the diagnostic holds a
  * literal of each of the two sets that prefilter.c finds every match
- * contains (need_literals). Regular expressions run with
- * a PCRE match limit and on at most max_line bytes of text, so no input can
- * make them backtrack for long.
+ * contains (need_literals), with the letters of the BMP, in any script,
+ * read folded to one case: a Russian or French pattern is ruled out by its
+ * words as an English one is. Regular expressions run with a PCRE match
+ * limit and on at most max_line bytes of text, so no input can make them
+ * backtrack for long.
  *
  * Keys: status, reply, text, not, host, recognizer, dsn-action, source,
  * command, category, weight, permanent (not a condition: the rule's hard reason stays
@@ -71,7 +73,8 @@ typedef struct {
   /* what _bc_rules_match() tests, in its order, first: most rules it
    * visits fail one of these, and they share the rule's first cache lines */
   char *text;               /* the pattern, with its match limit */
-  char **text_need;         /* ASCII literals for the prefilter, or NULL */
+  char **text_need;         /* literals for the prefilter (non-ASCII
+                               characters folded), or NULL */
   gboolean text_filter;     /* text can be ruled out: it needs one of
                                text_need, or (text_high) a non-ASCII byte */
   gboolean text_high;
@@ -79,7 +82,8 @@ typedef struct {
   gboolean text_filter2;    /* also holds (_bc_prefilter_literals2) */
   gboolean text_high2;
   guint64 text_leads;       /* the UTF-8 lead bytes (bit b - 0xc0) of the
-                               non-ASCII characters text_high stands for */
+                               non-ASCII characters text_high stands for
+                               (only with text_high or text_high2) */
   char **sources;
   char **dsn_actions;
   char **recognizers;
@@ -463,11 +467,12 @@ jit (const char *pat, GRegex **slot, gsize *once)
   return *slot;
 }
 
-/* ascii_need - @lits (from the 0x01-marked pattern of need_literals, taken)
- * as ASCII literals, NULL when none; *@high when one of them stands for a
- * non-ASCII character; *@known FALSE when @lits is NULL. */
+/* unmarked_need - @lits (from the 0x01-marked pattern of need_literals,
+ * taken) as literals without the marker, NULL when none; *@high when one
+ * of them stands for a non-ASCII character; *@known FALSE when @lits is
+ * NULL. */
 static char **
-ascii_need (char **lits, gboolean *known, gboolean *high)
+unmarked_need (char **lits, gboolean *known, gboolean *high)
 {
   GPtrArray *out;
 
@@ -507,37 +512,26 @@ ascii_need (char **lits, gboolean *known, gboolean *high)
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
-static gboolean in_cased_block (gunichar c);
-
-/* uncased - does a caseless match of @c (non-ASCII) take nothing but @c
- * itself? Outside the blocks that hold cased letters and with no other
- * case of its own; every character past the BMP counts as cased (Deseret,
- * Osage, Adlam and others there have cases). */
-static gboolean
-uncased (gunichar c)
-{
-  return c < 0x10000 && !in_cased_block (c) && g_unichar_tolower (c) == c &&
-         g_unichar_toupper (c) == c && g_unichar_totitle (c) == c;
-}
-
 /* need_literals - what every match of the text pattern @src contains, for
- * the prefilter: one of the returned ASCII literals (NULL-ended, or NULL
- * when none), or, when *@high is set, a non-ASCII character. *@known is
+ * the prefilter: one of the returned literals (NULL-ended, or NULL when
+ * none), or, when *@high is set, a non-ASCII character. *@known is
  * FALSE when nothing can be said (the pattern must always run). The same
  * for the second set of prefilter.c, which every match holds as well, in
  * *@need2, *@known2, *@high2.
  *
- * prefilter.c folds only A-Z, so a literal may hold a non-ASCII character
- * only when a caseless match of it takes nothing else: uncased() (Han,
- * kana, Hangul, Thai, ...). Those stay as they are, so a Japanese pattern
- * has literals of its own. Each other non-ASCII character outside an
- * escape is first replaced by the byte 0x01, which is then a literal
- * character like any other; a literal that holds it stands for its longest
- * piece without it if that is 3 bytes or more, else for "some non-ASCII
- * character". This is sound because in a caseless UTF-8 pattern a
- * non-ASCII character matches only non-ASCII characters, except U+212A
- * KELVIN SIGN and U+017F LONG S, which match k and s and are read as those
- * letters. */
+ * The prefilter's scan reads each character of the BMP folded to one
+ * member of its caseless set (_bc_prefilter_fold(): ß for ß and U+1E9E, в
+ * for В and U+1C80, k for K and U+212A KELVIN SIGN), so each such
+ * character of the pattern outside an escape is written folded, and a
+ * Russian, Greek or French pattern has literals of its own words, as a
+ * Japanese one (whose characters fold to themselves) does. A character
+ * past the BMP, which the scan does not fold, is replaced by the byte 0x01,
+ * which is then a literal character like any other; a literal that holds
+ * it stands for its longest piece without it if that is 3 bytes or more,
+ * else for "some non-ASCII character" (*@high). This is sound because in
+ * a caseless UTF-8 pattern a non-ASCII character matches only non-ASCII
+ * characters, except KELVIN SIGN and U+017F LONG S, which fold to k and
+ * s. */
 static char **
 need_literals (const char *src, gboolean *known, gboolean *high, char ***need2,
                gboolean *known2, gboolean *high2)
@@ -568,18 +562,18 @@ need_literals (const char *src, gboolean *known, gboolean *high, char ***need2,
         *known = *high = *known2 = *high2 = FALSE;
         return NULL;
       }
-      if (uncased (c))
-        g_string_append_len (t, p, n - p);
+      if (c < 0x10000)
+        g_string_append_unichar (t, _bc_prefilter_fold (c));
       else
-        g_string_append_c (t, c == 0x212a ? 'k' : c == 0x17f ? 's' : '\x01');
+        g_string_append_c (t, '\x01');
       p = n;
     } else
       g_string_append_c (t, *p++);
   }
   lits = _bc_prefilter_literals2 (t->str, &lits2);
   g_string_free (t, TRUE);
-  *need2 = ascii_need (lits2, known2, high2);
-  return ascii_need (lits, known, high);
+  *need2 = unmarked_need (lits2, known2, high2);
+  return unmarked_need (lits, known, high);
 }
 
 /* lead_bit - the bit of lead_bytes() for the UTF-8 lead byte of @c
@@ -593,34 +587,9 @@ lead_bit (gunichar c)
   return G_GUINT64_CONSTANT (1) << ((guchar) b[0] - 0xc0);
 }
 
-/* canonical - one member of @c's case set: the lower case of its upper
- * case (ß for ß and U+1E9E, θ for θ, Θ and ϑ, k for K and KELVIN SIGN) */
-static gunichar
-canonical (gunichar c)
-{
-  return g_unichar_tolower (g_unichar_toupper (c));
-}
-
-/* The blocks of the BMP that hold cased letters outside ASCII, and so the
- * characters a caseless match can take for one another. */
-static const gunichar cased_blocks[][2] = {
-  { 0x80, 0x58f }, { 0x10a0, 0x10ff }, { 0x13a0, 0x13ff }, { 0x1c80, 0x1cbf },
-  { 0x1d00, 0x1fff }, { 0x2100, 0x218f }, { 0x24b6, 0x24e9 }, { 0x2c00, 0x2d2f },
-  { 0xa640, 0xa69f }, { 0xa720, 0xa7ff }, { 0xab70, 0xabbf }, { 0xff21, 0xff5a },
-};
-
-/* in_cased_block - is @c in one of cased_blocks? */
-static gboolean
-in_cased_block (gunichar c)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (cased_blocks); i++)
-    if (c >= cased_blocks[i][0] && c <= cased_blocks[i][1])
-      return TRUE;
-  return FALSE;
-}
-
-/* case_leads - canonical() -> the lead bits of every character of that
- * case set, made once */
+/* case_leads - _bc_prefilter_fold() -> the lead bits of every character
+ * of the BMP that folds to it, where that is more than one, made once (only
+ * when a rule needs it: see lead_bytes()) */
 static GHashTable *
 case_leads (void)
 {
@@ -629,19 +598,18 @@ case_leads (void)
 
   if (g_once_init_enter (&once)) {
     GHashTable *t = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-    for (guint b = 0; b < G_N_ELEMENTS (cased_blocks); b++)
-      for (gunichar u = cased_blocks[b][0]; u <= cased_blocks[b][1]; u++) {
-        gunichar k = canonical (u);
-        guint64 *bits;
-        if (k == u && g_unichar_toupper (u) == u)
-          continue;                      /* no other case */
-        bits = g_hash_table_lookup (t, GUINT_TO_POINTER (k));
-        if (!bits) {
-          bits = g_new0 (guint64, 1);
-          g_hash_table_insert (t, GUINT_TO_POINTER (k), bits);
-        }
-        *bits |= lead_bit (u) | (k >= 0x80 ? lead_bit (k) : 0);
+    for (gunichar u = 0x80; u < 0x10000; u++) {
+      gunichar k = _bc_prefilter_fold (u);
+      guint64 *bits;
+      if (k == u)
+        continue;                      /* counted with those that fold to it */
+      bits = g_hash_table_lookup (t, GUINT_TO_POINTER (k));
+      if (!bits) {
+        bits = g_new0 (guint64, 1);
+        g_hash_table_insert (t, GUINT_TO_POINTER (k), bits);
       }
+      *bits |= lead_bit (u) | (k >= 0x80 ? lead_bit (k) : 0);
+    }
     table = t;                           /* never freed */
     g_once_init_leave (&once, 1);
   }
@@ -650,7 +618,7 @@ case_leads (void)
 
 /* char_leads - the lead bytes of @c (non-ASCII) and of the characters of
  * its case set; G_MAXUINT64 when that set holds an ASCII character (KELVIN
- * SIGN and LONG S aside: they are read as k and s) */
+ * SIGN and LONG S aside: they are read as k and s; the fold gives no other) */
 static guint64
 char_leads (gunichar c)
 {
@@ -659,9 +627,11 @@ char_leads (gunichar c)
 
   if (c < 0x80)
     return 0;
-  k = canonical (c);
+  k = _bc_prefilter_fold (c);
   if (k < 0x80 && c != 0x212a && c != 0x17f)
     return G_MAXUINT64;
+  /* past the BMP (not folded), the other cases of a character (Deseret,
+   * Osage, Adlam, ...) start with the same byte, 0xf0, as it does */
   bits = g_hash_table_lookup (case_leads (), GUINT_TO_POINTER (k));
   return lead_bit (c) | (bits ? *bits : 0);
 }
@@ -669,15 +639,16 @@ char_leads (gunichar c)
 /* lead_bytes - the UTF-8 lead bytes (bit b - 0xc0 for lead byte b) that a
  * text holds when the caseless pattern @src matches it through one of its
  * non-ASCII characters (outside escapes): each character's own, and those
- * of every character of its case set (char_leads(): not only its upper
- * and lower case, but ß and U+1E9E, θ and ϑ, Cyrillic в and U+1C80). A character next
- * to a '-' may end a range ("[а-я]"): every character of the range counts
- * (all lead bytes for a range of more than 8192, or past 65,536 characters
- * in all). A character with an
- * ASCII case other than KELVIN SIGN and LONG S (read as k and s) makes
- * every lead byte count, as does a byte that is not UTF-8.
- * need_literals() says whether the pattern needs a non-ASCII character at
- * all; this narrows which. */
+ * of every character that folds alike (char_leads(): not only its upper
+ * and lower case, but ß and U+1E9E, θ and ϑ, Cyrillic в and U+1C80). A
+ * character next to a '-' may end a range ("[а-я]"): every character of
+ * the range counts (all lead bytes for a range of more than 8192, or past
+ * 65,536 characters in all). A character with an ASCII case other than
+ * KELVIN SIGN and LONG S (read as k and s) makes every lead byte count, as
+ * does a byte that is not UTF-8. need_literals() says whether the pattern
+ * needs a non-ASCII character it has no literal for (*@high: since the BMP
+ * is folded, only one past it); this narrows which. Worked out only for
+ * such a rule. */
 static guint64
 lead_bytes (const char *src)
 {
@@ -804,7 +775,8 @@ parse_rule (const char *name, guint line, const char *text, int precedence, gboo
         r->text_src = g_strdup (v);
         r->text_need = need_literals (v, &r->text_filter, &r->text_high, &r->text_need2,
                                       &r->text_filter2, &r->text_high2);
-        r->text_leads = lead_bytes (v);
+        if (r->text_high || r->text_high2)
+          r->text_leads = lead_bytes (v);
         weight += 50;
       }
     } else if (IS ("host")) {

@@ -70,12 +70,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
   /* the prefilter never rules out a pattern that matches: neither on the
    * diagnostics above nor on the input itself read as a diagnostic (which
-   * holds every literal its patterns spell out) */
+   * holds every literal its patterns spell out), as it is and in upper and
+   * lower case (the scan folds the cases of every script) */
   {
     char *self = g_utf8_make_valid ((const char *) data, MIN (size, 4096));
+    char *up = g_utf8_strup (self, -1), *down = g_utf8_strdown (self, -1);
     FUZZ_CHECK (_bc_rules_filter_miss (rs, diags[0]) == NULL);
     FUZZ_CHECK (_bc_rules_filter_miss (rs, diags[1]) == NULL);
     FUZZ_CHECK (_bc_rules_filter_miss (rs, self) == NULL);
+    FUZZ_CHECK (_bc_rules_filter_miss (rs, up) == NULL);
+    FUZZ_CHECK (_bc_rules_filter_miss (rs, down) == NULL);
+    g_free (up);
+    g_free (down);
     g_free (self);
   }
   _bc_rules_free (rs);
