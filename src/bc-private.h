@@ -139,6 +139,9 @@ G_GNUC_INTERNAL gboolean _bc_looks_like_bounce (const BcMime *m);
 G_GNUC_INTERNAL gboolean _bc_automated_sender (const BcMime *m);
 G_GNUC_INTERNAL gboolean _bc_is_forward (const BcMime *m);
 G_GNUC_INTERNAL gboolean _bc_is_reply (const BcMime *m);
+G_GNUC_INTERNAL gboolean _bc_passes_on_bounce (const BcMime *m);
+G_GNUC_INTERNAL gboolean _bc_describes_bounce (const BcMime *m);
+G_GNUC_INTERNAL gboolean _bc_quoted_at (const char *s, const char *at);
 
 /* recognizers/ */
 typedef struct {

@@ -523,6 +523,25 @@ refusal_quoted (const BcMime *m)
   return FALSE;
 }
 
+/* answered_before - @subject has a reply or forward prefix before @at:
+ * "[Ticket #4821] Re: Undeliverable: ..." answers a bounce, where a bounce
+ * writes "Undeliverable: Re: ..." (a phrase quoted as a title,
+ * _bc_quoted_at, is no lead either) */
+static gboolean
+answered_before (const char *subject, const char *at)
+{
+  static const char *const prefixed[] = { "re:", "aw:", "fwd:", "fw:", "wg:", "tr:", "rv:",
+                                          "odp:", "sv:", "vs:", NULL };
+  for (const char *p = subject; p < at; p++) {
+    if (p > subject && g_ascii_isalnum (p[-1]))
+      continue;
+    for (guint i = 0; prefixed[i]; i++)
+      if (p + strlen (prefixed[i]) <= at && _bc_has_prefix_ci (p, prefixed[i]))
+        return TRUE;
+  }
+  return FALSE;
+}
+
 /* bounce_by_content - a bounce no header gives away (From "MDaemon@host" or
  * "Courier mail server at host", Subject "Permanent Delivery Failure" or
  * "NOTICE: mail delivery status."): it comes from the null sender or its
@@ -568,10 +587,15 @@ bounce_by_content (const BcMime *m)
       rp++;
     lead = g_str_has_prefix (rp, "<>");
   }
-  for (guint i = 0; !lead && subjects[i]; i++)
-    lead = _bc_strcasestr (m->subject, subjects[i]) != NULL;
-  for (guint i = 0; !lead && refusal_subjects[i]; i++)
-    lead = _bc_strcasestr (m->subject, refusal_subjects[i]) != NULL && _bc_automated_sender (m);
+  for (guint i = 0; !lead && subjects[i]; i++) {
+    const char *f = _bc_strcasestr (m->subject, subjects[i]);
+    lead = f && !answered_before (m->subject, f) && !_bc_quoted_at (m->subject, f);
+  }
+  for (guint i = 0; !lead && refusal_subjects[i]; i++) {
+    const char *f = _bc_strcasestr (m->subject, refusal_subjects[i]);
+    lead = f && !answered_before (m->subject, f) && !_bc_quoted_at (m->subject, f) &&
+           _bc_automated_sender (m);
+  }
   if (!lead)
     return FALSE;
   for (guint i = 0; !says && phrases[i]; i++)
@@ -595,7 +619,7 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
   }
   if (unsubscribe_request (m, report))
     return;
-  if (_bc_is_forward (m) || _bc_is_reply (m))
+  if (_bc_is_forward (m) || _bc_is_reply (m) || _bc_passes_on_bounce (m))
     return;                       /* a person forwarding or answering a bounce */
   bounce = _bc_looks_like_bounce (m) || bounce_by_content (m);
   /* an auto-reply is told before any recognizer is asked: a recognizer
@@ -604,6 +628,10 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
    * that server sends too, read nobody out of it, and the auto-reply
    * would be lost */
   autoreply = !bounce && m->dsn->len == 0 && _bc_autoreply_detect (m);
+  /* a person writing about a bounce, which the Subject or a recognizer
+   * that knows the phrases quoted would take for one */
+  if (!autoreply && _bc_describes_bounce (m))
+    return;
   for (guint i = 0; i < m->dsn->len; i++) {
     const char *t = g_ptr_array_index (m->dsn, i);
     _bc_dsn_parse (t, strlen (t), &dsn, m->limits->max_recipients);
@@ -782,7 +810,8 @@ wrapped_bounce (const BcMime *m, const BcReport *report)
   GMimeObject *inner = NULL;
   const char *ct, *from;
 
-  if (!_bc_looks_like_bounce (m) || _bc_subject_starts (m, fwd) || m->arf)
+  if (!_bc_looks_like_bounce (m) || _bc_subject_starts (m, fwd) || m->arf ||
+      _bc_passes_on_bounce (m))
     return NULL;
   for (guint i = 0; i < report->recipients->len; i++) {
     BcRecipient *r = g_ptr_array_index (report->recipients, i);

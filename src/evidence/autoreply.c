@@ -22,9 +22,19 @@
  * ("[SPAM] Non recapitabile", "Re: Unzustellbar", "Уведомление о
  * недоставке") counts only when software sent the message (the null
  * sender, Auto-Submitted, a no-reply From, a From naming a mail system)
- * and its text says mail was not delivered (subject_names_bounce). A
+ * and its text says mail was not delivered (subject_names_bounce), and
+ * not after a reply prefix ("[Ticket #1] Re: Undeliverable") or between
+ * quotation marks (a ticket's title) unless from the null sender. A
  * person forwarding or answering a bounce (quoting it) has not bounced
- * (_bc_is_forward, _bc_is_reply).
+ * (_bc_is_forward, _bc_is_reply, also after a gateway's "[EXTERNAL]"
+ * tag), nor one who passes a bounce on under any Subject, with the
+ * bounce's header block in the text (no quote marks, as Outlook writes
+ * it) or the bounce attached (_bc_passes_on_bounce), nor one who writes
+ * about a bounce in a letter signed with a first name
+ * (_bc_describes_bounce). "A person" is what person_sent() says: no null
+ * sender, DSN, X-Failed-Recipients, mail daemon or system in the From,
+ * Auto-Submitted or no-reply mailbox. A read receipt is never a bounce,
+ * whatever Subject it repeats.
  *
  * Out-of-office subjects are compared folded (fold()): case by Unicode
  * case folding, accents dropped, compatibility forms and Turkish dotted and
@@ -201,6 +211,7 @@ says_not_delivered (const BcMime *m)
 
 static char *fold (const char *s, gssize len);
 static char **fold_all (const char *const *list);
+static gboolean disposition_notification (const BcMime *m);
 
 /* Phrases that call a message a failed delivery wherever they stand in the
  * Subject, after a gateway's tag or a word of the sender's own ("[SPAM] Non
@@ -270,6 +281,59 @@ folded_has (const char *s, char **list)
   return found;
 }
 
+/* _bc_quoted_at - @at, a place in @s, stands between quotation marks
+ * ("...", “...”, «...», „...“): a Subject that quotes a title ("Your
+ * ticket \"Undeliverable emails\" was updated") names something else by
+ * it, where a bounce's own phrase is never quoted */
+gboolean
+_bc_quoted_at (const char *s, const char *at)
+{
+  gboolean straight = FALSE;
+  gint curly = 0;
+
+  for (const char *p = s; p < at && *p; p++) {
+    if (*p == '"')
+      straight = !straight;
+    else if (g_str_has_prefix (p, "\xe2\x80\x9c") || g_str_has_prefix (p, "\xe2\x80\x9e") ||
+             g_str_has_prefix (p, "\xc2\xab"))
+      curly++;                      /* “ „ « */
+    else if ((g_str_has_prefix (p, "\xe2\x80\x9d") || g_str_has_prefix (p, "\xc2\xbb")) &&
+             curly > 0)
+      curly--;                      /* ” » */
+  }
+  return straight || curly > 0;
+}
+
+/* answers_bounce_subject - the (folded) Subject puts a reply or forward
+ * prefix of @prefixed before the first of @words: "[Ticket #4821] Re:
+ * Undeliverable: ...", "[EXT] Fwd: Mail delivery failed", an answer to a
+ * bounce, where a bounce writes "Undeliverable: Re: ...", or quotes the
+ * phrase as a title (_bc_quoted_at). Not asked of
+ * the null sender, which a gateway returning "Re: Unzustellbar: ..." uses
+ * and a ticket system's acknowledgement does not. */
+static gboolean
+answers_bounce_subject (const BcMime *m, char **words, const char *const *prefixed)
+{
+  char *f = fold (m->subject, MIN (strlen (m->subject), 256));
+  const char *first = NULL;
+  gboolean found = FALSE;
+
+  for (guint i = 0; words[i]; i++) {
+    const char *p = strstr (f, words[i]);
+    if (p && (!first || p < first))
+      first = p;
+  }
+  found = first && _bc_quoted_at (f, first);
+  for (guint i = 0; first && prefixed[i] && !found; i++) {
+    gsize n = strlen (prefixed[i]);
+    for (const char *p = strstr (f, prefixed[i]); p && p + n <= first && !found;
+         p = strstr (p + 1, prefixed[i]))
+      found = p == f || !g_ascii_isalnum (p[-1]);
+  }
+  g_free (f);
+  return found;
+}
+
 /* subject_names_bounce - a bounce phrase anywhere in the Subject of a
  * message that software sent: the null sender, an automated sender
  * (Auto-Submitted, a no-reply From), or a From that names software. A
@@ -301,7 +365,7 @@ subject_names_bounce (const BcMime *m)
   if (!null && !automated &&
       (_bc_subject_starts (m, prefixed) || !folded_has (m->from, systems)))
     return FALSE;
-  if (!folded_has (m->subject, words))
+  if (!folded_has (m->subject, words) || (!null && answers_bounce_subject (m, words, prefixed)))
     return FALSE;
   return says_not_delivered (m);
 }
@@ -313,6 +377,11 @@ _bc_looks_like_bounce (const BcMime *m)
     return TRUE;
   if (_bc_from_matches (m, daemon_from))
     return TRUE;
+  /* a read receipt (RFC 8098), which RFC 8098 sends from the null sender
+   * and whose Subject repeats the one it was read under ("Read:
+   * Undeliverable items in your order") */
+  if (disposition_notification (m))
+    return FALSE;
   /* an NDR subject, unless an ordinary sender sent it and its text does not
    * say anything failed ("Delivery notification: your parcel ...") */
   if (_bc_subject_starts (m, bounce_subjects))
@@ -330,8 +399,279 @@ gboolean
 _bc_is_forward (const BcMime *m)
 {
   static const char *const fwd[] = { "fwd:", "fw:", "wg:", "tr:", "rv:", "enc:", "doorst:",
-                                     "vs:", "vb:", "rif:", "i:", "转发:", "転送:", "FW ", NULL };
-  return _bc_subject_starts (m, fwd) && !_bc_from_matches (m, daemon_from);
+                                     "vs:", "vb:", "rif:", "i:", "转发:", "転送:", "FW ", "fwd :",
+                                     "pd:", "vl:", "tov:", "İLT:", "İlt:", "ilt:", "Пересл.:",
+                                     "пересл.:", "Пересл:", "[fwd:", NULL };
+  const char *s = m->subject, *close;
+
+  if (_bc_from_matches (m, daemon_from))
+    return FALSE;
+  if (_bc_subject_starts (m, fwd))
+    return TRUE;
+  /* after a gateway's tag: "[EXTERNAL] FW: Undeliverable: ...", "[EXT] Fwd: ..." */
+  while (*s == ' ' || *s == '\t')
+    s++;
+  if (*s != '[' || !(close = strchr (s, ']')) || close - s > 24)
+    return FALSE;
+  for (s = close + 1; *s == ' ' || *s == '\t'; s++)
+    ;
+  for (guint i = 0; fwd[i]; i++)
+    if (_bc_has_prefix_ci (s, fwd[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* person_sent - nothing says software sent @m: not the null sender, no
+ * DSN part, no X-Failed-Recipients, no mail daemon or mail system in the
+ * From, no Auto-Submitted or no-reply mailbox (_bc_automated_sender) */
+static gboolean
+person_sent (const BcMime *m)
+{
+  static char **systems;
+  static gsize once;
+
+  if (null_sender (m) || m->dsn->len > 0 || m->arf || _bc_mime_header (m, "X-Failed-Recipients") ||
+      _bc_from_matches (m, daemon_from) || _bc_automated_sender (m))
+    return FALSE;
+  if (g_once_init_enter (&once)) {
+    systems = fold_all (system_from);
+    g_once_init_leave (&once, 1);
+  }
+  return !folded_has (m->from, systems);
+}
+
+/* Labels that open the From line of a header block a mail client writes
+ * above a forwarded or quoted message (Outlook, Gmail, Apple Mail,
+ * Thunderbird, in their languages), as the clients write them: compared
+ * with ASCII case ignored */
+static const char *const from_labels[] = {
+  "from:", "von:", "de:", "de :", "da:", "van:", "Från:", "fra:", "od:", "Lähettäjä:",
+  "Feladó:", "kimden:", "От:", "Від:", "差出人:", "差出人：", "发件人:", "发件人：", "寄件者:",
+  "寄件者：", "보낸 사람:", "afzender:", "remitente:", "mittente:", "Expéditeur:", "absender:",
+  NULL
+};
+
+/* daemon_in_text_block - a line of the text (at most 64 KiB, quote marks
+ * and indentation skipped) that names a mail daemon after a From label:
+ * a bounce's header block quoted below a person's words */
+static gboolean
+daemon_in_text_block (const BcMime *m)
+{
+  const char *p = m->body->str, *end = p + MIN (m->body->len, 64 * 1024);
+
+  while (p < end) {
+    const char *nl = memchr (p, '\n', end - p), *e = nl ? nl : end, *q = p;
+    while (q < e && (*q == ' ' || *q == '\t' || *q == '>' || *q == '*'))
+      q++;
+    for (guint i = 0; from_labels[i]; i++) {
+      if ((gsize) (e - q) > strlen (from_labels[i]) && _bc_has_prefix_ci (q, from_labels[i])) {
+        char *line = g_strndup (q, e - q);
+        gboolean hit = FALSE;
+        for (guint j = 0; daemon_from[j] && !hit; j++)
+          hit = _bc_strcasestr (line, daemon_from[j]) != NULL;
+        g_free (line);
+        if (hit)
+          return TRUE;
+        break;
+      }
+    }
+    p = nl ? nl + 1 : end;
+  }
+  return FALSE;
+}
+
+/* attached_bounce - the message attached to @m is a bounce: a delivery
+ * report, or a message from a mail daemon */
+static gboolean
+attached_bounce (const BcMime *m)
+{
+  char *ct = NULL, *from = NULL;
+  gboolean hit;
+
+  if (m->orig) {
+    const char *c = g_mime_object_get_header (m->orig, "Content-Type");
+    const char *f = g_mime_object_get_header (m->orig, "From");
+    ct = c ? g_strdup (c) : NULL;
+    from = f ? g_strdup (f) : NULL;
+  } else if (m->orig_text) {
+    ct = _bc_field_get (m->orig_text, "Content-Type");
+    from = _bc_field_get (m->orig_text, "From");
+  }
+  hit = (ct && _bc_strcasestr (ct, "report-type=delivery-status")) ||
+        (from && _bc_strcasestr (from, "mailer-daemon")) ||
+        (from && _bc_strcasestr (from, "postmaster"));
+  g_free (ct);
+  g_free (from);
+  return hit;
+}
+
+/* _bc_passes_on_bounce - a person passing a bounce on whatever the
+ * Subject says ("Why does my mail to Kate bounce?", "PD: ...", "RE:
+ * Undeliverable: ..." with Outlook's header block and no quote marks):
+ * a person sent it (person_sent) and its text quotes a header block whose
+ * From is a mail daemon, or the message attached is a bounce. A relay
+ * that wraps a bounce sends from the null sender or a daemon. */
+gboolean
+_bc_passes_on_bounce (const BcMime *m)
+{
+  if (!person_sent (m))
+    return FALSE;
+  return attached_bounce (m) || daemon_in_text_block (m);
+}
+
+/* How a person opens and closes a message, folded: a greeting on the
+ * first line, a closing formula on a short line */
+static const char *const greetings[] = {
+  "hi", "hello", "hey", "dear", "good morning", "good afternoon", "good evening",
+  "hallo", "guten tag", "guten morgen", "liebe", "lieber", "sehr geehrte", "moin", "servus",
+  "bonjour", "bonsoir", "salut", "madame", "monsieur", "hola", "buenos días", "buenas tardes",
+  "estimado", "estimada", "buongiorno", "buonasera", "ciao", "salve", "gentile", "olá", "bom dia",
+  "boa tarde", "prezado", "prezada", "beste", "goedemorgen", "goedemiddag", "hej", "hei", "moi",
+  "hejsan", "dzień dobry", "witam", "cześć", "dobrý den", "ahoj", "szia", "jó napot", "merhaba",
+  "здравствуйте", "добрый день", "доброе утро", "привет", "уважаемый", "уважаемая", "вітаю",
+  "добрий день", "お世話になっております", "お世話になります", "お疲れ様です", "您好", "你好",
+  "안녕하세요", NULL
+};
+static const char *const closings[] = {
+  "thanks", "thank you", "regards", "best", "kind regards", "cheers", "sincerely", "viele grüße",
+  "grüße", "gruß", "lg", "mit freundlichen grüßen", "cordialement", "bien à vous", "merci",
+  "bonne journée", "saludos", "un saludo", "gracias", "atentamente", "grazie", "cordiali saluti",
+  "saluti", "obrigado", "obrigada", "cumprimentos", "atenciosamente", "abraços", "groeten",
+  "met vriendelijke groet", "mvh", "med vänliga hälsningar", "hälsningar", "vh", "pozdrawiam",
+  "pozdrowienia", "s pozdravem", "üdvözlettel", "saygılarımla", "с уважением", "спасибо",
+  "заранее спасибо", "з повагою", "よろしくお願いいたします", "よろしくお願いします", "谢谢",
+  "此致", "감사합니다", NULL
+};
+
+/* starts_word - @line begins with @w and a non-letter follows it */
+static gboolean
+starts_word (const char *line, const char *e, const char *w)
+{
+  gsize n = strlen (w);
+  return (gsize) (e - line) >= n && strncmp (line, w, n) == 0 &&
+         (line + n == e || (!g_ascii_isalpha (line[n]) && (guchar) line[n] < 0x80) ||
+          (guchar) w[n - 1] >= 0x80);
+}
+
+/* Words of a display name that is a team's or a service's, not a
+ * person's ("Customer Care", "Support Team", "Mail Router"), folded */
+static const char *const role_words[] = {
+  "customer", "care", "support", "service", "services", "team", "mail", "email", "e-mail",
+  "delivery", "system", "admin", "help", "desk", "helpdesk", "center", "centre", "info",
+  "notification", "notifications", "postmaster", "router", "security", "the", NULL
+};
+
+/* signed_by_writer - the folded line [@q, @e) is the writer's signature:
+ * the first word of the From's display name alone ("Ana"), or the whole
+ * display name when it is two words of no team or service ("Cleo Park");
+ * a template signs with its sender's full name ("Example ISP Customer
+ * Care"), a person with a first name */
+static gboolean
+signed_by_writer (const char *q, const char *e, const char *first, const char *full)
+{
+  for (;;) {
+    if (q < e && (*q == '-' || *q == ' '))
+      q++;
+    else if (e - q >= 3 && (g_str_has_prefix (q, "\xe2\x80\x93") || g_str_has_prefix (q, "\xe2\x80\x94")))
+      q += 3;                       /* "– Ana", "— Ana" */
+    else
+      break;
+  }
+  if (first && (gsize) (e - q) == strlen (first) && strncmp (q, first, e - q) == 0)
+    return TRUE;
+  return full && (gsize) (e - q) == strlen (full) && strncmp (q, full, e - q) == 0;
+}
+
+/* _bc_describes_bounce - a person writing about a bounce in their own
+ * words, no bounce quoted or attached (that is _bc_passes_on_bounce):
+ * a person sent it (person_sent), it attaches no message, and its text
+ * (the first 4 KiB, folded) is a letter the writer signed: a line that
+ * is the first name of the From's display name (or the two-word name),
+ * the first name in the opening line where Japanese and Chinese put it
+ * ("お世話になっております。田中です。"), or a From that is also the To (a
+ * note to oneself, a saved copy) -- and with it a greeting on the first
+ * line, a closing formula on a short line, or a question. A template
+ * that greets its reader ("Dear customer") signs with its sender's full
+ * name, never a first name alone. */
+gboolean
+_bc_describes_bounce (const BcMime *m)
+{
+  static char **greet, **close, **roles;
+  static gsize once;
+  const char *to = _bc_mime_header (m, "To");
+  char *text, *first = NULL, *full = NULL, *to_addr;
+  const char *p, *end;
+  guint lines = 0;
+  gboolean greeted = FALSE, closed = FALSE, asked = FALSE, signed_ = FALSE;
+
+  if (m->has_attached_message || m->is_report || m->body->len == 0 || !person_sent (m))
+    return FALSE;
+  if (g_once_init_enter (&once)) {
+    greet = fold_all (greetings);
+    close = fold_all (closings);
+    roles = fold_all (role_words);
+    g_once_init_leave (&once, 1);
+  }
+  /* the display name: "Ana Ruiz <ana@...>" gives "ana" and "ana ruiz" */
+  {
+    const char *f = m->from, *lt = strchr (f, '<');
+    while (*f == ' ' || *f == '"')
+      f++;
+    if (lt && lt > f) {
+      const char *ne = lt;
+      gsize n = strcspn (f, " \"<,");
+      gchar **words;
+      guint nw;
+      gboolean role = FALSE;
+      while (ne > f && (ne[-1] == ' ' || ne[-1] == '"'))
+        ne--;
+      full = fold (f, ne - f);
+      words = g_strsplit (full, " ", -1);
+      nw = g_strv_length (words);
+      for (guint i = 0; words[i] && !role; i++)
+        for (guint j = 0; roles[j] && !role; j++)
+          role = g_str_equal (words[i], roles[j]);
+      g_strfreev (words);
+      if (!role && n >= 2 && f + n <= ne)
+        first = fold (f, n);
+      if (role || nw != 2)
+        g_clear_pointer (&full, g_free);
+    }
+  }
+  to_addr = to ? _bc_address_find (to, strlen (to), NULL) : NULL;
+  signed_ = to_addr && m->from_addr[0] && g_ascii_strcasecmp (to_addr, m->from_addr) == 0;
+  g_free (to_addr);
+  text = fold (m->body->str, MIN (m->body->len, 4096));
+  p = text;
+  end = text + strlen (text);
+  while (p < end) {
+    const char *nl = memchr (p, '\n', end - p), *e = nl ? nl : end, *q = p;
+    while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
+      q++;
+    while (e > q && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == ','))
+      e--;
+    if (q < e && *q != '>') {
+      if (lines++ == 0) {
+        for (guint i = 0; greet[i] && !greeted; i++)
+          greeted = starts_word (q, e, greet[i]);
+        if (first && (guchar) first[0] >= 0x80 && _bc_memmem (q, e - q, first, strlen (first)))
+          signed_ = TRUE;
+      }
+      if (e - q <= 40) {
+        for (guint i = 0; close[i] && !closed; i++)
+          closed = starts_word (q, e, close[i]);
+        if (!signed_)
+          signed_ = signed_by_writer (q, e, first, full);
+      }
+      if (!asked)
+        asked = _bc_memmem (q, e - q, "?", 1) || _bc_memmem (q, e - q, "\xef\xbc\x9f", 3);
+    }
+    p = nl ? nl + 1 : end;
+  }
+  g_free (text);
+  g_free (first);
+  g_free (full);
+  return signed_ && (greeted || closed || asked);
 }
 
 /* quotes - the text quotes another message: at least three lines that start
