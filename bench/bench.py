@@ -143,27 +143,6 @@ def vm_hwm(pid):
     return 0
 
 
-def descendants(pid):
-    """The pids of pid's children, their children and so on (from /proc)."""
-    out, todo = [], [pid]
-    while todo:
-        q = todo.pop()
-        try:
-            with open("/proc/%d/task/%d/children" % (q, q)) as f:
-                kids = [int(k) for k in f.read().split()]
-        except OSError:
-            kids = []
-        out += kids
-        todo += kids
-    return out
-
-
-# the sum of the peak RSS of every process of the last run() (bounceclass
-# --jobs N forks N workers: the peak of each, added up, counts the pages
-# they share once per process, so it is an upper bound)
-last_rss_sum = 0
-
-
 def run(cmd, stdout=subprocess.DEVNULL, env=None):
     """Run cmd; returns (wall seconds, cpu seconds, peak RSS KiB, status).
 
@@ -172,11 +151,7 @@ def run(cmd, stdout=subprocess.DEVNULL, env=None):
     grows, so the last reading is the peak up to a few ms before exit): the
     ru_maxrss that wait4() gives would count the pages of this Python
     process the child was forked from. (Timing by the polling loop itself,
-    as before, rounded a one-second run to the next 50 ms.) The peak RSS
-    returned is that of the largest process (the program or one of its
-    worker processes); last_rss_sum gets all of them added up. CPU time
-    counts the workers too (wait4 adds the children a process waited for)."""
-    global last_rss_sum
+    as before, rounded a one-second run to the next 50 ms.)"""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, env=env)
     done = {}
@@ -187,17 +162,15 @@ def run(cmd, stdout=subprocess.DEVNULL, env=None):
 
     waiter = threading.Thread(target=wait)
     waiter.start()
-    peaks = {}
+    rss = 0
     delay = 0.002
     while waiter.is_alive():
-        for pid in [p.pid] + descendants(p.pid):
-            peaks[pid] = max(peaks.get(pid, 0), vm_hwm(pid))
+        rss = max(rss, vm_hwm(p.pid))
         waiter.join(delay)
         delay = min(delay * 2, 0.05)
     p.returncode = os.waitstatus_to_exitcode(done["status"])
     ru = done["ru"]
-    last_rss_sum = sum(peaks.values())
-    return done["t"] - t0, ru.ru_utime + ru.ru_stime, max(peaks.values(), default=0), p.returncode
+    return done["t"] - t0, ru.ru_utime + ru.ru_stime, rss, p.returncode
 
 
 def run_together(cmd, k):
@@ -223,7 +196,7 @@ def main():
     ap.add_argument("--corpus", default=os.path.join(SRC, "corpus"), help="directory of .eml samples")
     ap.add_argument("--messages", type=int, default=10000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--jobs", type=int, default=2, help="worker processes for the parallel run (default 2)")
+    ap.add_argument("--jobs", type=int, default=2, help="threads for the parallel run (default 2)")
     ap.add_argument("--big-mb", type=int, default=1024, help="size of the RSS mbox in MB")
     ap.add_argument("--no-big", action="store_true", help="skip the large-mbox RSS run")
     ap.add_argument("--no-sisimai", action="store_true")
@@ -296,14 +269,13 @@ def bench(a, bc, floor, files, work):
             if rc != 0 and "bounceclass" in name and rc != 1:
                 print("warning: %s exited %d" % (name, rc))
             if name not in best or wall < best[name][0]:
-                best[name] = (wall, cpu, rss, last_rss_sum)
+                best[name] = (wall, cpu, rss)
             walls.setdefault(name, []).append(wall)
     print()
     print("%-28s %9s %9s %10s %9s" % ("", "wall s", "cpu s", "msg/s", "RSS MB"))
     for name, _ in tools:
-        wall, cpu, rss, rss_sum = best[name]
-        print("%-28s %9.3f %9.3f %10.0f %9.1f%s" % (name, wall, cpu, n / wall, rss / 1024,
-              "  (all processes %.1f MB)" % (rss_sum / 1024) if rss_sum > rss else ""))
+        wall, cpu, rss = best[name]
+        print("%-28s %9.3f %9.3f %10.0f %9.1f" % (name, wall, cpu, n / wall, rss / 1024))
     wall = {name: best[name][0] for name, _ in tools}
     cpu = {name: best[name][1] for name, _ in tools}
     j1, jn = "bounceclass --jobs 1", "bounceclass --jobs %d" % a.jobs
@@ -373,9 +345,8 @@ def bench(a, bc, floor, files, work):
         print("large mbox: %d messages, %.0f MB" % (hn, hsize / 1e6))
         for jobs in (1, a.jobs):
             wall, cpu, rss, rc = run([bc, "--json", "--jobs", str(jobs), huge])
-            print("  bounceclass --jobs %d: %.1f s wall, %.1f s cpu, %.0f msg/s, peak RSS %.1f MB  (goal < 64 MB)%s"
-                  % (jobs, wall, cpu, hn / wall, rss / 1024,
-                     ", all %d processes %.1f MB" % (jobs + 1, last_rss_sum / 1024) if jobs > 1 else ""))
+            print("  bounceclass --jobs %d: %.1f s wall, %.1f s cpu, %.0f msg/s, peak RSS %.1f MB  (goal < 64 MB)"
+                  % (jobs, wall, cpu, hn / wall, rss / 1024))
         os.unlink(huge)
 
 

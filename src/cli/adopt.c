@@ -167,12 +167,6 @@ bc_cli_render (Format format, gboolean explain, const BcReport *report, const Bc
     summary_add (report, info);
 }
 
-gboolean
-bc_cli_render_counts (void)
-{
-  return S.summary;
-}
-
 void
 bc_cli_table_header (Format format, GString *out)
 {

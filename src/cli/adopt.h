@@ -41,11 +41,6 @@ void bc_cli_render (Format format, gboolean explain, const BcReport *report,
  * line on stderr (only when stderr is a terminal). */
 void bc_cli_progress_tick (void);
 
-/* bc_cli_render_counts - does bc_cli_render() keep counts (--summary) that
- * must live in this process? Records rendered in a worker process
- * (procpool.c) would not be counted. */
-gboolean bc_cli_render_counts (void);
-
 /* bc_cli_finish - clears the progress line, prints the summary. Returns
  * FALSE when writing the output failed. */
 gboolean bc_cli_finish (Format format);

@@ -1,13 +1,11 @@
 /* main.c - the bounceclass command: read messages, classify, print.
  *
  * Messages are read in input order and written in input order. With
- * --jobs N > 1, N worker processes (procpool.c, which says why not
- * threads) classify and format them while this process reads and writes.
- * Messages go to the workers in batches of up to BATCH messages (or
- * BATCH_BYTES), so that they synchronise once per batch rather than once
+ * --jobs N > 1 a GThreadPool classifies and formats them while this thread
+ * reads. Messages go to the pool in batches of up to BATCH messages (or
+ * BATCH_BYTES), so that threads synchronise once per batch rather than once
  * per message; at most WINDOW batches per worker are in flight, so memory stays
- * bounded however large the mailbox. With --ledger or --summary, whose
- * state lives in this process, a GThreadPool does the same work in threads.
+ * bounded however large the mailbox.
  *
  * Exit status: 0 every message was read, 1 some input could not be read
  * (its record carries "error"), 2 usage error or unreadable rules file,
@@ -29,7 +27,6 @@
 #include "adopt.h"
 #include "ledger/ledger.h"
 #include "fetch/fetch.h"
-#include "procpool.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -48,9 +45,7 @@ typedef struct {
   guint jobs;
   gboolean any_error;
 
-  /* parallel state: worker processes, or (pool) threads */
-  BcProcPool *procs;
-  GQueue inflight;          /* (Job *) sent to procs, not yet written, in order */
+  /* parallel state */
   GThreadPool *pool;
   GMutex lock;
   GCond cond;
@@ -80,8 +75,8 @@ typedef struct _Job {
  * cores, against 1.70 with the variable set (perf stat -r 5, 10,000
  * messages). GSlice reads the variable once, when GLib initialises itself
  * before main(), so setting it here is too late; a new image reads it.
- * On one thread it makes no difference, so it is done only when threads
- * classify (--jobs > 1 with --summary or --ledger), before any input is read (standard input is passed on untouched). If the
+ * On one thread it makes no difference, so it is done only for --jobs > 1,
+ * before any input is read (standard input is passed on untouched). If the
  * exec fails, the program simply goes on as it is. */
 static void
 slice_to_malloc (char **argv)
@@ -91,15 +86,6 @@ slice_to_malloc (char **argv)
   g_setenv ("G_SLICE", "always-malloc", TRUE);
   fflush (NULL);
   execv ("/proc/self/exe", argv);
-}
-
-static gboolean
-has_prefix_arg (char **argv, const char *prefix)
-{
-  for (guint i = 0; argv[i]; i++)
-    if (g_str_has_prefix (argv[i], prefix))
-      return TRUE;
-  return FALSE;
 }
 
 /* classify_one - the formatted record(s) for one input message. Errors go
@@ -182,220 +168,8 @@ worker (gpointer data, gpointer user_data)
   g_free (job);
 }
 
-/* ---- worker processes (procpool.c) ----------------------------------------
- *
- * A request is a batch of messages, each: flags (1 truncated, 2 error),
- * index (guint64), then the file name, the error and the message, each
- * as a guint64 length and its bytes. An answer is one byte (1 when a
- * message could not be read) and the records. */
-
-static void
-put_u64 (GByteArray *ba, guint64 v)
-{
-  g_byte_array_append (ba, (const guint8 *) &v, sizeof v);
-}
-
-static void
-put_bytes (GByteArray *ba, const void *data, gsize len)
-{
-  put_u64 (ba, len);
-  if (len)
-    g_byte_array_append (ba, data, (guint) len);
-}
-
-static void
-encode_msg (GByteArray *ba, const BcInputMsg *msg)
-{
-  gsize len = 0;
-  const void *data = msg->data ? g_bytes_get_data (msg->data, &len) : NULL;
-
-  put_u64 (ba, (msg->truncated ? 1 : 0) | (msg->error ? 2 : 0));
-  put_u64 (ba, msg->index);
-  put_bytes (ba, msg->file, strlen (msg->file));
-  put_bytes (ba, msg->error, msg->error ? strlen (msg->error) : 0);
-  put_bytes (ba, data, len);
-}
-
-/* encode_job - @job's messages as a request; their bytes are released
- * (the pool keeps the request until it is answered) */
-static GBytes *
-encode_job (Job *job)
-{
-  GByteArray *ba = g_byte_array_new ();
-
-  for (guint i = 0; i < job->msgs->len; i++) {
-    BcInputMsg *msg = g_ptr_array_index (job->msgs, i);
-    encode_msg (ba, msg);
-    g_clear_pointer (&msg->data, g_bytes_unref);
-  }
-  return g_byte_array_free_to_bytes (ba);
-}
-
-static gboolean
-get_u64 (const guint8 **p, const guint8 *end, guint64 *v)
-{
-  if ((gsize) (end - *p) < sizeof *v)
-    return FALSE;
-  memcpy (v, *p, sizeof *v);
-  *p += sizeof *v;
-  return TRUE;
-}
-
-static gboolean
-get_bytes (const guint8 **p, const guint8 *end, guint64 *len)
-{
-  if (!get_u64 (p, end, len) || *len > (guint64) (end - *p))
-    return FALSE;
-  *p += *len;
-  return TRUE;
-}
-
-/* decode_next - the message at *@p of @request (encode_msg()) into @msg,
- * whose data refers to @request; FALSE at the end */
-static gboolean
-decode_next (GBytes *request, const guint8 **p, BcInputMsg *msg)
-{
-  gsize size;
-  const guint8 *start = g_bytes_get_data (request, &size), *end = start + size;
-  guint64 flags, flen, elen, dlen;
-  const guint8 *f, *e, *d;
-
-  memset (msg, 0, sizeof *msg);
-  if (!get_u64 (p, end, &flags) || !get_u64 (p, end, &msg->index) ||
-      (f = *p + 8, !get_bytes (p, end, &flen)) || (e = *p + 8, !get_bytes (p, end, &elen)) ||
-      (d = *p + 8, !get_bytes (p, end, &dlen)))
-    return FALSE;
-  msg->file = g_strndup ((const char *) f, flen);
-  msg->error = flags & 2 ? g_strndup ((const char *) e, elen) : NULL;
-  msg->truncated = (flags & 1) != 0;
-  if (!msg->error)
-    msg->data = g_bytes_new_from_bytes (request, d - start, dlen);
-  return TRUE;
-}
-
-static void
-decoded_clear (BcInputMsg *msg)
-{
-  g_free (msg->file);
-  g_free (msg->error);
-  if (msg->data)
-    g_bytes_unref (msg->data);
-}
-
-/* answer_batch - in a worker: classify and format the messages of
- * @request (encode_job()) */
-static GBytes *
-answer_batch (GBytes *request, gpointer user_data)
-{
-  App *app = user_data;
-  const guint8 *p = g_bytes_get_data (request, NULL);
-  GString *out = g_string_new_len ("", 1);   /* the error byte, set below */
-  gboolean err = FALSE;
-  BcInputMsg msg;
-
-  while (decode_next (request, &p, &msg)) {
-    GString *one = classify_one (app, &msg, &err, NULL);
-    g_string_append_len (out, one->str, one->len);
-    g_string_free (one, TRUE);
-    decoded_clear (&msg);
-  }
-  out->str[0] = err ? 1 : 0;
-  return g_string_free_to_bytes (out);
-}
-
-/* take_answer - the records of @answer (answer_batch()) appended to @s;
- * notes an error */
-static void
-take_answer (App *app, GBytes *answer, GString *s)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (answer, &len);
-
-  if (len && data[0])
-    app->any_error = TRUE;
-  if (len > 1)
-    g_string_append_len (s, data + 1, len - 1);
-}
-
-/* rescue - a worker died on the batch @failed: each of its messages is
- * classified alone, each in a worker of its own, so that only the message
- * that kills a worker goes without its answer: its record says why */
-static void
-rescue (App *app, GBytes *failed, GString *s)
-{
-  const guint8 *p = g_bytes_get_data (failed, NULL);
-  BcInputMsg msg;
-
-  while (decode_next (failed, &p, &msg)) {
-    GByteArray *ba = g_byte_array_new ();
-    GBytes *one, *answer;
-    char *why = NULL;
-    encode_msg (ba, &msg);
-    one = g_byte_array_free_to_bytes (ba);
-    answer = bc_proc_pool_run_alone (app->procs, one, &why);
-    if (answer) {
-      take_answer (app, answer, s);
-      g_bytes_unref (answer);
-    } else {
-      BcRecordInfo info = { msg.file, msg.index, why };
-      app->any_error = TRUE;
-      if (msg.index)
-        g_printerr ("bounceclass: %s (message %" G_GUINT64_FORMAT "): %s\n", msg.file, msg.index, why);
-      else
-        g_printerr ("bounceclass: %s: %s\n", msg.file, why);
-      bc_cli_render (app->format, app->explain, NULL, &info, s);
-      g_free (why);
-    }
-    g_bytes_unref (one);
-    decoded_clear (&msg);
-  }
-}
-
-/* emit - write @s (taken), the records of the next batch in order, with its
- * --ledger items (taken, may be NULL); mark the batch's remote messages */
-static void
-emit (App *app, GString *s, GPtrArray *ledger)
-{
-  GArray *ids = g_queue_pop_head (&app->remote_ids);
-
-  bc_ledger_cli_record (ledger);
-  /* written (and committed to the --ledger), then the messages are marked */
-  if (ids && bc_ledger_cli_sync ())
-    bc_fetch_write (s, (const guint64 *) (gpointer) ids->data, ids->len);
-  else
-    write_out (s);
-  if (ids)
-    g_array_unref (ids);
-}
-
-/* receive_next - read the answer to the oldest batch in flight and write
- * it; when its worker died on it, rescue() answers its messages one by one */
-static void
-receive_next (App *app)
-{
-  Job *job = g_queue_pop_head (&app->inflight);
-  char *why = NULL;
-  GBytes *failed = NULL;
-  GBytes *answer = bc_proc_pool_receive (app->procs, job->seq, &why, &failed);
-  GString *s = g_string_new (NULL);
-
-  if (answer) {
-    take_answer (app, answer, s);
-    g_bytes_unref (answer);
-  } else {
-    g_printerr ("bounceclass: %s; its messages are classified again one by one\n", why);
-    rescue (app, failed, s);
-    g_bytes_unref (failed);
-    g_free (why);
-  }
-  app->next_out++;
-  emit (app, s, NULL);
-  g_ptr_array_unref (job->msgs);
-  g_free (job);
-}
-
-/* flush_pending - hand the batch being filled to the workers, then write
- * what is done and wait while WINDOW batches per worker are in flight. */
+/* flush_pending - hand the batch being filled to the pool, then write what
+ * is done and wait while WINDOW batches per worker are in flight. */
 static void
 flush_pending (App *app)
 {
@@ -408,15 +182,6 @@ flush_pending (App *app)
   job->seq = app->next_seq++;
   g_queue_push_tail (&app->remote_ids, app->pending_ids);
   app->pending_ids = NULL;
-  if (app->procs) {
-    GBytes *req = encode_job (job);
-    bc_proc_pool_send (app->procs, job->seq, req);
-    g_bytes_unref (req);
-    g_queue_push_tail (&app->inflight, job);
-    while (app->next_seq - app->next_out > (guint64) WINDOW * app->jobs)
-      receive_next (app);
-    return;
-  }
   g_thread_pool_push (app->pool, job, NULL);
   g_mutex_lock (&app->lock);
   drain (app, app->next_seq > (guint64) WINDOW * app->jobs
@@ -439,7 +204,17 @@ drain (App *app, guint64 upto, gboolean wait)
                                      NULL, (gpointer *) &ledger);
       app->next_out++;
       g_mutex_unlock (&app->lock);
-      emit (app, s, ledger);
+      bc_ledger_cli_record (ledger);
+      {
+        GArray *ids = g_queue_pop_head (&app->remote_ids);
+        /* written (and committed to the --ledger), then the messages are marked */
+        if (ids && bc_ledger_cli_sync ())
+          bc_fetch_write (s, (const guint64 *) (gpointer) ids->data, ids->len);
+        else
+          write_out (s);
+        if (ids)
+          g_array_unref (ids);
+      }
       g_mutex_lock (&app->lock);
     }
     if (!wait || app->next_out >= upto)
@@ -454,11 +229,7 @@ on_message (BcInputMsg *msg, gpointer user_data)
   App *app = user_data;
 
   if (!msg) {                   /* a remote source waits: write out all read so far */
-    if (app->procs) {
-      flush_pending (app);
-      while (app->next_out < app->next_seq)
-        receive_next (app);
-    } else if (app->pool) {
+    if (app->pool) {
       flush_pending (app);
       g_mutex_lock (&app->lock);
       drain (app, app->next_seq, TRUE);
@@ -467,7 +238,7 @@ on_message (BcInputMsg *msg, gpointer user_data)
     return;
   }
   bc_cli_progress_tick ();
-  if (!app->pool && !app->procs) {
+  if (!app->pool) {
     gboolean err = FALSE;
     GPtrArray *ledger = bc_ledger_cli_enabled () ? g_ptr_array_new_with_free_func (bc_ledger_cli_item_free) : NULL;
     GString *rec = classify_one (app, msg, &err, ledger);
@@ -537,7 +308,7 @@ main (int argc, char **argv)
       "Show the rule that fired and the evidence it matched", NULL },
     { "rules", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &rules,
       "Add a rules file; it takes precedence over the built-in rules (repeatable)", "FILE" },
-    { "jobs", 'J', 0, G_OPTION_ARG_INT, &jobs, "Classify in N worker processes (default 1; 0 = one per core)", "N" },
+    { "jobs", 'J', 0, G_OPTION_ARG_INT, &jobs, "Classify on N threads (default 1; 0 = one per core)", "N" },
     { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size,
       "Read at most BYTES of each message (default 32 MiB)", "BYTES" },
     { "max-recipients", 0, 0, G_OPTION_ARG_INT, &max_rcpts,
@@ -589,10 +360,7 @@ main (int argc, char **argv)
     return bc_cli_fail_status ();
   }
   g_option_context_free (ctx);
-  /* only threads share GSlice's magazines: worker processes do not (the
-   * ledger opens later, so its option is looked for in the arguments) */
-  if (jobs != 1 && (bc_cli_render_counts () || g_strv_contains ((const char *const *) orig_argv, "--ledger") ||
-                    has_prefix_arg (orig_argv, "--ledger=")))
+  if (jobs != 1)
     slice_to_malloc (orig_argv);
   g_strfreev (orig_argv);
   if (version) {
@@ -655,15 +423,7 @@ main (int argc, char **argv)
   status = 0;
 
   app.jobs = jobs == 0 ? g_get_num_processors () : (guint) jobs;
-  g_queue_init (&app.inflight);
-  if (app.jobs > 1 && !bc_ledger_cli_enabled () && !bc_cli_render_counts () &&
-      !(app.procs = bc_proc_pool_new (app.jobs, answer_batch, &app))) {
-    bc_classifier_free (app.cls);
-    g_strfreev (rules);
-    g_strfreev (paths);
-    return bc_cli_fail_status ();
-  }
-  if (app.jobs > 1 && !app.procs) {
+  if (app.jobs > 1) {
     g_mutex_init (&app.lock);
     g_cond_init (&app.cond);
     app.done = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -682,12 +442,6 @@ main (int argc, char **argv)
       } else
         bc_input_read (paths[i], limits.max_message, on_message, &app);
 
-  if (app.procs) {
-    flush_pending (&app);
-    while (app.next_out < app.next_seq)
-      receive_next (&app);
-    bc_proc_pool_free (app.procs);
-  }
   if (app.pool) {
     flush_pending (&app);
     g_mutex_lock (&app.lock);
