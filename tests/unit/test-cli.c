@@ -566,6 +566,23 @@ test_jobs_same_output (void **state)
   g_free (mbox);
 }
 
+/* --summary counts every record, whichever thread formats it */
+static void
+test_jobs_summary (void **state)
+{
+  Fix *f = *state;
+  char *mbox = make_mbox (f->dir, "summary.mbox", 50);
+  Run r1 = RUN (NULL, "--json", "--summary", "--jobs", "1", mbox);
+  Run r2 = RUN (NULL, "--json", "--summary", "--jobs", "2", mbox);
+
+  assert_int_equal (r2.status, 0);
+  assert_string_equal (r1.out, r2.out);
+  assert_non_null (strstr (r2.out, "\"summary\":{\"messages\":50,"));
+  run_clear (&r1);
+  run_clear (&r2);
+  g_free (mbox);
+}
+
 static void
 test_rules_override (void **state)
 {
@@ -773,6 +790,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_mbox_from_in_body, setup, teardown),
     cmocka_unit_test_setup_teardown (test_control_bytes_in_output, setup, teardown),
     cmocka_unit_test_setup_teardown (test_not_a_bounce_text, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_jobs_summary, setup, teardown),
     cmocka_unit_test_setup_teardown (test_jobs_same_output, setup, teardown),
     cmocka_unit_test_setup_teardown (test_jobs_stdin, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rules_override, setup, teardown),
