@@ -142,6 +142,32 @@ G_GNUC_INTERNAL gboolean _bc_is_reply (const BcMime *m);
 G_GNUC_INTERNAL gboolean _bc_passes_on_bounce (const BcMime *m);
 G_GNUC_INTERNAL gboolean _bc_describes_bounce (const BcMime *m);
 G_GNUC_INTERNAL gboolean _bc_quoted_at (const char *s, const char *at);
+G_GNUC_INTERNAL char *_bc_fold (const char *s, gssize len);
+
+/* phrases.c: where an entry of its tables is used */
+typedef enum {
+  BC_PREFIX_REPLY = 1 << 0,   /* opens a person's reply (_bc_is_reply) */
+  BC_PREFIX_FORWARD = 1 << 1, /* opens a person's forward (_bc_is_forward) */
+  BC_PREFIX_ANSWER = 1 << 2,  /* before a bounce phrase, makes an answer of the message */
+  BC_PREFIX_UNWRAP = 1 << 3,  /* a bounce under it is not unwrapped (wrapped_bounce) */
+} BcPrefixUse;
+typedef enum {
+  BC_PHRASE_START = 1 << 0,   /* at the start: a bounce (_bc_looks_like_bounce) */
+  BC_PHRASE_WEAK = 1 << 1,    /* at the start: a bounce when software sent it */
+  BC_PHRASE_INSIDE = 1 << 2,  /* anywhere: a bounce when software sent it */
+  BC_PHRASE_LEAD = 1 << 3,    /* anywhere: read the text (bounce_by_content) */
+  BC_PHRASE_REFUSAL = 1 << 4, /* the same, when software sent it */
+} BcPhraseUse;
+typedef enum {
+  BC_SAYS_FAILED = 1 << 0,    /* the text says mail was not delivered */
+  BC_SAYS_REFUSED = 1 << 1,   /* the same, or that it was blocked (bounce_by_content) */
+} BcSaysUse;
+G_GNUC_INTERNAL gboolean _bc_subject_prefix (const char *s, guint use);
+G_GNUC_INTERNAL gboolean _bc_subject_prefix_before (const char *s, const char *at, guint use);
+G_GNUC_INTERNAL guint _bc_subject_phrase_starts (const BcMime *m, guint uses);
+G_GNUC_INTERNAL guint _bc_subject_phrase_in (const BcMime *m, guint uses, guint answer);
+G_GNUC_INTERNAL gboolean _bc_says_not_delivered (const BcMime *m, guint uses);
+G_GNUC_INTERNAL const char *_bc_subject_phrases_unfolded (void);
 
 /* recognizers/ */
 typedef struct {

@@ -523,25 +523,6 @@ refusal_quoted (const BcMime *m)
   return FALSE;
 }
 
-/* answered_before - @subject has a reply or forward prefix before @at:
- * "[Ticket #4821] Re: Undeliverable: ..." answers a bounce, where a bounce
- * writes "Undeliverable: Re: ..." (a phrase quoted as a title,
- * _bc_quoted_at, is no lead either) */
-static gboolean
-answered_before (const char *subject, const char *at)
-{
-  static const char *const prefixed[] = { "re:", "aw:", "fwd:", "fw:", "wg:", "tr:", "rv:",
-                                          "odp:", "sv:", "vs:", NULL };
-  for (const char *p = subject; p < at; p++) {
-    if (p > subject && g_ascii_isalnum (p[-1]))
-      continue;
-    for (guint i = 0; prefixed[i]; i++)
-      if (p + strlen (prefixed[i]) <= at && _bc_has_prefix_ci (p, prefixed[i]))
-        return TRUE;
-  }
-  return FALSE;
-}
-
 /* bounce_by_content - a bounce no header gives away (From "MDaemon@host" or
  * "Courier mail server at host", Subject "Permanent Delivery Failure" or
  * "NOTICE: mail delivery status."): it comes from the null sender or its
@@ -558,49 +539,20 @@ answered_before (const char *subject, const char *at)
 static gboolean
 bounce_by_content (const BcMime *m)
 {
-  static const char *const subjects[] = { "undeliver", "not delivered", "delivery fail",
-                                          "delivery status", "delivery error",
-                                          "delivery problem", "delivery notification",
-                                          "delivery report", "failed delivery",
-                                          "non-delivery", "nondelivery", "returned mail",
-                                          "bounced", "mail delivery", NULL };
-  static const char *const refusal_subjects[] = { "message blocked", "delivery blocked",
-                                                  "mail blocked", "email blocked",
-                                                  "e-mail blocked", "blocked message",
-                                                  "blocked email", "blocked mail", "rejected",
-                                                  NULL };
-  static const char *const phrases[] = { "not be delivered", "not delivered", "undeliverable",
-                                         "delivery failed", "delivery has failed",
-                                         "delivery error", "could not deliver",
-                                         "unable to deliver", "cannot deliver",
-                                         "failed permanently", "permanent error",
-                                         "delivery to the following", "following recipient",
-                                         "following address", "delivery failure",
-                                         "was rejected", "were rejected", "has been rejected",
-                                         "could not be sent", "was blocked", "were blocked",
-                                         "has been blocked", NULL };
   const char *rp = _bc_mime_header (m, "Return-Path");
-  gboolean lead = FALSE, says = FALSE;
+  gboolean lead = FALSE;
 
   if (rp) {
     while (*rp == ' ' || *rp == '\t')
       rp++;
     lead = g_str_has_prefix (rp, "<>");
   }
-  for (guint i = 0; !lead && subjects[i]; i++) {
-    const char *f = _bc_strcasestr (m->subject, subjects[i]);
-    lead = f && !answered_before (m->subject, f) && !_bc_quoted_at (m->subject, f);
-  }
-  for (guint i = 0; !lead && refusal_subjects[i]; i++) {
-    const char *f = _bc_strcasestr (m->subject, refusal_subjects[i]);
-    lead = f && !answered_before (m->subject, f) && !_bc_quoted_at (m->subject, f) &&
-           _bc_automated_sender (m);
-  }
+  if (!lead)
+    lead = _bc_subject_phrase_in (m, BC_PHRASE_LEAD | (_bc_automated_sender (m) ? BC_PHRASE_REFUSAL : 0),
+                                  BC_PREFIX_ANSWER) != 0;
   if (!lead)
     return FALSE;
-  for (guint i = 0; !says && phrases[i]; i++)
-    says = _bc_body_find (m, phrases[i]) != NULL;
-  return says && refusal_quoted (m);
+  return _bc_says_not_delivered (m, BC_SAYS_REFUSED) && refusal_quoted (m);
 }
 
 static void
@@ -806,11 +758,10 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
 static GMimeObject *
 wrapped_bounce (const BcMime *m, const BcReport *report)
 {
-  static const char *const fwd[] = { "fwd:", "fw:", "wg:", "tr:", "rv:", "re:", "enc:", NULL };
   GMimeObject *inner = NULL;
   const char *ct, *from;
 
-  if (!_bc_looks_like_bounce (m) || _bc_subject_starts (m, fwd) || m->arf ||
+  if (!_bc_looks_like_bounce (m) || _bc_subject_prefix (m->subject, BC_PREFIX_UNWRAP) || m->arf ||
       _bc_passes_on_bounce (m))
     return NULL;
   for (guint i = 0; i < report->recipients->len; i++) {

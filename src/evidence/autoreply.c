@@ -63,62 +63,6 @@ static const char *const daemon_from[] = {
   "microsoftexchange", "bounce", "mail-daemon", "mailerdaemon", NULL
 };
 
-static const char *const bounce_subjects[] = {
-  "undeliver", "undelivered", "returned mail", "mail delivery fail", "failure notice",
-  "delivery status notification", "delivery failure", "delivery notification",
-  "mail system error", "delivery failed", "message delivery failure", "non remis",
-  "nondeliverable", "non-deliverable", "non delivery", "non-delivery", "unzustellbar",
-  "nicht zustellbar", "delivery report", "mail could not be delivered", "could not send message",
-  "returned message", "delivery has failed", "failed delivery", "mail failure",
-  "message undeliverable", "mail undeliverable", "message not deliverable",
-  "message not delivered", "warning: could not send", "delayed mail",
-  "delivery delayed", "delivery problem", "notice of delivery", "bounced mail", "permanent error",
-  "unable to deliver", "error sending", "système de distribution", "no se puede entregar",
-  "non recapitabile", "não entregue", "onbestelbaar", "kan inte levereras", "не доставлено",
-  "返送", "配信", "未送达", "退信", "warning: message",
-  /* Japanese carriers', ISPs' and groupware notices ("配送エラー",
-   * "メール配信エラー", "送信エラー", "メールの送信に失敗しました", "不達");
-   * never a bare "配送", which also titles a shop's shipping notices */
-  "配送エラー", "配送不能", "配送失敗", "送信エラー", "送信失敗", "メール配信エラー", "メール配信失敗", "メール配送",
-  "メール送信エラー", "メール送信失敗", "メールの送信に失敗", "メールの配信に失敗",
-  "メールの配送に失敗", "メールが届きませんでした", "不達", "配達不能",
-  /* the same in European languages, as providers' own notices and
-   * localized MTA templates title them (compared as prefixes, ASCII case
-   * only, so the accented capitals are listed as written) */
-  "message non délivré", "message non delivre", "échec de la remise", "Échec de la remise",
-  "echec de la remise", "échec de distribution", "Échec de distribution", "echec de distribution",
-  "avis de non-remise", "mensaje no entregado", "no se pudo entregar", "error en la entrega",
-  "mancata consegna", "notifica di mancata consegna", "messaggio non recapitato",
-  "mensagem não entregue", "mensagem nao entregue", "não é possível entregar",
-  "nao e possivel entregar", "falha na entrega", "wiadomość niedostarczona",
-  "wiadomosc niedostarczona", "nie można dostarczyć", "nie mozna dostarczyc",
-  "nedoručitelná", "nedorucitelna", "nelze doručit", "nelze dorucit", "bericht niet afgeleverd",
-  "niet afgeleverd", "meddelandet kunde inte levereras", "kunde inte levereras",
-  "kan ikke leveres", "kunne ikke leveres", "kézbesíthetetlen", "teslim edilemedi",
-  "ei voitu toimittaa", "nedoručiteľné", "nedorucitelne",
-  /* servers' localized notices (MDaemon, Kerio, Axigen, IceWarp) and
-   * Exchange's localized DSN subjects ("Übermittlungsstatusbenachrichtigung
-   * (Fehler)", "Notification d'état de remise (Échec)") */
-  "message non remis", "zustellung fehlgeschlagen", "Übermittlungsstatusbenachrichtigung",
-  "messaggio non consegnato", "notificación de estado de entrega", "notification d'état de remise",
-  "notifica dello stato di recapito", "notificação de status de entrega",
-  /* Russian and Ukrainian providers (Yandex, Mail.ru, Rambler, ukr.net,
-   * i.ua), 1C-Bitrix, Kerio and Exchange in Russian; Cyrillic capitals are
-   * listed as written */
-  "Не доставлено", "Недоставлено", "Недоставленное", "недоставленное", "Не удалось доставить",
-  "Письмо не доставлено", "Сообщение не доставлено", "Ваше письмо не доставлено",
-  "Ваше сообщение не доставлено", "Отчет о недоставке", "Отчёт о недоставке",
-  "Лист не доставлено", "Повідомлення не доставлено", "Недоставлене", "Не вдалося доставити",
-  /* Chinese providers (QQ/Exmail, NetEase, Sina, Sohu, Aliyun, Coremail,
-   * HiNet) and Exchange in Simplified and Traditional Chinese */
-  "系统退信", "系統退信", "邮件被退回", "郵件被退回", "邮件投递失败", "郵件投遞失敗", "投递失败",
-  "邮件发送失败", "郵件發送失敗", "无法投递", "無法投遞", "无法传递", "無法傳遞", "无法送达",
-  "無法送達", "郵件無法送達",
-  /* Korean (Naver, Daum/Kakao, Exchange) */
-  "메일 발송 실패", "메일 전송 실패", "[메일 발송 실패]", "[메일 전송 실패]", "배달 못 함",
-  "배달되지 않음", NULL
-};
-
 /* ordinary_sender - the message came back to an ordinary envelope sender:
  * a Return-Path that is there and is not the null sender "<>". A bounce is
  * sent from the null sender (RFC 5321 section 4.5.5); a bounce stored
@@ -134,13 +78,6 @@ ordinary_sender (const BcMime *m)
     rp++;
   return *rp && !g_str_has_prefix (rp, "<>");
 }
-
-/* Subjects that some bounces have but that say nothing about delivery by
- * themselves: a person titles mail "Rejected: Q3 budget" or "Message you
- * sent blocked?" too. Sieve (Dovecot/Pigeonhole), Exchange's moderation and
- * gateway (Barracuda) notices with these subjects come from the null
- * sender, a daemon or software (_bc_automated_sender()). */
-static const char *const weak_bounce_subjects[] = { "rejected:", "message you sent", NULL };
 
 /* _bc_automated_sender - the message says it was written by software, not
  * by a person: "Auto-Submitted" other than "no" (RFC 3834), or a From whose
@@ -172,89 +109,8 @@ null_sender (const BcMime *m)
   return rp && g_str_has_prefix (rp, "<>");
 }
 
-/* says_not_delivered - the report text says that mail was not delivered,
- * in English or in one of the languages below */
-static gboolean
-says_not_delivered (const BcMime *m)
-{
-  static const char *const phrases[] = {
-    "not be delivered", "not delivered", "undeliverable", "delivery failed",
-    "delivery has failed", "could not deliver", "unable to deliver", "cannot deliver",
-    "failed permanently", "permanent error", "delivery to the following",
-    "following recipient", "following address", "delivery failure", "was rejected",
-    "could not be sent", "returned to sender",
-    /* ja: "配信できませんでした", "届きませんでした", "送信に失敗しました" */
-    "配信できませんでした", "配送できませんでした", "送信できませんでした",
-    "届きませんでした", "送信に失敗しました", "配信に失敗しました", "配送に失敗しました",
-    /* ru, uk, zh, ko */
-    "не доставлено", "не удалось доставить", "не может быть доставлено", "не вдалося доставити",
-    "未能送达", "无法投递", "投递失败", "無法傳遞", "無法送達", "전달되지 않았", "전달되지 못했",
-    "배달하지 못했", "전송에 실패",
-    /* de fr es it pt nl pl cs sk, accented and 7-bit; the Polish "Dostarczenie
-     * wiadomości do ... nie powiodło się" names the delivery first */
-    "nicht zugestellt", "nicht zustellbar", "pas pu être remis", "pas pu etre remis",
-    "pas été remis", "pas ete remis", "no se pudo entregar", "no pudo ser entregado",
-    "non è stato recapitato", "non e' stato recapitato", "non è stato possibile recapitare",
-    "não foi possível entregar", "nao foi possivel entregar", "niet worden bezorgd",
-    "niet afgeleverd", "nie została dostarczona", "nie zostala dostarczona",
-    "nie można było dostarczyć", "nie mozna bylo dostarczyc", "nie można dostarczyć",
-    "nie mozna dostarczyc", "dostarczenie wiadomości do", "dostarczenie wiadomosci do",
-    "dostarczenie do tych", "nebylo možné doručit", "nebylo mozne dorucit",
-    "nebyla doručena", "nebyla dorucena", "nelze doručit", "nelze dorucit",
-    "nebolo možné doručiť", "nebola doručená", NULL
-  };
-  for (guint i = 0; phrases[i]; i++)
-    if (_bc_body_find (m, phrases[i]))
-      return TRUE;
-  return FALSE;
-}
-
-static char *fold (const char *s, gssize len);
 static char **fold_all (const char *const *list);
 static gboolean disposition_notification (const BcMime *m);
-
-/* Phrases that call a message a failed delivery wherever they stand in the
- * Subject, after a gateway's tag or a word of the sender's own ("[SPAM] Non
- * recapitabile: ...", "Re: Unzustellbar: ...", "Уведомление о недоставке",
- * "Powiadomienie: wiadomość nie została dostarczona", "Zpráva nebyla
- * doručena"). Each names a message, never a parcel ("Przesyłka nie została
- * dostarczona", "Delivery failed - we will try again"), and none is a bare
- * word that titles other mail ("配信" begins "配信停止"). Written as spelled,
- * compared folded, so that case, accents and ё/е do not matter. */
-static const char *const bounce_subject_words[] = {
-  /* en */
-  "undeliverable", "undelivered mail", "undelivered message", "returned mail",
-  "mail delivery failed", "mail delivery failure", "message delivery failure",
-  "delivery status notification", "failure notice", "non-delivery", "nondelivery",
-  "non-deliverable", "nondeliverable", "delivery has failed", "message not delivered",
-  "could not be delivered", "mail system error",
-  /* de, fr, es, it, pt, nl */
-  "unzustellbar", "nicht zustellbar", "zustellung fehlgeschlagen", "übermittlungsstatusbenachrichtigung",
-  "non remis", "non délivré", "échec de la remise", "échec de distribution", "avis de non-remise",
-  "notification d'état de remise", "mensaje no entregado", "no se puede entregar",
-  "no se pudo entregar", "error en la entrega", "notificación de estado de entrega",
-  "non recapitabile", "mancata consegna", "non recapitato", "messaggio non consegnato",
-  "notifica dello stato di recapito", "mensagem não entregue", "falha na entrega",
-  "não é possível entregar", "notificação de status de entrega", "onbestelbaar",
-  "niet afgeleverd",
-  /* sv, da, no, fi, hu, tr */
-  "kan inte levereras", "kunde inte levereras", "kan ikke leveres", "kunne ikke leveres",
-  "ei voitu toimittaa", "kézbesíthetetlen", "teslim edilemedi",
-  /* pl (Exchange "Niedostarczalne:"), cs, sk (Exchange "Nedoručitelné:") */
-  "niedostarczalne", "wiadomość niedostarczona", "niedostarczona wiadomość",
-  "wiadomość nie została dostarczona", "nie można dostarczyć wiadomości",
-  "nedoručitelné", "nedoručitelná", "zpráva nebyla doručena", "nedoručená zpráva",
-  "nelze doručit", "nedoručiteľné", "správa nebola doručená",
-  /* ru, uk: the neuter "не доставлено" is said of a message (a parcel is
-   * "посылка не доставлена") */
-  "не доставлено", "недоставленное", "о недоставке", "не удалось доставить",
-  "письмо не доставлено", "сообщение не доставлено", "недоставлене", "не вдалося доставити",
-  /* zh, ja, ko */
-  "系统退信", "系統退信", "邮件被退回", "郵件被退回", "投递失败", "投遞失敗", "无法投递",
-  "無法投遞", "無法傳遞", "无法送达", "無法送達", "配送エラー", "メール配信エラー",
-  "配送不能", "配送失敗", "メールの送信に失敗", "메일 발송 실패", "메일 전송 실패", "배달 못 함",
-  NULL
-};
 
 /* Who a notice with such a Subject may come from when its headers claim
  * nothing: a From that names software ("Почтовая система", "Système de
@@ -272,7 +128,7 @@ static const char *const system_from[] = {
 static gboolean
 folded_has (const char *s, char **list)
 {
-  char *f = fold (s, MIN (strlen (s), 256));
+  char *f = _bc_fold (s, MIN (strlen (s), 256));
   gboolean found = FALSE;
 
   for (guint i = 0; list[i] && !found; i++)
@@ -304,36 +160,6 @@ _bc_quoted_at (const char *s, const char *at)
   return straight || curly > 0;
 }
 
-/* answers_bounce_subject - the (folded) Subject puts a reply or forward
- * prefix of @prefixed before the first of @words: "[Ticket #4821] Re:
- * Undeliverable: ...", "[EXT] Fwd: Mail delivery failed", an answer to a
- * bounce, where a bounce writes "Undeliverable: Re: ...", or quotes the
- * phrase as a title (_bc_quoted_at). Not asked of
- * the null sender, which a gateway returning "Re: Unzustellbar: ..." uses
- * and a ticket system's acknowledgement does not. */
-static gboolean
-answers_bounce_subject (const BcMime *m, char **words, const char *const *prefixed)
-{
-  char *f = fold (m->subject, MIN (strlen (m->subject), 256));
-  const char *first = NULL;
-  gboolean found = FALSE;
-
-  for (guint i = 0; words[i]; i++) {
-    const char *p = strstr (f, words[i]);
-    if (p && (!first || p < first))
-      first = p;
-  }
-  found = first && _bc_quoted_at (f, first);
-  for (guint i = 0; first && prefixed[i] && !found; i++) {
-    gsize n = strlen (prefixed[i]);
-    for (const char *p = strstr (f, prefixed[i]); p && p + n <= first && !found;
-         p = strstr (p + 1, prefixed[i]))
-      found = p == f || !g_ascii_isalnum (p[-1]);
-  }
-  g_free (f);
-  return found;
-}
-
 /* subject_names_bounce - a bounce phrase anywhere in the Subject of a
  * message that software sent: the null sender, an automated sender
  * (Auto-Submitted, a no-reply From), or a From that names software. A
@@ -349,30 +175,32 @@ answers_bounce_subject (const BcMime *m, char **words, const char *const *prefix
 static gboolean
 subject_names_bounce (const BcMime *m)
 {
-  static const char *const prefixed[] = { "re:", "aw:", "fwd:", "fw:", "wg:", "tr:", "rv:",
-                                          "odp:", "sv:", "vs:", "i:", NULL };
-  static char **words, **systems;
+  static char **systems;
   static gsize once;
   gboolean null = null_sender (m), automated = !null && _bc_automated_sender (m);
 
   if (!m->subject[0] || _bc_mime_header (m, "List-Unsubscribe") || _bc_mime_header (m, "List-Id"))
     return FALSE;
   if (g_once_init_enter (&once)) {
-    words = fold_all (bounce_subject_words);
     systems = fold_all (system_from);
     g_once_init_leave (&once, 1);
   }
   if (!null && !automated &&
-      (_bc_subject_starts (m, prefixed) || !folded_has (m->from, systems)))
+      (_bc_subject_prefix (m->subject, BC_PREFIX_ANSWER) || !folded_has (m->from, systems)))
     return FALSE;
-  if (!folded_has (m->subject, words) || (!null && answers_bounce_subject (m, words, prefixed)))
+  /* a gateway returning "Re: Unzustellbar: ..." sends from the null
+   * sender; from another, a prefix before the phrase or quotation marks
+   * around it make an answer to a bounce or a ticket's title */
+  if (!_bc_subject_phrase_in (m, BC_PHRASE_INSIDE, null ? 0 : BC_PREFIX_ANSWER))
     return FALSE;
-  return says_not_delivered (m);
+  return _bc_says_not_delivered (m, BC_SAYS_FAILED);
 }
 
 gboolean
 _bc_looks_like_bounce (const BcMime *m)
 {
+  guint starts;
+
   if (m->dsn->len > 0 || _bc_mime_header (m, "X-Failed-Recipients"))
     return TRUE;
   if (_bc_from_matches (m, daemon_from))
@@ -384,11 +212,12 @@ _bc_looks_like_bounce (const BcMime *m)
     return FALSE;
   /* an NDR subject, unless an ordinary sender sent it and its text does not
    * say anything failed ("Delivery notification: your parcel ...") */
-  if (_bc_subject_starts (m, bounce_subjects))
-    return !ordinary_sender (m) || says_not_delivered (m);
+  starts = _bc_subject_phrase_starts (m, BC_PHRASE_START | BC_PHRASE_WEAK);
+  if (starts & BC_PHRASE_START)
+    return !ordinary_sender (m) || _bc_says_not_delivered (m, BC_SAYS_FAILED);
   /* a weak subject needs a sender that is no person: the null sender or
    * software (a DSN part, a daemon From were asked above) */
-  if (_bc_subject_starts (m, weak_bounce_subjects))
+  if (starts & BC_PHRASE_WEAK)
     return null_sender (m) || _bc_automated_sender (m);
   return subject_names_bounce (m);
 }
@@ -398,27 +227,18 @@ _bc_looks_like_bounce (const BcMime *m)
 gboolean
 _bc_is_forward (const BcMime *m)
 {
-  static const char *const fwd[] = { "fwd:", "fw:", "wg:", "tr:", "rv:", "enc:", "doorst:",
-                                     "vs:", "vb:", "rif:", "i:", "转发:", "転送:", "FW ", "fwd :",
-                                     "pd:", "vl:", "tov:", "İLT:", "İlt:", "ilt:", "Пересл.:",
-                                     "пересл.:", "Пересл:", "[fwd:", NULL };
   const char *s = m->subject, *close;
 
   if (_bc_from_matches (m, daemon_from))
     return FALSE;
-  if (_bc_subject_starts (m, fwd))
+  if (_bc_subject_prefix (s, BC_PREFIX_FORWARD))
     return TRUE;
   /* after a gateway's tag: "[EXTERNAL] FW: Undeliverable: ...", "[EXT] Fwd: ..." */
   while (*s == ' ' || *s == '\t')
     s++;
   if (*s != '[' || !(close = strchr (s, ']')) || close - s > 24)
     return FALSE;
-  for (s = close + 1; *s == ' ' || *s == '\t'; s++)
-    ;
-  for (guint i = 0; fwd[i]; i++)
-    if (_bc_has_prefix_ci (s, fwd[i]))
-      return TRUE;
-  return FALSE;
+  return _bc_subject_prefix (close + 1, BC_PREFIX_FORWARD);
 }
 
 /* person_sent - nothing says software sent @m: not the null sender, no
@@ -625,7 +445,7 @@ _bc_describes_bounce (const BcMime *m)
       gboolean role = FALSE;
       while (ne > f && (ne[-1] == ' ' || ne[-1] == '"'))
         ne--;
-      full = fold (f, ne - f);
+      full = _bc_fold (f, ne - f);
       words = g_strsplit (full, " ", -1);
       nw = g_strv_length (words);
       for (guint i = 0; words[i] && !role; i++)
@@ -633,7 +453,7 @@ _bc_describes_bounce (const BcMime *m)
           role = g_str_equal (words[i], roles[j]);
       g_strfreev (words);
       if (!role && n >= 2 && f + n <= ne)
-        first = fold (f, n);
+        first = _bc_fold (f, n);
       if (role || nw != 2)
         g_clear_pointer (&full, g_free);
     }
@@ -641,7 +461,7 @@ _bc_describes_bounce (const BcMime *m)
   to_addr = to ? _bc_address_find (to, strlen (to), NULL) : NULL;
   signed_ = to_addr && m->from_addr[0] && g_ascii_strcasecmp (to_addr, m->from_addr) == 0;
   g_free (to_addr);
-  text = fold (m->body->str, MIN (m->body->len, 4096));
+  text = _bc_fold (m->body->str, MIN (m->body->len, 4096));
   p = text;
   end = text + strlen (text);
   while (p < end) {
@@ -714,13 +534,10 @@ quotes (const BcMime *m)
 gboolean
 _bc_is_reply (const BcMime *m)
 {
-  static const char *const re[] = { "re:", "re :", "aw:", "sv:", "antw:", "res:", "odp:", "r:",
-                                    "ynt:", "回复:", "回复：", "回覆:", "答复:", "返信:",
-                                    "re：", "ＲＥ:", "ＲＥ：", NULL };
   const char *rp = _bc_mime_header (m, "Return-Path");
   const char *as = _bc_mime_header (m, "Auto-Submitted");
 
-  if (!_bc_subject_starts (m, re) || _bc_from_matches (m, daemon_from))
+  if (!_bc_subject_prefix (m->subject, BC_PREFIX_REPLY) || _bc_from_matches (m, daemon_from))
     return FALSE;
   if (m->dsn->len > 0 || _bc_mime_header (m, "X-Failed-Recipients"))
     return FALSE;
@@ -739,14 +556,14 @@ _bc_is_reply (const BcMime *m)
   return quotes (m);
 }
 
-/* fold - @len bytes of @s (-1: all) made comparable whatever their case,
+/* _bc_fold - @len bytes of @s (-1: all) made comparable whatever their case,
  * accents or compatibility forms: made valid UTF-8, decomposed (NFKD),
  * case folded, combining marks U+0300..U+036F dropped, dotless i (U+0131)
  * made "i" and the typographic apostrophe (U+2019) "'", then composed again
  * (NFKC, so that Hangul syllables and kana come back whole). ASCII text is
  * only lower-cased, which is the same. Newly allocated. */
-static char *
-fold (const char *s, gssize len)
+char *
+_bc_fold (const char *s, gssize len)
 {
   gsize n = len < 0 ? strlen (s) : (gsize) len;
   char *valid, *nfkd, *cf, *out;
@@ -792,7 +609,7 @@ fold_all (const char *const *list)
   char **out = g_new0 (char *, n + 1);
 
   for (guint i = 0; i < n; i++)
-    out[i] = fold (list[i], -1);
+    out[i] = _bc_fold (list[i], -1);
   return out;
 }
 
@@ -921,7 +738,7 @@ auto_subject (const BcMime *m)
     if (_bc_has_prefix_ci (s, weak_subjects[i]) && weak_end (s + strlen (weak_subjects[i])))
       return TRUE;
   n = strlen (s);
-  f = fold (s, MIN (n, 256));
+  f = _bc_fold (s, MIN (n, 256));
   for (gsize i = 0; i < MIN (n, 256) && !found; i++)
     found = (guchar) s[i] >= 0x80;
   if (found) {
@@ -1104,7 +921,7 @@ text_says_away (const BcMime *m)
     groups = t;
     g_once_init_leave (&once, 1);
   }
-  text = fold (m->body->str, MIN (m->body->len, 4096));
+  text = _bc_fold (m->body->str, MIN (m->body->len, 4096));
   p = text;
   end = text + strlen (text);
   while (p < end && lines < 8 && !away) {

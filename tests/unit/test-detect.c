@@ -529,14 +529,17 @@ test_confirm (void **state)
 /* Russian, Ukrainian, Chinese and Korean NDR subjects make a bounce of a
  * notice whose sender is no mailer daemon (Mail.ru's noreply, 1C-Bitrix,
  * Aliyun, Daum); from an ordinary sender the text must also say nothing
- * was delivered */
+ * was delivered. Compared folded, in capitals and with ё or without
+ * accents too. */
 static void
 test_localized_subjects (void **state)
 {
   static const char *const subjects[] = {
     "Письмо не доставлено", "Не удалось доставить письмо", "Недоставленное сообщение",
     "Лист не доставлено", "Повідомлення не доставлено", "系统退信", "邮件投递失败通知",
-    "郵件無法送達", "無法傳遞: 週報", "메일 발송 실패 안내", "메일 전송 실패", "배달 못 함: 주간 보고", NULL
+    "郵件無法送達", "無法傳遞: 週報", "메일 발송 실패 안내", "메일 전송 실패", "배달 못 함: 주간 보고",
+    "ПИСЬМО НЕ ДОСТАВЛЕНО", "Отчёт о недоставке", "ÉCHEC DE LA REMISE", "Mensagem nao entregue",
+    "NEDORUČITELNÁ ZPRÁVA", NULL
   };
   static const char shop[] =
     "From: shop@example.net\nReturn-Path: <shop@example.net>\nTo: sender@example.org\n"
@@ -566,6 +569,15 @@ test_localized_subjects (void **state)
   _bc_mime_free (m);
 }
 
+/* the Subject phrases are compared as written, so each must be written as
+ * folding makes it; an accented or capital entry would never match */
+static void
+test_subject_phrases_folded (void **state)
+{
+  (void) state;
+  assert_null (_bc_subject_phrases_unfolded ());
+}
+
 int
 main (void)
 {
@@ -575,6 +587,7 @@ main (void)
     cmocka_unit_test (test_custom_phrases),
     cmocka_unit_test (test_confirm),
     cmocka_unit_test (test_localized_subjects),
+    cmocka_unit_test (test_subject_phrases_folded),
   };
   /* the first detection reads it: every recognizer takes part here */
   g_unsetenv ("BOUNCECLASS_DISABLE_RECOGNIZERS");
