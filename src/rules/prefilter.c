@@ -189,12 +189,25 @@ skip_class (Px *x)
       continue;
     }
     if (*p == '[' && p + 1 < x->end && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+      /* "[:alpha:]" and the like, read as PCRE2 reads them: only when the
+       * closing ":]" comes before any "]" (or "[:"); otherwise the "[" is
+       * a character of the class, and "[[.]" ends at its first "]" */
       char t = p[1];
-      p += 2;
-      while (p + 1 < x->end && !(p[0] == t && p[1] == ']'))
-        p++;
-      p += 2;
-      continue;
+      const char *q = p + 2, *close = NULL;
+      for (; x->end - q >= 2; q++) {
+        if (*q == '\\' && (q[1] == ']' || q[1] == '\\'))
+          q++;
+        else if ((*q == '[' && q[1] == t) || *q == ']')
+          break;
+        else if (*q == t && q[1] == ']') {
+          close = q;
+          break;
+        }
+      }
+      if (close) {
+        p = close + 2;
+        continue;
+      }
     }
     p++;
   }
