@@ -21,7 +21,8 @@ G_GNUC_INTERNAL char **_bc_prefilter_literals2 (const char *pattern, char ***sec
  * entry: that rule has no literals). ASCII letters fold: a literal may be
  * given in any case. */
 G_GNUC_INTERNAL BcPrefilter *_bc_prefilter_new (char **const *literals, guint nrules);
-/* _bc_prefilter_new_phrases - an automaton with one literal per rule:
+/* _bc_prefilter_new_phrases - a phrase table (a matcher for texts as long
+ * as message bodies, see prefilter.c) with one literal per rule:
  * @phrases[r] (r < @n), ASCII-lower-cased (copied; the caller keeps
  * @phrases). A NULL or empty phrase: that rule has no literal and never
  * matches (a caller that wants "always" says so itself). */

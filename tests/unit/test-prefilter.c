@@ -136,6 +136,72 @@ test_new_folds_literals (void **state)
   _bc_prefilter_free (pf);
 }
 
+/* random_text - @n characters drawn from @alpha (UTF-8 sequences separated
+ * by '|') */
+static char *
+random_text (GRand *rand, const char *const *alpha, guint nalpha, guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, alpha[g_rand_int_range (rand, 0, nalpha)]);
+  return g_string_free (s, FALSE);
+}
+
+/* The phrase tables (_bc_prefilter_new_phrases) have a matcher of their
+ * own; it must say what the automaton (_bc_prefilter_new) says for the same
+ * literals, in both scans. A small alphabet makes phrases overlap, repeat
+ * and share their runs; lengths from 1 to 12 take both short anchors and
+ * long ones. */
+static void
+test_phrase_table_as_automaton (void **state)
+{
+  static const char *const alpha[] = {
+    "a", "b", "A", "B", " ", "5", ".", "\xc3\xa9", "\xc3\x89", "\xe2\x84\xaa", "k", "K", "\n"
+  };
+  GRand *rand = g_rand_new_with_seed (20261127);
+
+  (void) state;
+  for (guint round = 0; round < 300; round++) {
+    guint n = g_rand_int_range (rand, 1, 40);
+    char **phrases = g_new0 (char *, n + 1);
+    char ***lits = g_new0 (char **, n);
+    BcPrefilter *table, *automaton;
+    for (guint i = 0; i < n; i++) {
+      /* lower case: the automaton folds ASCII only, as the table does */
+      char *t = random_text (rand, alpha, G_N_ELEMENTS (alpha), g_rand_int_range (rand, 1, 13));
+      phrases[i] = g_ascii_strdown (t, -1);
+      g_free (t);
+      lits[i] = g_new0 (char *, 2);
+      lits[i][0] = g_strdup (phrases[i]);
+    }
+    table = _bc_prefilter_new_phrases ((const char *const *) phrases, n);
+    automaton = _bc_prefilter_new (lits, n);
+    for (guint k = 0; k < 40; k++) {
+      char *text = random_text (rand, alpha, G_N_ELEMENTS (alpha), g_rand_int_range (rand, 0, 200));
+      for (int ascii = 0; ascii < 2; ascii++) {
+        char *want = seen_bits (automaton, n, text, ascii);
+        char *got = seen_bits (table, n, text, ascii);
+        if (strcmp (got, want) != 0) {
+          print_error ("round %u, %s scan of \"%s\": table %s, automaton %s\n", round,
+                       ascii ? "ASCII" : "folding", text, got, want);
+          fail ();
+        }
+        g_free (want);
+        g_free (got);
+      }
+      g_free (text);
+    }
+    _bc_prefilter_free (table);
+    _bc_prefilter_free (automaton);
+    for (guint i = 0; i < n; i++)
+      g_strfreev (lits[i]);
+    g_free (lits);
+    g_strfreev (phrases);
+  }
+  g_rand_free (rand);
+}
+
 /* joined - @lits as "a|b|c" (NULL: "(none)"), freeing them */
 static char *
 joined (char **lits)
@@ -393,6 +459,7 @@ main (void)
     cmocka_unit_test (test_phrases_ascii_only),
     cmocka_unit_test (test_phrases_none),
     cmocka_unit_test (test_new_folds_literals),
+    cmocka_unit_test (test_phrase_table_as_automaton),
     cmocka_unit_test (test_literals_uncased),
     cmocka_unit_test (test_literals_marker_score),
     cmocka_unit_test (test_fold_pcre2),
