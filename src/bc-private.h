@@ -13,6 +13,23 @@ G_BEGIN_DECLS
 
 /* ---- mime/ : the message as the later stages see it -------------------- */
 
+/* What the evidence stages work out about a message more than once: its
+ * first answer, kept for the later questions (they get the BcMime const;
+ * the memo is reached through a pointer). 0: not asked yet, 1: no, 2: yes. */
+typedef struct {
+  guint8 daemon_from;       /* the From names a mail daemon (autoreply.c) */
+  guint8 person_sent;       /* person_sent() (autoreply.c) */
+  guint8 passes_on_bounce;  /* _bc_passes_on_bounce() */
+  char *head_fold;          /* _bc_fold() of the body's first 4 KiB, or NULL */
+  guint n_headers;
+  struct {
+    guint8 len;             /* the field name asked for: its length */
+    char name[31];          /* and its bytes, as the caller wrote them */
+    const char *value;      /* its answer (NULL: no such field) */
+    char *own;              /* the value when the memo owns it */
+  } headers[32];
+} BcMimeMemo;
+
 typedef struct {
   GMimeObject *msg;         /* the bounce itself (a reference): the MIME part
                                GMime made of the whole message, its header
@@ -44,6 +61,7 @@ typedef struct {
   gboolean has_attached_message; /* a message/rfc822 part was seen */
   GPtrArray *warnings;      /* (char *) */
   gboolean truncated;
+  BcMimeMemo *memo;         /* NULL in a BcMime made by hand: nothing kept */
 } BcMime;
 
 G_GNUC_INTERNAL BcMime *_bc_mime_new (GMimeObject *msg, const BcLimits *limits);

@@ -63,6 +63,52 @@ static const char *const daemon_from[] = {
   "microsoftexchange", "bounce", "mail-daemon", "mailerdaemon", NULL
 };
 
+/* memo_ask - the memoized answer *@slot (0, 1 or 2; NULL: none kept) or
+ * @ask's for @m, kept */
+static gboolean
+memo_ask (const BcMime *m, guint8 *slot, gboolean (*ask) (const BcMime *))
+{
+  gboolean yes;
+
+  if (slot && *slot)
+    return *slot == 2;
+  yes = ask (m);
+  if (slot)
+    *slot = yes ? 2 : 1;
+  return yes;
+}
+
+static gboolean
+daemon_from_ask (const BcMime *m)
+{
+  return _bc_from_matches (m, daemon_from);
+}
+
+/* from_daemon - the From names a mail daemon (daemon_from[]) */
+static gboolean
+from_daemon (const BcMime *m)
+{
+  return memo_ask (m, m->memo ? &m->memo->daemon_from : NULL, daemon_from_ask);
+}
+
+/* head_fold - the first 4 KiB of the body, folded (_bc_fold); owned by
+ * @m's memo, or by the caller when *@own is set */
+static const char *
+head_fold (const BcMime *m, char **own)
+{
+  char *f;
+
+  *own = NULL;
+  if (m->memo && m->memo->head_fold)
+    return m->memo->head_fold;
+  f = _bc_fold (m->body->str, MIN (m->body->len, 4096));
+  if (m->memo)
+    m->memo->head_fold = f;
+  else
+    *own = f;
+  return f;
+}
+
 /* ordinary_sender - the message came back to an ordinary envelope sender:
  * a Return-Path that is there and is not the null sender "<>". A bounce is
  * sent from the null sender (RFC 5321 section 4.5.5); a bounce stored
@@ -203,7 +249,7 @@ _bc_looks_like_bounce (const BcMime *m)
 
   if (m->dsn->len > 0 || _bc_mime_header (m, "X-Failed-Recipients"))
     return TRUE;
-  if (_bc_from_matches (m, daemon_from))
+  if (from_daemon (m))
     return TRUE;
   /* a read receipt (RFC 8098), which RFC 8098 sends from the null sender
    * and whose Subject repeats the one it was read under ("Read:
@@ -229,7 +275,7 @@ _bc_is_forward (const BcMime *m)
 {
   const char *s = m->subject, *close;
 
-  if (_bc_from_matches (m, daemon_from))
+  if (from_daemon (m))
     return FALSE;
   if (_bc_subject_prefix (s, BC_PREFIX_FORWARD))
     return TRUE;
@@ -245,19 +291,25 @@ _bc_is_forward (const BcMime *m)
  * DSN part, no X-Failed-Recipients, no mail daemon or mail system in the
  * From, no Auto-Submitted or no-reply mailbox (_bc_automated_sender) */
 static gboolean
-person_sent (const BcMime *m)
+person_sent_ask (const BcMime *m)
 {
   static char **systems;
   static gsize once;
 
   if (null_sender (m) || m->dsn->len > 0 || m->arf || _bc_mime_header (m, "X-Failed-Recipients") ||
-      _bc_from_matches (m, daemon_from) || _bc_automated_sender (m))
+      from_daemon (m) || _bc_automated_sender (m))
     return FALSE;
   if (g_once_init_enter (&once)) {
     systems = fold_all (system_from);
     g_once_init_leave (&once, 1);
   }
   return !folded_has (m->from, systems);
+}
+
+static gboolean
+person_sent (const BcMime *m)
+{
+  return memo_ask (m, m->memo ? &m->memo->person_sent : NULL, person_sent_ask);
 }
 
 /* Labels that open the From line of a header block a mail client writes
@@ -331,12 +383,18 @@ attached_bounce (const BcMime *m)
  * a person sent it (person_sent) and its text quotes a header block whose
  * From is a mail daemon, or the message attached is a bounce. A relay
  * that wraps a bounce sends from the null sender or a daemon. */
-gboolean
-_bc_passes_on_bounce (const BcMime *m)
+static gboolean
+passes_on_bounce_ask (const BcMime *m)
 {
   if (!person_sent (m))
     return FALSE;
   return attached_bounce (m) || daemon_in_text_block (m);
+}
+
+gboolean
+_bc_passes_on_bounce (const BcMime *m)
+{
+  return memo_ask (m, m->memo ? &m->memo->passes_on_bounce : NULL, passes_on_bounce_ask);
 }
 
 /* How a person opens and closes a message, folded: a greeting on the
@@ -419,7 +477,8 @@ _bc_describes_bounce (const BcMime *m)
   static char **greet, **close, **roles;
   static gsize once;
   const char *to = _bc_mime_header (m, "To");
-  char *text, *first = NULL, *full = NULL, *to_addr;
+  char *own, *first = NULL, *full = NULL, *to_addr;
+  const char *text;
   const char *p, *end;
   guint lines = 0;
   gboolean greeted = FALSE, closed = FALSE, asked = FALSE, signed_ = FALSE;
@@ -461,7 +520,7 @@ _bc_describes_bounce (const BcMime *m)
   to_addr = to ? _bc_address_find (to, strlen (to), NULL) : NULL;
   signed_ = to_addr && m->from_addr[0] && g_ascii_strcasecmp (to_addr, m->from_addr) == 0;
   g_free (to_addr);
-  text = _bc_fold (m->body->str, MIN (m->body->len, 4096));
+  text = head_fold (m, &own);
   p = text;
   end = text + strlen (text);
   while (p < end) {
@@ -488,7 +547,7 @@ _bc_describes_bounce (const BcMime *m)
     }
     p = nl ? nl + 1 : end;
   }
-  g_free (text);
+  g_free (own);
   g_free (first);
   g_free (full);
   return signed_ && (greeted || closed || asked);
@@ -534,11 +593,12 @@ quotes (const BcMime *m)
 gboolean
 _bc_is_reply (const BcMime *m)
 {
-  const char *rp = _bc_mime_header (m, "Return-Path");
-  const char *as = _bc_mime_header (m, "Auto-Submitted");
+  const char *rp, *as;
 
-  if (!_bc_subject_prefix (m->subject, BC_PREFIX_REPLY) || _bc_from_matches (m, daemon_from))
+  if (!_bc_subject_prefix (m->subject, BC_PREFIX_REPLY) || from_daemon (m))
     return FALSE;
+  rp = _bc_mime_header (m, "Return-Path");
+  as = _bc_mime_header (m, "Auto-Submitted");
   if (m->dsn->len > 0 || _bc_mime_header (m, "X-Failed-Recipients"))
     return FALSE;
   if (as) {
@@ -556,24 +616,13 @@ _bc_is_reply (const BcMime *m)
   return quotes (m);
 }
 
-/* _bc_fold - @len bytes of @s (-1: all) made comparable whatever their case,
- * accents or compatibility forms: made valid UTF-8, decomposed (NFKD),
- * case folded, combining marks U+0300..U+036F dropped, dotless i (U+0131)
- * made "i" and the typographic apostrophe (U+2019) "'", then composed again
- * (NFKC, so that Hangul syllables and kana come back whole). ASCII text is
- * only lower-cased, which is the same. Newly allocated. */
-char *
-_bc_fold (const char *s, gssize len)
+/* fold_piece - _bc_fold() of @n bytes of @s that hold a byte above 0x7f */
+static char *
+fold_piece (const char *s, gsize n)
 {
-  gsize n = len < 0 ? strlen (s) : (gsize) len;
   char *valid, *nfkd, *cf, *out;
   GString *bare;
-  gsize i;
 
-  for (i = 0; i < n && (guchar) s[i] < 0x80 && s[i]; i++)
-    ;
-  if (i == n)
-    return g_ascii_strdown (s, n);
   valid = g_utf8_make_valid (s, n);
   nfkd = g_utf8_normalize (valid, -1, G_NORMALIZE_ALL);
   g_free (valid);
@@ -598,6 +647,59 @@ _bc_fold (const char *s, gssize len)
     out = g_strdup (bare->str);
   g_string_free (bare, TRUE);
   return out;
+}
+
+/* _bc_fold - @len bytes of @s (-1: all) made comparable whatever their case,
+ * accents or compatibility forms: made valid UTF-8, decomposed (NFKD),
+ * case folded, combining marks U+0300..U+036F dropped, dotless i (U+0131)
+ * made "i" and the typographic apostrophe (U+2019) "'", then composed again
+ * (NFKC, so that Hangul syllables and kana come back whole). ASCII text is
+ * only lower-cased, which is the same. Newly allocated.
+ * A line break is a character that no step changes, joins or reorders
+ * with its neighbours, and an invalid byte is replaced alone: the text
+ * folds line by line as it does whole. Lines of ASCII only (blank lines,
+ * addresses, links, a signature) are then lower-cased, and only the runs
+ * of other lines go through the normalizations. */
+char *
+_bc_fold (const char *s, gssize len)
+{
+  gsize n = len < 0 ? strlen (s) : (gsize) len;
+  const char *p, *e = s + n, *run = NULL;   /* run: where lines to normalize start */
+  GString *out;
+  gsize i;
+
+  for (i = 0; i < n && (guchar) s[i] < 0x80 && s[i]; i++)
+    ;
+  if (i == n)
+    return g_ascii_strdown (s, n);
+  if (!memchr (s + i, '\n', n - i) || memchr (s + i, '\0', n - i))
+    return fold_piece (s, n);
+  out = g_string_sized_new (n);
+  for (p = s; p < e;) {
+    const char *nl = memchr (p, '\n', e - p), *le = nl ? nl + 1 : e, *q = p;
+    while (q < le && (guchar) *q < 0x80)
+      q++;
+    if (q < le) {
+      if (!run)
+        run = p;                      /* the line joins the run */
+    } else {
+      if (run) {
+        char *f = fold_piece (run, p - run);
+        g_string_append (out, f);
+        g_free (f);
+        run = NULL;
+      }
+      for (q = p; q < le; q++)
+        g_string_append_c (out, (char) ((guchar) (*q - 'A') < 26 ? *q | 0x20 : *q));
+    }
+    p = le;
+  }
+  if (run) {
+    char *f = fold_piece (run, e - run);
+    g_string_append (out, f);
+    g_free (f);
+  }
+  return g_string_free (out, FALSE);
 }
 
 /* fold_all - the strings of the NULL-ended @list, folded, in a new
@@ -894,8 +996,8 @@ text_says_away (const BcMime *m)
   static char **seps;
   static gsize once;
   const char *as = _bc_mime_header (m, "Auto-Submitted");
-  char *text;
-  const char *p, *end;
+  char *own;
+  const char *text, *p, *end;
   guint lines = 0;
   gboolean away = FALSE;
 
@@ -921,7 +1023,7 @@ text_says_away (const BcMime *m)
     groups = t;
     g_once_init_leave (&once, 1);
   }
-  text = _bc_fold (m->body->str, MIN (m->body->len, 4096));
+  text = head_fold (m, &own);
   p = text;
   end = text + strlen (text);
   while (p < end && lines < 8 && !away) {
@@ -939,7 +1041,7 @@ text_says_away (const BcMime *m)
     }
     p = nl ? nl + 1 : end;
   }
-  g_free (text);
+  g_free (own);
   return away;
 }
 

@@ -84,10 +84,11 @@ _bc_find_status (const char *text, char out[16])
   const char *ok = NULL;
   gsize okn = 0;
 
-  /* a failure code wins over a success code earlier in a transcript */
-  for (p = text; *p; p++) {
+  /* a failure code wins over a success code earlier in a transcript;
+   * strcspn() skips to the next digit a code may start with */
+  for (p = text; *(p += strcspn (p, "245")); p++) {
     gsize n;
-    if ((*p == '2' || *p == '4' || *p == '5') && status_boundary (text, p) &&
+    if (status_boundary (text, p) &&
         (n = status_at (p)) > 0) {
       if (*p == '2') {
         if (!ok)
@@ -160,7 +161,7 @@ _bc_find_reply (const char *text, char out[4])
   if (!text)
     return FALSE;
   /* a failure reply wins over the 2xx replies before it in a transcript */
-  for (p = text; *p; p++) {
+  for (p = text; *(p += strcspn (p, "245")); p++) {
     if (!reply_at (text, p))
       continue;
     if (p[0] == '2') {
@@ -190,10 +191,10 @@ _bc_find_reply (const char *text, char out[4])
 static gboolean
 remote_status (const char *text, char out[16])
 {
-  for (const char *p = text; *p; p++) {
+  for (const char *p = text; *(p += strcspn (p, "45")); p++) {
     const char *q;
     gsize n;
-    if ((*p != '4' && *p != '5') || !g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]) ||
+    if (!g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]) ||
         (p[3] != ' ' && p[3] != '-') || !boundary_before (text, p))
       continue;
     q = p + 4;
@@ -289,8 +290,8 @@ _bc_reply_unfold (const char *text)
 
   if (!text)
     return NULL;
-  for (p = text; *p; p++)
-    if ((*p == '4' || *p == '5') && reply_at (text, p) && p[3] == '-') {
+  for (p = text; *(p += strcspn (p, "45")); p++)
+    if (reply_at (text, p) && p[3] == '-') {
       first = p;
       break;
     }

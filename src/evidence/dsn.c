@@ -87,16 +87,31 @@ set_str (char **slot, const char *v)
   *slot = g_strdup (v);
 }
 
+/* field_is - is @name the field name @lit, ASCII case ignored? Most names
+ * a DSN block holds differ from @lit at the first byte: that one is
+ * compared without a call. */
+static inline gboolean
+field_is (const char *name, const char *lit)
+{
+  guchar a = (guchar) name[0], b = (guchar) lit[0];
+
+  if ((guchar) (a - 'A') < 26)
+    a |= 0x20;
+  if ((guchar) (b - 'A') < 26)
+    b |= 0x20;
+  return a == b && g_ascii_strcasecmp (name, lit) == 0;
+}
+
 static void
 apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint max_rcpts)
 {
   BcRecipient *r = *cur;
 
-  if (g_ascii_strcasecmp (name, "Final-Recipient") == 0 ||
-      g_ascii_strcasecmp (name, "Original-Recipient") == 0 ||
-      g_ascii_strcasecmp (name, "X-Actual-Recipient") == 0) {
-    gboolean final = g_ascii_strcasecmp (name, "Final-Recipient") == 0;
-    gboolean orig = g_ascii_strcasecmp (name, "Original-Recipient") == 0;
+  if (field_is (name, "Final-Recipient") ||
+      field_is (name, "Original-Recipient") ||
+      field_is (name, "X-Actual-Recipient")) {
+    gboolean final = field_is (name, "Final-Recipient");
+    gboolean orig = field_is (name, "Original-Recipient");
     char *decoded = decode_unitext (value);
     char *addr = _bc_address_normalize (strip_type (decoded ? decoded : value));
     g_free (decoded);
@@ -135,11 +150,11 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
       r->original_recipient = addr;
     return;
   }
-  if (g_ascii_strcasecmp (name, "Reporting-MTA") == 0) {
+  if (field_is (name, "Reporting-MTA")) {
     set_str (&out->reporting_mta, strip_type (value));
     return;
   }
-  if (g_ascii_strcasecmp (name, "Arrival-Date") == 0) {
+  if (field_is (name, "Arrival-Date")) {
     set_str (&out->arrival_date, value);
     return;
   }
@@ -150,7 +165,7 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
                                             "Last-Attempt-Date", NULL };
     gboolean known = FALSE;
     for (guint i = 0; per_rcpt[i]; i++)
-      if (g_ascii_strcasecmp (name, per_rcpt[i]) == 0)
+      if (field_is (name, per_rcpt[i]))
         known = TRUE;
     if (!known || out->recipients->len >= max_rcpts)
       return;
@@ -158,12 +173,12 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
     g_ptr_array_add (out->recipients, r);
     *cur = r;
   }
-  if (g_ascii_strcasecmp (name, "Action") == 0) {
+  if (field_is (name, "Action")) {
     if (!r->dsn_action) {
       gsize n = strcspn (value, " \t;(");
       r->dsn_action = g_ascii_strdown (value, n);
     }
-  } else if (g_ascii_strcasecmp (name, "Status") == 0) {
+  } else if (field_is (name, "Status")) {
     gsize n = strcspn (value, " \t;(");
     if (r->status[0] == '\0' && _bc_status_valid (value, n))
       memcpy (r->status, value, n), r->status[n] = '\0';
@@ -175,7 +190,7 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
       if (c && !r->diagnostic && strlen (c) > 2)
         r->diagnostic = g_strdup (c);
     }
-  } else if (g_ascii_strcasecmp (name, "Diagnostic-Code") == 0) {
+  } else if (field_is (name, "Diagnostic-Code")) {
     const char *v = strip_type (value);
     char *typed = NULL;
     /* "X-Unix; 75" or "x-unix; temporary failure": the type says a local
@@ -204,9 +219,9 @@ apply (BcDsn *out, BcRecipient **cur, const char *name, const char *value, guint
       r->diagnostic = n;
     }
     g_free (typed);
-  } else if (g_ascii_strcasecmp (name, "Remote-MTA") == 0) {
+  } else if (field_is (name, "Remote-MTA")) {
     set_str (&r->remote_mta, strip_type (value));
-  } else if (g_ascii_strcasecmp (name, "Last-Attempt-Date") == 0) {
+  } else if (field_is (name, "Last-Attempt-Date")) {
     set_str (&r->date, value);
   }
 }
@@ -248,7 +263,7 @@ _bc_dsn_parse (const char *text, gsize len, BcDsn *out, guint max_rcpts)
       }
     if (!blank && name[0] &&
         ((p[0] == ' ' || p[0] == '\t') ||
-         (g_ascii_strcasecmp (name, "Diagnostic-Code") == 0 && field_name_len (p, ll) == 0))) {
+         (field_is (name, "Diagnostic-Code") && field_name_len (p, ll) == 0))) {
       /* a folded continuation; or a line of a server's multi-line reply
        * that the reporting MTA copied under Diagnostic-Code without
        * indenting it ("550 5.7.1 Message rejected:\nSpam content

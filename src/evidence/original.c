@@ -69,7 +69,11 @@ from_object (GMimeObject *obj, BcOriginal *out)
 void
 _bc_original_from_text (const char *text, BcOriginal *out)
 {
-  static const char *const names[] = { "message-id", "from", "to", "subject", "list-id" };
+#define NAME(s) { s, sizeof s - 1 }
+  static const struct { const char *name; gsize len; } names[] = {
+    NAME ("message-id"), NAME ("from"), NAME ("to"), NAME ("subject"), NAME ("list-id")
+  };
+#undef NAME
   char **slots[] = { &out->message_id, &out->from, &out->to, &out->subject, &out->list_id };
   const char *p = text, *end;
   GString *v = g_string_new (NULL);
@@ -89,7 +93,7 @@ _bc_original_from_text (const char *text, BcOriginal *out)
       while (ne > p && (ne[-1] == ' ' || ne[-1] == '\t'))
         ne--;
       for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-        if ((gsize) (ne - p) == strlen (names[i]) && g_ascii_strncasecmp (p, names[i], ne - p) == 0 &&
+        if ((gsize) (ne - p) == names[i].len && g_ascii_strncasecmp (p, names[i].name, ne - p) == 0 &&
             !*slots[i]) {
           slot = (int) i;
           break;

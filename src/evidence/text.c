@@ -143,7 +143,6 @@ _bc_squeeze (const char *s, gssize len)
 {
   char *out, *w;
   const char *end;
-  gboolean space = FALSE;
 
   if (!s)
     return NULL;
@@ -156,16 +155,20 @@ _bc_squeeze (const char *s, gssize len)
    * inside a character */
   for (int k = 0; k < 3 && s < end && ((guchar) *s & 0xc0) == 0x80; k++)
     s++;
-  for (; s < end; s++) {
-    if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-      space = TRUE;
-      continue;
+#define BLANK(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+  while (s < end) {
+    /* a run of other bytes, copied as it is: most bytes are above ' ' */
+    while (s < end && ((guchar) *s > ' ' || !BLANK (*s)))
+      *w++ = *s++;
+    /* a run of white space: one space, when text is before and after it */
+    if (s < end) {
+      while (s < end && BLANK (*s))
+        s++;
+      if (s < end && w > out)
+        *w++ = ' ';
     }
-    if (space && w > out)
-      *w++ = ' ';
-    space = FALSE;
-    *w++ = *s;
   }
+#undef BLANK
   {
     /* callers cut @len by bytes: drop a character left incomplete */
     gsize k = w - out, cont = 0;

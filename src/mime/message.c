@@ -626,6 +626,33 @@ part_bytes (GMimePart *part, gsize cap)
       g_mime_stream_reset (src);
       return ba;
     }
+    /* base64 and quoted-printable: decoded here, a chunk at a time, by
+     * the decoder GMime's basic filter runs (the same steps, then its
+     * flush), without a filter and two streams; the first @cap bytes are
+     * all that is kept, so the reading stops there */
+    if (src && (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) &&
+        g_mime_stream_reset (src) == 0) {
+      GMimeEncoding state;
+      char in[4096];
+      gsize have = 0;
+
+      g_mime_encoding_init_decode (&state, enc);
+      ba = g_byte_array_new ();
+      while (have < cap) {
+        gssize got = g_mime_stream_read (src, in, sizeof in);
+        if (got <= 0)
+          break;
+        g_byte_array_set_size (ba, (guint) (have + g_mime_encoding_outlen (&state, (gsize) got)));
+        have += g_mime_encoding_step (&state, in, (gsize) got, (char *) ba->data + have);
+      }
+      if (have < cap) {
+        g_byte_array_set_size (ba, (guint) (have + g_mime_encoding_outlen (&state, 0)));
+        have += g_mime_encoding_flush (&state, "", 0, (char *) ba->data + have);
+      }
+      g_byte_array_set_size (ba, (guint) MIN (have, cap));
+      g_mime_stream_reset (src);
+      return ba;
+    }
   }
   ba = g_byte_array_new ();
   mem = g_mime_stream_mem_new_with_byte_array (ba);
@@ -1367,6 +1394,11 @@ _bc_mime_new (GMimeObject *msg, const BcLimits *limits)
   m->body = g_string_new (NULL);
   m->dsn = g_ptr_array_new_with_free_func (g_free);
   m->warnings = g_ptr_array_new_with_free_func (g_free);
+  /* the memo's header table is read only up to n_headers: not cleared */
+  m->memo = g_new (BcMimeMemo, 1);
+  m->memo->daemon_from = m->memo->person_sent = m->memo->passes_on_bounce = 0;
+  m->memo->head_fold = NULL;
+  m->memo->n_headers = 0;
 
   pin_header_charsets (msg);
   m->subject = header_decoded (msg, "Subject");
@@ -1435,13 +1467,57 @@ _bc_mime_free (BcMime *m)
   g_free (m->body_fold);
   g_ptr_array_unref (m->dsn);
   g_ptr_array_unref (m->warnings);
+  if (m->memo) {
+    g_free (m->memo->head_fold);
+    for (guint i = 0; i < m->memo->n_headers; i++)
+      g_free (m->memo->headers[i].own);
+  }
+  g_free (m->memo);
   g_free (m);
 }
 
+/* _bc_mime_header - the value of the first @name field of the bounce, as
+ * g_mime_object_get_header() gives it. The later stages ask for the same
+ * few fields again and again, most of them absent: each answer is kept in
+ * the memo under the name as written (a name written otherwise is looked
+ * up again, with the same answer). A raw value with nothing to decode
+ * (_bc_header_plain) is unfolded here, as header_decoded() does, without
+ * the cost of GMime's decoding. */
 const char *
 _bc_mime_header (const BcMime *m, const char *name)
 {
-  return g_mime_object_get_header (m->msg, name);
+  BcMimeMemo *memo = m->memo;
+  GMimeHeaderList *hl;
+  GMimeHeader *h = NULL;
+  const char *raw, *value = NULL;
+  char *own = NULL;
+  gsize n;
+
+  if (!memo || (n = strlen (name)) > sizeof memo->headers[0].name)
+    return g_mime_object_get_header (m->msg, name);
+  for (guint i = 0; i < memo->n_headers; i++)
+    if (memo->headers[i].len == n && memcmp (memo->headers[i].name, name, n) == 0)
+      return memo->headers[i].value;
+  hl = g_mime_object_get_header_list (m->msg);
+  if (hl && (h = g_mime_header_list_get_header (hl, name))) {
+    raw = g_mime_header_get_raw_value (h);
+    if (raw && _bc_header_plain (raw))
+      value = own = g_mime_utils_header_unfold (raw);
+    else
+      value = g_mime_header_get_value (h);
+  }
+  if (memo->n_headers < G_N_ELEMENTS (memo->headers)) {
+    memo->headers[memo->n_headers].len = (guint8) n;
+    memcpy (memo->headers[memo->n_headers].name, name, n);
+    memo->headers[memo->n_headers].value = value;
+    memo->headers[memo->n_headers].own = own;
+    memo->n_headers++;
+  } else if (own) {
+    /* no room: GMime's own copy, which lives as long as the header */
+    g_free (own);
+    value = g_mime_header_get_value (h);
+  }
+  return value;
 }
 
 /* _bc_mime_orig_message - the returned message of @m, parsed (a new

@@ -63,10 +63,32 @@ _bc_report_warn (BcReport *r, const char *fmt, ...)
   va_end (ap);
 }
 
+/* utf8_valid - g_utf8_validate (@s, -1, NULL), the ASCII text that nearly
+ * every string is told eight bytes a step: the validation starts at the
+ * first word that holds a byte above 0x7f (what precedes it is ASCII, and
+ * valid) */
+static gboolean
+utf8_valid (const char *s)
+{
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize n = strlen (s), i = 0;
+
+  for (; i + 8 <= n; i += 8) {
+    guint64 x;
+    memcpy (&x, s + i, 8);
+    if (x & highs)
+      return g_utf8_validate (s + i, -1, NULL);
+  }
+  for (; i < n; i++)
+    if ((guchar) s[i] >= 0x80)
+      return g_utf8_validate (s + i, -1, NULL);
+  return TRUE;
+}
+
 static void
 make_valid (char **s)
 {
-  if (*s && !g_utf8_validate (*s, -1, NULL)) {
+  if (*s && !utf8_valid (*s)) {
     char *v = g_utf8_make_valid (*s, -1);
     g_free (*s);
     *s = v;

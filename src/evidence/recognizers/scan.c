@@ -114,6 +114,9 @@ block_address (const BcScan *s, const char *line, gsize len, const char **out_en
   char *addr;
   gsize lead;
 
+  /* every address holds an '@' (_bc_address_find): most lines have none */
+  if (!memchr (line, '@', len))
+    return NULL;
   while (p < end && (*p == ' ' || *p == '\t'))
     p++;
   if (p == end)
