@@ -269,6 +269,7 @@ G_GNUC_INTERNAL gboolean _bc_rules_match (const BcRuleSet *rs, const BcRuleInput
                                           BcRuleMatch *out);
 G_GNUC_INTERNAL guint _bc_rules_count (const BcRuleSet *rs);
 G_GNUC_INTERNAL const char *_bc_rules_filter_miss (const BcRuleSet *rs, const char *diag);
+G_GNUC_INTERNAL gboolean _bc_rules_split_plain (const char *text, int *argc, char ***argv);
 
 /* taxonomy.c */
 G_GNUC_INTERNAL const char *_bc_reason_intern (const char *name);

@@ -961,11 +961,73 @@ test_builtin_null_mx_permanent (void **state)
   bc_report_free (r);
 }
 
+/* _bc_rules_split_plain() (the rules parser's fast path) must split every
+ * line it takes as g_shell_parse_argv() does, and leave to it every line
+ * the shell parser refuses: lines as the rules files write them, and
+ * random lines of quotes, backslashes, comments, blanks and control
+ * characters */
+static gboolean
+split_as_shell (const char *line)
+{
+  int ac1, ac2;
+  char **av1, **av2;
+
+  if (!_bc_rules_split_plain (line, &ac1, &av1))
+    return FALSE;
+  if (!g_shell_parse_argv (line, &ac2, &av2, NULL)) {
+    print_error ("split, but the shell parser refuses: \"%s\"\n", line);
+    fail ();
+  }
+  assert_int_equal (ac1, ac2);
+  for (int i = 0; i <= ac1; i++)
+    assert_string_equal (av1[i] ? av1[i] : "(null)", av2[i] ? av2[i] : "(null)");
+  g_strfreev (av1);
+  g_strfreev (av2);
+  return TRUE;
+}
+
+static void
+test_split_plain_as_shell (void **state)
+{
+  static const char *const lines[] = {
+    "userunknown  text='\\bno such (user|mailbox)' weight=62",
+    "feedback   source=arf   weight=1000   # RFC 5965 feedback report",
+    "blocked\ttext='#1 (spam|abuse) it''s' not='a b'c host=*.example.com",
+    "x text='' weight=1 #",
+    "#",
+    "   ",
+  };
+  static const char *const pieces[] = {
+    "a", "b", "=", "'", "'", "\"", "\\", "#", " ", " ", "\t", "\n", "\r", "\x01",
+    "\xc3\xa9", "text='", "weight=5", "$", "`", "\v", "\f", "~", "*", "(", "|", ";",
+  };
+  GRand *rnd = g_rand_new_with_seed (42);
+  GString *s = g_string_new (NULL);
+  guint fast = 0;
+
+  /* the first three are plain; a lone '#' and no word go to the shell
+   * parser, which refuses them */
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    assert_int_equal (split_as_shell (lines[i]), i < 3);
+  for (guint it = 0; it < 200000; it++) {
+    guint n = g_rand_int_range (rnd, 0, it % 3 ? 12 : 30);
+    guint np = it % 2 ? G_N_ELEMENTS (pieces) : 13;
+    g_string_truncate (s, 0);
+    for (guint j = 0; j < n; j++)
+      g_string_append (s, pieces[g_rand_int_range (rnd, 0, np)]);
+    fast += split_as_shell (s->str);
+  }
+  assert_true (fast > 10000);
+  g_string_free (s, TRUE);
+  g_rand_free (rnd);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_key_status),
+    cmocka_unit_test (test_split_plain_as_shell),
     cmocka_unit_test (test_key_category),
     cmocka_unit_test (test_key_none),
     cmocka_unit_test (test_key_reply),
