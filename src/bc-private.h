@@ -11,6 +11,14 @@
 
 G_BEGIN_DECLS
 
+/* _bc_ascii_lower - @c with A-Z made a-z, every other byte as it is (no
+ * locale, unlike tolower(3); inline, unlike g_ascii_tolower()) */
+static inline guchar
+_bc_ascii_lower (guchar c)
+{
+  return (guchar) (c - 'A') < 26 ? c | 0x20 : c;
+}
+
 /* ---- mime/ : the message as the later stages see it -------------------- */
 
 /* What the evidence stages work out about a message more than once: its

@@ -690,7 +690,7 @@ _bc_fold (const char *s, gssize len)
         run = NULL;
       }
       for (q = p; q < le; q++)
-        g_string_append_c (out, (char) ((guchar) (*q - 'A') < 26 ? *q | 0x20 : *q));
+        g_string_append_c (out, (char) _bc_ascii_lower ((guchar) *q));
     }
     p = le;
   }

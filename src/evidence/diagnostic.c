@@ -59,19 +59,13 @@
 
 /* prefix_ci - the length of @prefix when @s starts with it (ASCII case
  * ignored), else 0. */
-static inline guchar
-fold_byte (char c)
-{
-  return (guchar) (c - 'A') < 26 ? (guchar) c | 0x20 : (guchar) c;
-}
-
 static inline gsize
 prefix_ci (const char *s, const char *prefix)
 {
   gsize n;
 
   /* the walk asks at every word, and most differ at their first byte */
-  if (fold_byte (*s) != fold_byte (*prefix))
+  if (_bc_ascii_lower ((guchar) *s) != _bc_ascii_lower ((guchar) *prefix))
     return 0;
   n = strlen (prefix);
   return g_ascii_strncasecmp (s, prefix, n) == 0 ? n : 0;

@@ -93,13 +93,8 @@ set_str (char **slot, const char *v)
 static inline gboolean
 field_is (const char *name, const char *lit)
 {
-  guchar a = (guchar) name[0], b = (guchar) lit[0];
-
-  if ((guchar) (a - 'A') < 26)
-    a |= 0x20;
-  if ((guchar) (b - 'A') < 26)
-    b |= 0x20;
-  return a == b && g_ascii_strcasecmp (name, lit) == 0;
+  return _bc_ascii_lower ((guchar) name[0]) == _bc_ascii_lower ((guchar) lit[0]) &&
+         g_ascii_strcasecmp (name, lit) == 0;
 }
 
 static void

@@ -8,12 +8,6 @@
 
 #include <string.h>
 
-static inline guchar
-fold_ascii (guchar c)
-{
-  return (guchar) (c - 'A') < 26 ? c | 0x20 : c;
-}
-
 /* _bc_strcasestr_len - the first @needle in @hay, ASCII case ignored.
  * Candidates are found with memchr() for each case of the needle's first
  * byte (the next position of each is remembered, so the scan is linear),
@@ -29,7 +23,7 @@ _bc_strcasestr_len (const char *hay, gsize len, const char *needle)
     return hay;
   if (len < n)
     return NULL;
-  lo = fold_ascii ((guchar) needle[0]);
+  lo = _bc_ascii_lower ((guchar) needle[0]);
   up = g_ascii_toupper (lo);
   p = hay;
   end = hay + (len - n) + 1;            /* candidates start in [hay, end) */
@@ -51,7 +45,7 @@ _bc_strcasestr_len (const char *hay, gsize len, const char *needle)
     c = MIN (next_lo, next_up);
     if (c >= end)
       return NULL;
-    for (k = 1; k < n && fold_ascii ((guchar) c[k]) == fold_ascii ((guchar) needle[k]); k++)
+    for (k = 1; k < n && _bc_ascii_lower ((guchar) c[k]) == _bc_ascii_lower ((guchar) needle[k]); k++)
       ;
     if (k == n)
       return c;
@@ -74,7 +68,7 @@ _bc_has_prefix_ci (const char *s, const char *prefix)
   /* g_ascii_strncasecmp (s, prefix, strlen (prefix)) == 0, without a call
    * that walks the prefix first: most prefixes differ at the first byte */
   for (; *prefix; s++, prefix++)
-    if (fold_ascii ((guchar) *s) != fold_ascii ((guchar) *prefix))
+    if (_bc_ascii_lower ((guchar) *s) != _bc_ascii_lower ((guchar) *prefix))
       return FALSE;
   return TRUE;
 }
@@ -131,7 +125,7 @@ _bc_body_find (const BcMime *m, const char *needle)
   if (!m->body_fold || n >= sizeof low)
     return _bc_strcasestr_len (m->body->str, m->ndr_len, needle);
   for (gsize i = 0; i < n; i++)
-    low[i] = (char) fold_ascii ((guchar) needle[i]);
+    low[i] = (char) _bc_ascii_lower ((guchar) needle[i]);
   f = _bc_memmem (m->body_fold, m->ndr_len, low, n);
   return f ? m->body->str + (f - m->body_fold) : NULL;
 }

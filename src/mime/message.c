@@ -184,7 +184,7 @@ fold_ascii_copy (char *dst, const char *src, gsize n)
   }
   for (; i < n; i++) {
     guchar c = (guchar) src[i];
-    dst[i] = (char) ((guchar) (c - 'A') < 26 ? c | 0x20 : c);
+    dst[i] = (char) _bc_ascii_lower (c);
   }
 }
 

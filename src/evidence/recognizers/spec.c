@@ -143,12 +143,6 @@ is_space (guchar c)
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static inline char
-fold (guchar c)
-{
-  return (char) ((guchar) (c - 'A') < 26 ? c | 0x20 : c);
-}
-
 /* bare - @s (@len bytes) lower-cased, white space left out */
 static char *
 bare (const char *s, gsize len)
@@ -157,7 +151,7 @@ bare (const char *s, gsize len)
 
   for (gsize i = 0; i < len; i++)
     if (!is_space ((guchar) s[i]))
-      *o++ = fold ((guchar) s[i]);
+      *o++ = (char) _bc_ascii_lower ((guchar) s[i]);
   *o = '\0';
   return out;
 }
@@ -202,7 +196,7 @@ could_hold (const char *raw, const HeaderNeedle *h)
         n >= sizeof buf - 1)
       return TRUE;
     if (!is_space (*r))
-      buf[n++] = fold (*r);
+      buf[n++] = (char) _bc_ascii_lower (*r);
   }
   buf[n] = '\0';
   return strstr (buf, h->bare) != NULL;
@@ -350,7 +344,7 @@ in_domain (BcRecProbe *p, guint rec)
         if (i > 0 && at[i - 1] != '.')
           continue;
         for (gsize k = i; k <= hl; k++)
-          key[k - i] = fold ((guchar) at[k]);
+          key[k - i] = (char) _bc_ascii_lower ((guchar) at[k]);
         if ((recs = g_hash_table_lookup (domains, key)))
           for (guint r = 0; r < recs->len; r++) {
             guint x = g_array_index (recs, guint, r);
@@ -383,7 +377,7 @@ read_headers (BcRecProbe *p)
     len = strlen (name);
     for (const guint8 *b = by_length[MIN (len, NAME_BUCKETS - 1)]; *b; b++) {
       guint k = *b - 1;
-      if (!p->header[k] && fold (name[0]) == fold (names[k][0]) &&
+      if (!p->header[k] && (char) _bc_ascii_lower (name[0]) == (char) _bc_ascii_lower (names[k][0]) &&
           g_ascii_strcasecmp (name, names[k]) == 0)
         p->header[k] = h;
     }
