@@ -53,8 +53,9 @@ typedef struct {
   GString *body;            /* free text of the report: text parts outside any
                                returned message, UTF-8, LF line ends, capped */
   gsize ndr_len;            /* bytes of body before an inline returned message */
-  char *body_fold;          /* body ASCII lower-cased, same length, for fast
-                               case-insensitive search (_bc_body_find) */
+  char *body_fold;          /* the body's first ndr_len bytes ASCII lower-cased,
+                               NUL-ended, for fast case-insensitive search
+                               (_bc_body_find) */
   GPtrArray *dsn;           /* (char *) texts of *delivery-status parts */
   char *arf;                /* text of a message/feedback-report part */
   GMimeObject *orig;        /* returned message or its headers (a reference) */
@@ -78,6 +79,12 @@ G_GNUC_INTERNAL const char *_bc_mime_header (const BcMime *m, const char *name);
 G_GNUC_INTERNAL GMimeObject *_bc_mime_orig_message (const BcMime *m);
 G_GNUC_INTERNAL char *_bc_mime_orig_text (const BcMime *m, gsize cap);
 G_GNUC_INTERNAL char *_bc_text_decode (const char *data, gsize len, const char *charset);
+/* _bc_returned_copy_marker - the start of the line holding the first marker
+ * of an inline returned copy ("----- Original message -----", ...) in
+ * @text, ASCII case ignored, or @len when none does; the markers, NULL-ended,
+ * are _bc_returned_copy_markers() */
+G_GNUC_INTERNAL gsize _bc_returned_copy_marker (const char *text, gsize len);
+G_GNUC_INTERNAL const char *const *_bc_returned_copy_markers (void);
 G_GNUC_INTERNAL void _bc_text_normalize_eol (GString *s);
 G_GNUC_INTERNAL gboolean _bc_header_plain (const char *text);
 G_GNUC_INTERNAL GMimeObject *_bc_mime_parse_bytes (const char *data, gsize len, GError **error);

@@ -321,6 +321,27 @@ test_html_only (void **state)
   g_free (msg);
 }
 
+/* test_html_tags - which tags break a line (<br, <p, </p, <div, </div, <tr,
+ * <li, as prefixes, in any case), which part table cells (<td, <th, </td,
+ * </th) and which leave the text as it is */
+static void
+test_html_tags (void **state)
+{
+  const char body[] =
+    "a<BR/>b<Pre>c</P>d<DiV>e</dIv>f<Tr>g<LI>h<b>i</B>j<bx>k<dl>l<d>m<tA>n<hr>o<Link>p"
+    "<table><TD>q</tD><tH>r</Th>s<td>\nt<a\nhref=x>u</tx>v</dx>w</x>x";
+  gsize len;
+  char *msg = plain_message ("text/html; charset=utf-8", NULL, body, sizeof body - 1, &len);
+  BcMime *m = tc_mime (msg, len);
+
+  (void) state;
+  /* (the part's last line end is a space, as every line end in HTML) */
+  assert_string_equal (m->body->str,
+                       "a\nb\nc\nd\ne\nf\ng\nhijklmno\np q r s  tuvwx \n");
+  _bc_mime_free (m);
+  g_free (msg);
+}
+
 static void
 test_html_alternative_prefers_plain (void **state)
 {
@@ -657,6 +678,79 @@ test_cyrillic_mislabel (void **state)
   roundtrip (caps, "KOI8-R", "koi8-r", NULL);
 }
 
+/* naive_marker - _bc_returned_copy_marker() the slow way: each marker's
+ * first place, the least of them, back to its line start */
+static gsize
+naive_marker (const char *text, gsize len)
+{
+  const char *const *mk = _bc_returned_copy_markers ();
+  gsize best = len;
+
+  for (guint i = 0; mk[i]; i++) {
+    const char *f = _bc_strcasestr_len (text, len, mk[i]);
+    if (f && (gsize) (f - text) < best)
+      best = f - text;
+  }
+  while (best < len && best > 0 && text[best - 1] != '\n')
+    best--;
+  return best;
+}
+
+/* test_returned_copy_marker - the skipping search for the markers of a
+ * returned copy agrees with the naive one on texts made of markers whole,
+ * cut, in mixed case or with a byte changed, among filler words, line
+ * ends, NULs and 8-bit bytes */
+static void
+test_returned_copy_marker (void **state)
+{
+  static const char *const filler[] = {
+    "message ", "original ", "the ", "copy ", "follows", "\n", "  ", "-----", "headers ",
+    "\xc3\xa9", "mail ", "returned ", "of ", ": ", "below ", "line ", "R", "\t", "ess",
+  };
+  const char *const *mk = _bc_returned_copy_markers ();
+  guint nmk = g_strv_length ((char **) mk);
+  GRand *r = g_rand_new_with_seed (20261127);
+  GString *t = g_string_new (NULL);
+  guint hits = 0;
+
+  (void) state;
+  assert_int_equal (_bc_returned_copy_marker ("", 0), 0);
+  assert_int_equal (_bc_returned_copy_marker ("x\n---- Start of Returned Message", 32), 2);
+  for (guint round = 0; round < 20000; round++) {
+    guint pieces = g_rand_int_range (r, 0, 24);
+    gsize got, want;
+    g_string_truncate (t, 0);
+    for (guint k = 0; k < pieces; k++) {
+      guint what = g_rand_int_range (r, 0, 10);
+      if (what < 6) {
+        g_string_append (t, filler[g_rand_int_range (r, 0, G_N_ELEMENTS (filler))]);
+      } else if (what == 9) {
+        g_string_append_c (t, (char) g_rand_int_range (r, 0, 256));
+      } else {
+        const char *m = mk[g_rand_int_range (r, 0, nmk)];
+        gsize n = strlen (m), from = 0, to = n, at = t->len;
+        if (what == 7)          /* a cut marker: its head or its tail */
+          g_rand_boolean (r) ? (to = g_rand_int_range (r, 1, n)) : (from = g_rand_int_range (r, 1, n));
+        g_string_append_len (t, m + from, to - from);
+        for (gsize c = at; c < t->len; c++)
+          if (g_rand_int_range (r, 0, 4) == 0)
+            t->str[c] = g_ascii_toupper (t->str[c]);
+        if (what == 8)          /* one byte changed */
+          t->str[at + g_rand_int_range (r, 0, to - from)] ^= (char) g_rand_int_range (r, 1, 3);
+      }
+    }
+    got = _bc_returned_copy_marker (t->str, t->len);
+    want = naive_marker (t->str, t->len);
+    if (got != want)
+      fail_msg ("round %u: %zu, not %zu, in \"%s\"", round, (size_t) got, (size_t) want, t->str);
+    hits += want < t->len;
+  }
+  /* the texts were not all without markers */
+  assert_true (hits > 5000);
+  g_string_free (t, TRUE);
+  g_rand_free (r);
+}
+
 int
 main (void)
 {
@@ -677,6 +771,7 @@ main (void)
     cmocka_unit_test (test_quoted_printable),
     cmocka_unit_test (test_base64),
     cmocka_unit_test (test_html_only),
+    cmocka_unit_test (test_html_tags),
     cmocka_unit_test (test_html_alternative_prefers_plain),
     cmocka_unit_test (test_attachments_not_decoded),
     cmocka_unit_test (test_from_addr),
@@ -685,6 +780,7 @@ main (void)
     cmocka_unit_test (test_normalize_eol),
     cmocka_unit_test (test_limits),
     cmocka_unit_test (test_attached_dsn),
+    cmocka_unit_test (test_returned_copy_marker),
   };
   tc_init ();
   return cmocka_run_group_tests (tests, NULL, NULL);

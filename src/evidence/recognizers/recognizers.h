@@ -84,6 +84,9 @@ struct _BcRecProbe {
   guint8 in_domain[BC_REC_MAX_RECOGNIZERS / 8];
   gboolean headers_read;    /* header[] is filled */
   GMimeHeader *header[BC_REC_MAX_HEADER_NAMES]; /* first of each name */
+  const char *bare_of;      /* the raw header value bare[] was made of, or NULL */
+  gboolean bare_all;        /* that value could hold any needle (could_hold()) */
+  char bare[4096];          /* it lower-cased, white space left out */
 };
 
 /* _bc_recognizer_claims - registry.c: does @rec alone say @m is its own? */

@@ -11,9 +11,9 @@
  * spec whose sign a message lacks costs it nothing more.
  *
  * The first detection builds, from every recognizer's spec:
- * - one Aho-Corasick automaton (rules/prefilter.c) of all report phrases
- *   (@body, @shared, @confirm and @phrases), each phrase its own "rule",
- *   and one of all From needles;
+ * - one phrase table (rules/prefilter.c, _bc_prefilter_new_phrases()) of
+ *   all report phrases (@body, @shared, @confirm and @phrases), each phrase
+ *   its own "rule", and one of all From needles;
  * - a hash of all From domains, each naming the recognizers that list it;
  * - the header entries (@headers and @confirm_headers), split once into a
  *   name (shared by the entries that spell it the same) and a needle.
@@ -184,22 +184,28 @@ add_headers (GPtrArray *seen, GArray *hn, const char *const *list)
  * always could; of printable ASCII it only unfolds and trims, changing
  * nothing but white space, so the needle's other bytes must stand together
  * among the raw value's other bytes. A necessary test only: a yes is then
- * decided on the decoded value. Values over 4 KiB always could. */
+ * decided on the decoded value. Values over 4 KiB always could. The value
+ * made bare is kept in @p for the next needle of the same header (the
+ * first Received is asked for by several recognizers). */
 static gboolean
-could_hold (const char *raw, const HeaderNeedle *h)
+could_hold (BcRecProbe *p, const char *raw, const HeaderNeedle *h)
 {
-  char buf[4096];
-  gsize n = 0;
-
-  for (const guchar *r = (const guchar *) raw; *r; r++) {
-    if (*r >= 0x7f || (*r < 0x20 && !is_space (*r)) || (r[0] == '=' && r[1] == '?') ||
-        n >= sizeof buf - 1)
-      return TRUE;
-    if (!is_space (*r))
-      buf[n++] = (char) _bc_ascii_lower (*r);
+  if (p->bare_of != raw) {
+    gsize n = 0;
+    p->bare_of = raw;
+    p->bare_all = FALSE;
+    for (const guchar *r = (const guchar *) raw; *r; r++) {
+      if (*r >= 0x7f || (*r < 0x20 && !is_space (*r)) || (r[0] == '=' && r[1] == '?') ||
+          n >= sizeof p->bare - 1) {
+        p->bare_all = TRUE;
+        break;
+      }
+      if (!is_space (*r))
+        p->bare[n++] = (char) _bc_ascii_lower (*r);
+    }
+    p->bare[n] = '\0';
   }
-  buf[n] = '\0';
-  return strstr (buf, h->bare) != NULL;
+  return p->bare_all || strstr (p->bare, h->bare) != NULL;
 }
 
 static inline gboolean
@@ -292,6 +298,7 @@ _bc_rec_probe_init (BcRecProbe *p, const BcMime *m)
   p->index = 0;
   p->bounce = -1;
   p->scanned = p->from_scanned = p->domains_known = p->headers_read = FALSE;
+  p->bare_of = NULL;
 }
 
 /* scan_report - answers every report phrase for the message, once */
@@ -388,11 +395,11 @@ read_headers (BcRecProbe *p)
 /* header_holds - does @hdr's decoded value hold @h's needle (or, for a
  * bare name, have a value)? */
 static gboolean
-header_holds (GMimeHeader *hdr, const HeaderNeedle *h)
+header_holds (BcRecProbe *p, GMimeHeader *hdr, const HeaderNeedle *h)
 {
   const char *raw, *v;
 
-  if (h->needle && (raw = g_mime_header_get_raw_value (hdr)) && !could_hold (raw, h))
+  if (h->needle && (raw = g_mime_header_get_raw_value (hdr)) && !could_hold (p, raw, h))
     return FALSE;
   v = g_mime_header_get_value (hdr);
   return v && (!h->needle || _bc_strcasestr (v, h->needle));
@@ -408,7 +415,7 @@ header_is (BcRecProbe *p, const HeaderNeedle *h)
 {
   if (G_UNLIKELY (!p->headers_read))
     read_headers (p);
-  return p->header[h->name] && header_holds (p->header[h->name], h);
+  return p->header[h->name] && header_holds (p, p->header[h->name], h);
 }
 
 gboolean
