@@ -92,26 +92,51 @@ fill (Reader *r)
   return TRUE;
 }
 
+/* held_line - next_line without reading: FALSE when the block holds no
+ * line to hand out yet. The views it hands out stay valid until the next
+ * fill(). */
+static inline gboolean
+held_line (Reader *r, const char **line, gsize *len, gboolean *at_start)
+{
+  const char *b = r->buf + r->start;
+  const char *nl = memchr (b, '\n', r->end - r->start);
+  gboolean full = r->start == 0 && r->end == READ_BLOCK;
+
+  if (nl || full || (r->eof && r->end > r->start)) {
+    gsize n = nl ? (gsize) (nl - b) + 1 : r->end - r->start;
+    *line = b;
+    *len = n;
+    *at_start = !r->mid_line;
+    r->mid_line = nl == NULL;
+    r->start += n;
+    return TRUE;
+  }
+  return FALSE;
+}
+
 /* next_line - the next line (with its newline, if any) or piece of one */
 static gboolean
 next_line (Reader *r, const char **line, gsize *len, gboolean *at_start)
 {
   for (;;) {
-    const char *b = r->buf + r->start;
-    const char *nl = memchr (b, '\n', r->end - r->start);
-    gboolean full = r->start == 0 && r->end == READ_BLOCK;
-    if (nl || full || (r->eof && r->end > r->start)) {
-      gsize n = nl ? (gsize) (nl - b) + 1 : r->end - r->start;
-      *line = b;
-      *len = n;
-      *at_start = !r->mid_line;
-      r->mid_line = nl == NULL;
-      r->start += n;
+    if (held_line (r, line, len, at_start))
       return TRUE;
-    }
     if (!fill (r))
       return r->end > r->start ? next_line (r, line, len, at_start) : FALSE;
   }
+}
+
+/* append - @len bytes at @s to @buf, as far as @max bytes allow;
+ * *@truncated is set when some did not fit. Appending lines one by one or
+ * all at once gives the same bytes. */
+static void
+append (GString *buf, const char *s, gsize len, gsize max, gboolean *truncated)
+{
+  if (buf->len + len > max) {
+    *truncated = TRUE;
+    len = buf->len < max ? max - buf->len : 0;
+  }
+  g_string_append_len (buf, s, len);
 }
 
 /* read_mbox - split the input into messages at "From " lines that follow
@@ -128,29 +153,43 @@ read_mbox (Reader *r, const char *file, gsize max_message, gboolean started, BcI
   guint64 index = 0;
   gboolean in_msg = FALSE;                 /* a message is being read into @buf */
   gboolean prev_blank = TRUE, truncated = FALSE, skip_sep_rest = FALSE;
+  /* Lines that go into @buf unchanged are collected as one run of the
+   * block and appended at once: before any other change to @buf, and
+   * before the block is refilled (which moves its bytes). */
+  const char *run = NULL;
+  gsize run_len = 0;
 
   if (started) {
     in_msg = TRUE;
     index = 1;
     prev_blank = FALSE;
   }
-  while (next_line (r, &line, &n, &at_start)) {
+#define FLUSH_RUN()                                                   \
+  G_STMT_START {                                                      \
+    if (run_len)                                                      \
+      append (buf, run, run_len, max_message, &truncated);            \
+    run_len = 0;                                                      \
+  } G_STMT_END
+
+  for (;;) {
     gboolean sep;
+    if (!held_line (r, &line, &n, &at_start)) {
+      FLUSH_RUN ();
+      if (!next_line (r, &line, &n, &at_start))
+        break;
+    }
     if (!at_start) {
       /* the rest of a long line */
       if (!skip_sep_rest && in_msg) {
-        gsize len = n;
-        if (buf->len + len > max_message) {
-          truncated = TRUE;
-          len = buf->len < max_message ? max_message - buf->len : 0;
-        }
-        g_string_append_len (buf, line, len);
+        FLUSH_RUN ();
+        append (buf, line, n, max_message, &truncated);
       }
       continue;
     }
     skip_sep_rest = FALSE;
     sep = prev_blank && n >= 5 && memcmp (line, "From ", 5) == 0;
     if (sep) {
+      FLUSH_RUN ();
       if (in_msg) {
         /* the blank line before a separator belongs to the separator */
         if (buf->len && buf->str[buf->len - 1] == '\n')
@@ -172,23 +211,39 @@ read_mbox (Reader *r, const char *file, gsize max_message, gboolean started, BcI
       in_msg = TRUE;
       index++;
     }
-    {
-      const char *l = line;
-      gsize len = n;
-      if (line[0] == '>') {
-        gsize k = 0;
-        while (k < len && line[k] == '>')
-          k++;
-        if (len - k >= 5 && memcmp (line + k, "From ", 5) == 0)
-          l++, len--;
+    if (line[0] == '>') {
+      gsize k = 0;
+      while (k < n && line[k] == '>')
+        k++;
+      if (n - k >= 5 && memcmp (line + k, "From ", 5) == 0) {
+        /* ">From " quoting undone: the line goes in without its first '>' */
+        FLUSH_RUN ();
+        append (buf, line + 1, n - 1, max_message, &truncated);
+        continue;
       }
-      if (buf->len + len > max_message) {
-        truncated = TRUE;
-        len = buf->len < max_message ? max_message - buf->len : 0;
-      }
-      g_string_append_len (buf, l, len);
+    }
+    if (run_len && run + run_len == line) {
+      run_len += n;
+    } else {
+      FLUSH_RUN ();
+      run = line;
+      run_len = n;
+    }
+    /* The whole lines held after a line that is not blank join the run
+     * at the cost of finding their ends, as long as none can be special:
+     * blank ("\n", "\r\n"), quoted ('>'), or a separator (which follows
+     * a blank line). */
+    while (!prev_blank && line[n - 1] == '\n') {
+      const char *b = r->buf + r->start, *e = r->buf + r->end, *nl;
+      if (b == e || *b == '\n' || *b == '\r' || *b == '>' || run + run_len != b ||
+          !(nl = memchr (b, '\n', e - b)))
+        break;
+      run_len += (gsize) (nl + 1 - b);
+      r->start += (gsize) (nl + 1 - b);
     }
   }
+  FLUSH_RUN ();
+#undef FLUSH_RUN
   if (r->error)
     emit_error (file, index + 1, g_strerror (r->error), func, ud);
   else if (in_msg)

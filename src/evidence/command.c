@@ -440,6 +440,28 @@ greeting_refused (const char *text, gsize at)
   return eol - bol > sizeof lead && _bc_memmem (text + bol, eol - bol, lead, sizeof lead - 1) != NULL;
 }
 
+/* has_refusal_arrow - does @text (@len bytes) hold "->", then spaces or
+ * tabs, then '4' or '5'? Every match of arrow_re that from_arrow takes
+ * holds that (the digits after it are not checked here: \d may be any
+ * Unicode digit); most texts with "->" have none (a transcript's "->
+ * 250 Ok", an arrow in prose), and the expression costs about a hundred
+ * instructions per byte. */
+static gboolean
+has_refusal_arrow (const char *text, gsize len)
+{
+  const char *end = text + len, *p = text, *a;
+
+  while ((a = _bc_memmem (p, end - p, "->", 2)) != NULL) {
+    const char *c = a + 2;
+    while (c < end && (*c == ' ' || *c == '\t'))
+      c++;
+    if (c < end && (*c == '4' || *c == '5'))
+      return TRUE;
+    p = a + 2;
+  }
+  return FALSE;
+}
+
 /* from_arrow - the command of the first "COMMAND -> 4xx/5xx" line in @text
  * (@len bytes), DATA for a refused end of data (". -> 554"), or NULL. */
 static const char *
@@ -448,7 +470,7 @@ from_arrow (const char *text, gsize len)
   GMatchInfo *mi = NULL;
   const char *cmd = NULL;
 
-  if (!arrow_re || len < 2 || !_bc_memmem (text, len, "->", 2))
+  if (!arrow_re || len < 2 || !has_refusal_arrow (text, len))
     return NULL;
   g_regex_match_full (arrow_re, text, len, 0, 0, &mi, NULL);
   while (g_match_info_matches (mi)) {

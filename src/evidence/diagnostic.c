@@ -64,11 +64,12 @@ prefix_ci (const char *s, const char *prefix)
 {
   gsize n;
 
-  /* the walk asks at every word, and most differ at their first byte */
-  if (_bc_ascii_lower ((guchar) *s) != _bc_ascii_lower ((guchar) *prefix))
-    return 0;
-  n = strlen (prefix);
-  return g_ascii_strncasecmp (s, prefix, n) == 0 ? n : 0;
+  /* the walk asks at every word, and most differ at their first byte; a
+   * shorter @s differs at its NUL */
+  for (n = 0; prefix[n]; n++)
+    if (_bc_ascii_lower ((guchar) s[n]) != _bc_ascii_lower ((guchar) prefix[n]))
+      return 0;
+  return n;
 }
 
 static gboolean
@@ -315,13 +316,15 @@ _bc_diag_unframe (const char *diag, char **remote_host)
 
   if (!diag || !*diag)
     return g_strdup (diag);
+  len = strlen (diag);
   /* every piece of framing holds one of these: without them the text
    * stays whole, and the walk below need not try each word */
-  if (!_bc_strcasestr (diag, "host") && !_bc_strcasestr (diag, "smtp error") &&
-      !_bc_strcasestr (diag, "giving up on") && !_bc_strcasestr (diag, "(expanded from") &&
-      !_bc_strcasestr (diag, "(in reply to") && !_bc_strcasestr (diag, "delay reason:"))
+  if (!_bc_strcasestr_len (diag, len, "host") && !_bc_strcasestr_len (diag, len, "smtp error") &&
+      !_bc_strcasestr_len (diag, len, "giving up on") &&
+      !_bc_strcasestr_len (diag, len, "(expanded from") &&
+      !_bc_strcasestr_len (diag, len, "(in reply to") &&
+      !_bc_strcasestr_len (diag, len, "delay reason:"))
     return g_strdup (diag);
-  len = strlen (diag);
   out = g_string_sized_new (len);
   while (i < len && i < MAX_UNFRAME) {
     const char *p = s + i;

@@ -80,18 +80,21 @@ warn (Guard *g, gboolean *once, const char *fmt, ...)
 static gsize
 field_name_len (const char *line, gsize len)
 {
+  static const guint8 ends_name[256] = { [':'] = 1, [' '] = 1, ['\t'] = 1 };
+  const gsize lim = MIN (len, 64);
   gsize n = 0, i;
 
-  while (n < len && n < 64 && line[n] != ':' && line[n] != ' ' && line[n] != '\t')
+  /* one test per byte: every header line comes here */
+  while (n < lim && !ends_name[(guchar) line[n]])
     n++;
   for (i = n; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
     ;
   return i < len && line[i] == ':' ? n : 0;
 }
 
-/* @lit is lower case; its first byte is compared before the call */
+/* @lit is lower case; its first byte is compared first: most differ there */
 #define NAME_IS(line, n, lit) ((n) == sizeof (lit) - 1 && ((line)[0] | 0x20) == (lit)[0] && \
-                               g_ascii_strncasecmp ((line), (lit), (n)) == 0)
+                               _bc_has_prefix_ci ((line), (lit)))
 
 /* essential - a field the classifier reads: kept past the header limit. */
 static gboolean
@@ -155,7 +158,7 @@ type_is (const char *v, const char *type)
 {
   gsize n = strlen (type);
 
-  return g_ascii_strncasecmp (v, type, n) == 0 &&
+  return _bc_has_prefix_ci (v, type) &&
          (v[n] == '\0' || v[n] == ';' || v[n] == ' ' || v[n] == '\t' || v[n] == '(');
 }
 
@@ -183,7 +186,7 @@ end_headers (Guard *g, char *out)
     const char *v = g->ct->str;
     while (*v == ' ' || *v == '\t')
       v++;
-    if (g_ascii_strncasecmp (v, "multipart/", 10) == 0)
+    if (_bc_has_prefix_ci (v, "multipart/"))
       boundary = boundary_of (v);
     else
       message = type_is (v, "message/rfc822") || type_is (v, "message/global") ||
@@ -275,12 +278,37 @@ _bc_mime_guard (GByteArray *ba, const BcLimits *limits, GPtrArray *warnings)
   start_block (&g);
 
   while (r < n) {
-    const char *nl = memchr (buf + r, '\n', n - r);
-    gsize ll = (nl ? (gsize) (nl - (buf + r)) : n - r);   /* without the LF */
-    gsize take = ll + (nl ? 1 : 0);
-    const char *line = buf + r;
+    const char *nl;
+    gsize ll, take;
+    const char *line;
     gboolean keep = TRUE, end = FALSE;
-    int b = match_boundary (&g, line, ll, &end);
+    int b;
+
+    if (!g.in_headers && !(n - r >= 2 && buf[r] == '-' && buf[r + 1] == '-')) {
+      /* In a body only a boundary line counts, and it starts with "--":
+       * the lines up to the next one that does are kept as they are, in
+       * one move. With no container open, none can count any more. */
+      gsize e = n;
+      if (g.stack->len > 0) {
+        const char *d = buf + r;
+        while ((d = memchr (d, '-', buf + n - d)) != NULL) {
+          if (d > buf + r && d[-1] == '\n' && buf + n - d >= 2 && d[1] == '-')
+            break;
+          d++;
+        }
+        e = d ? (gsize) (d - buf) : n;
+      }
+      if (w != r)
+        memmove (buf + w, buf + r, e - r);
+      w += e - r;
+      r = e;
+      continue;
+    }
+    nl = memchr (buf + r, '\n', n - r);
+    ll = (nl ? (gsize) (nl - (buf + r)) : n - r);   /* without the LF */
+    take = ll + (nl ? 1 : 0);
+    line = buf + r;
+    b = match_boundary (&g, line, ll, &end);
 
     if (b >= 0) {
       if (end) {

@@ -639,6 +639,58 @@ test_limits (void **state)
   g_clear_error (&error);
 }
 
+/* The guard reads a body only for boundary lines: one right after a blank
+ * line, after lines that start with '-' or "--" but are no boundary, and
+ * the closing one of an inner multipart are all found (a returned message
+ * in a part found that way has its Content-Type renamed); body bytes stay
+ * as they are. */
+static void
+test_guard_boundaries (void **state)
+{
+  static const char in[] =
+    "From: MAILER-DAEMON@mx.example.net\n"
+    "Content-Type: multipart/mixed; boundary=\"outer\"\n"
+    "\n"
+    "\n"
+    "--outer\n"
+    "Content-Type: multipart/alternative; boundary=inner\n"
+    "\n"
+    "- a list item\n"
+    "-- a signature line\n"
+    "--outer-not-quite\n"
+    "--inner\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "text\n"
+    "\n"
+    "--inner--\n"
+    "\n"
+    "--outer\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "Subject: the returned message\n"
+    "\n"
+    "---- its body ----\n"
+    "--outer--\n"
+    "epilogue -- with dashes\n";
+  GByteArray *ba = g_byte_array_new ();
+  BcLimits lim;
+  char *out;
+
+  (void) state;
+  bc_limits_init (&lim);
+  g_byte_array_append (ba, (const guint8 *) in, sizeof in - 1);
+  assert_false (_bc_mime_guard (ba, &lim, NULL));
+  out = g_strndup ((const char *) ba->data, ba->len);
+  assert_int_equal (ba->len, sizeof in - 1);
+  assert_non_null (strstr (out, "\nX-Bc-Message: message/rfc822\n"));
+  /* all else as it was */
+  memcpy (strstr (out, "X-Bc-Message"), "Content-Type", 12);
+  assert_string_equal (out, in);
+  g_free (out);
+  g_byte_array_unref (ba);
+}
+
 /* KOI8-R under a windows-1251 label and windows-1251 under a koi8-r label
  * (Russian servers that declare their default charset): read by the case
  * of the letters; a notice in capitals keeps its label */
@@ -779,6 +831,7 @@ main (void)
     cmocka_unit_test (test_line_ends_equal),
     cmocka_unit_test (test_normalize_eol),
     cmocka_unit_test (test_limits),
+    cmocka_unit_test (test_guard_boundaries),
     cmocka_unit_test (test_attached_dsn),
     cmocka_unit_test (test_returned_copy_marker),
   };
