@@ -148,19 +148,52 @@ need_add (Need *n, const Lit *l)
   n->scored = FALSE;
 }
 
-/* lit_score - how selective a literal is: twice its length; for one that
- * holds the marker byte 0x01 (a character the caller cannot match by its
- * bytes, see rules.c need_literals()), twice the longest piece without it
- * when that is 3 bytes or more (what the caller keeps), else 5: "some
- * non-ASCII character" lets through less than a literal of 2 bytes and
- * more than one of 3. */
+/* Words that many bounces' diagnostics hold (of 4,220 of them, real and
+ * from the corpus: "mail" 31%, "not " 23%, "user" 21%, "recipient" 18%,
+ * "error" 11%), by length: as a literal each rules out little, and a
+ * rarer word of the same pattern ("(user|mailbox) is full": "full")
+ * makes the better set. */
+static const char *const common_words[][9] = {
+  [3] = { "not", "box", "for", "the", "use", NULL },
+  [4] = { "mail", "user", "send", "from", "host", "this", NULL },
+  [5] = { "error", "email", NULL },
+  [6] = { "reject", "server", "domain", "failed", "sender", NULL },
+  [7] = { "message", "unknown", "address", "deliver", "mailbox", "account", NULL },
+  [8] = { "rejected", "delivery", NULL },
+  [9] = { "recipient", NULL },
+};
+
+/* common_word - is @l (@len bytes), without spaces around it, one of
+ * common_words? */
+static gboolean
+common_word (const char *l, gsize len)
+{
+  while (len && *l == ' ')
+    l++, len--;
+  while (len && l[len - 1] == ' ')
+    len--;
+  if (len >= G_N_ELEMENTS (common_words))
+    return FALSE;
+  for (const char *const *w = common_words[len]; *w; w++)
+    if (**w == *l && memcmp (*w, l, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* lit_score - how selective a literal is: twice its length, but 5 for a
+ * common word (common_word(): worse than any other literal of 3 bytes);
+ * for one that holds the marker byte 0x01 (a character the caller cannot
+ * match by its bytes, see rules.c need_literals()), twice the longest
+ * piece without it when that is 3 bytes or more (what the caller keeps),
+ * else 5: "some non-ASCII character" lets through less than a literal of 2
+ * bytes and more than one of 3. */
 static gsize
 lit_score (const char *l, gsize len)
 {
   gsize longest = 0;
 
   if (!memchr (l, '\x01', len))
-    return 2 * len;
+    return len >= 3 && len <= 11 && common_word (l, len) ? 5 : 2 * len;
   for (const char *q = l; *q;) {
     gsize n = strcspn (q, "\x01");
     longest = MAX (longest, n);
@@ -559,7 +592,7 @@ static Need *
 parse_alt (Px *x)
 {
   Need *all = NULL, *all2 = NULL;
-  gboolean unknown = FALSE;
+  gboolean unknown = FALSE, own2 = FALSE;
 
   for (;;) {
     Need *b = parse_seq (x), *b2 = x->second;
@@ -575,6 +608,7 @@ parse_alt (Px *x)
       /* the runner-up of the alternation: each branch's runner-up, or its
        * best when it has none */
       Need *o = b2 ? b2 : b;
+      own2 |= b2 != NULL;
       if (!all) {
         all = need_new (x);
         all2 = need_new (x);
@@ -598,6 +632,12 @@ parse_alt (Px *x)
     return NULL;
   }
   if (all2 && all2->len > MAX_LITERALS)
+    need_free (x, all2), all2 = NULL;
+  /* when no branch has a runner-up of its own, all2 is all over again: as
+   * the runner-up of a group it would keep the sequence around it from
+   * taking a set of its own ("(blocked|refused) (spf|dkim)" had the
+   * verbs twice, and not the protocols, which are rarer) */
+  if (!own2)
     need_free (x, all2), all2 = NULL;
   x->second = all2;
   return all;

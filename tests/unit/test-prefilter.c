@@ -245,6 +245,47 @@ test_literals_uncased (void **state)
   g_strfreev (lits);
 }
 
+/* both sets (first, then second) of @pattern as "a|b ; c|d" */
+static char *
+both_sets (const char *pattern)
+{
+  char **two = NULL;
+  char *a = joined (_bc_prefilter_literals2 (pattern, &two));
+  char *b = joined (two);
+  char *out = g_strdup_printf ("%s ; %s", a, b);
+
+  g_free (a);
+  g_free (b);
+  return out;
+}
+
+/* The second set comes from another part of the pattern, not from a copy
+ * of the first; common words make poor sets. */
+static void
+test_literals_second_set (void **state)
+{
+  static const char *const cases[][2] = {
+    /* a group whose branches have no runner-up gives none: the protocols */
+    { "(blocked|refused) (spf|dkim|dmarc)", "blocked|refused ; spf|dkim|dmarc" },
+    { "abc|def", "abc|def ; (none)" },
+    /* a branch's own runner-up, and another's best */
+    { "(abcd (xyz|uvw)|ghij)", "abcd |ghij ; xyz|uvw|ghij" },
+    /* common words ("rejected", "user", "mailbox", "mail") come last */
+    { "(rejected|refused) by (spf|dkim|dmarc)", " by  ; spf|dkim|dmarc" },
+    { "(user|mailbox) (is )?full.{0,9}quota", "quota ; full" },
+    { "mail ?box (is )?full", "full ; box " },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *got = both_sets (cases[i][0]);
+    if (strcmp (got, cases[i][1]) != 0)
+      print_error ("\"%s\": %s, want %s\n", cases[i][0], got, cases[i][1]);
+    assert_string_equal (got, cases[i][1]);
+    g_free (got);
+  }
+}
+
 /* The marker byte 0x01 stands for a character that cannot be matched by
  * its bytes: a run of markers is worth less than a word of 3 ASCII bytes
  * (it would only say "some non-ASCII character"), more than one of 2. */
@@ -461,6 +502,7 @@ main (void)
     cmocka_unit_test (test_new_folds_literals),
     cmocka_unit_test (test_phrase_table_as_automaton),
     cmocka_unit_test (test_literals_uncased),
+    cmocka_unit_test (test_literals_second_set),
     cmocka_unit_test (test_literals_marker_score),
     cmocka_unit_test (test_fold_pcre2),
     cmocka_unit_test (test_fold_sets),
