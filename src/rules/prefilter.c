@@ -27,10 +27,10 @@
  * writes it folded (rules.c need_literals()), or as the marker byte 0x01,
  * which need_score() knows, where it cannot (past the BMP).
  * _bc_prefilter_scan_ascii() folds A-Z only, for callers that want a plain
- * ASCII-caseless byte search (the recognizers' phrase table, spec.c, and
- * the returned-copy markers, mime/message.c); both build their table, one
- * phrase per rule, with _bc_prefilter_new_phrases(), which makes a phrase
- * matcher instead of an automaton (see "the phrase matcher" below).
+ * ASCII-caseless byte search (the recognizers' report phrases and From
+ * needles, spec.c); it builds its tables, one phrase per rule, with
+ * _bc_prefilter_new_phrases(), which makes a phrase matcher instead of an
+ * automaton (see "the phrase matcher" below).
  *
  * A second set can be asked for (_bc_prefilter_literals2): the runner-up at
  * each step of the same reading, so also one that every match contains,
@@ -813,8 +813,10 @@ _bc_prefilter_fold_check (gunichar c)
 /* ---- the phrase matcher ------------------------------------------------ */
 
 /* The phrase tables (_bc_prefilter_new_phrases(): the recognizers' report
- * phrases, the returned-copy markers) are scanned over whole message
- * bodies, and not with the automaton below. Each phrase is found by an
+ * phrases and From needles) are scanned over whole report texts, and not
+ * with the automaton below. (The returned-copy markers, which only the
+ * first occurrence of matters, are found by skipping instead: mime/message.c
+ * _bc_returned_copy_marker().) Each phrase is found by an
  * anchor: a run of GRAM (4) bytes inside it, or the whole phrase when it
  * is shorter. A scan reads the text once, keeping its last four bytes
  * (ASCII letters in lower case) in a word, and at each byte hashes the
