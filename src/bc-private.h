@@ -145,6 +145,9 @@ G_GNUC_INTERNAL const char *_bc_smtp_command_for (const BcMime *m, const BcRecip
 G_GNUC_INTERNAL char *_bc_diag_unframe (const char *diag, char **remote_host);
 G_GNUC_INTERNAL char *_bc_diag_giveup_note (const BcMime *m);
 G_GNUC_INTERNAL void _bc_diag_add_note (GPtrArray *rcpts, const char *note);
+/* _bc_diag_note_wanted - would _bc_diag_add_note() give a note to any of
+ * @rcpts? (When none would, the note need not be looked for.) */
+G_GNUC_INTERNAL gboolean _bc_diag_note_wanted (GPtrArray *rcpts);
 G_GNUC_INTERNAL void _bc_diag_mark_delayed (const BcMime *m, GPtrArray *rcpts);
 
 /* original.c */

@@ -720,10 +720,13 @@ gather (const BcMime *m, BcReport *report, gint64 deadline)
     report->recognizer = g_strdup ("autoreply");
   }
   if (report->recipients->len) {
-    /* "this message has been in the queue too long", said once for all */
-    char *note = _bc_diag_giveup_note (m);
-    _bc_diag_add_note (report->recipients, note);
-    g_free (note);
+    /* "this message has been in the queue too long", said once for all
+     * (and looked for only when a recipient could take it) */
+    if (_bc_diag_note_wanted (report->recipients)) {
+      char *note = _bc_diag_giveup_note (m);
+      _bc_diag_add_note (report->recipients, note);
+      g_free (note);
+    }
     /* ... or, in a text-only warning read by the generic scan (no
      * recognizer knows the MTA, or the one that claimed it read nobody),
      * that it is still trying; a recognizer that read its recipients says

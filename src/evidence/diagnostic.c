@@ -479,6 +479,25 @@ permanent (const BcRecipient *r)
                            (_bc_find_reply (r->diagnostic, rc) && rc[0] == '5'));
 }
 
+/* takes_note - could @r be given the give-up note? Not a complaint nor an
+ * auto-reply, not a recipient its DSN calls anything but failed, not one
+ * whose own code is permanent */
+static gboolean
+takes_note (const BcRecipient *r)
+{
+  return r->source != BC_SOURCE_ARF && r->source != BC_SOURCE_AUTOREPLY &&
+         (!r->dsn_action || g_ascii_strcasecmp (r->dsn_action, "failed") == 0) && !permanent (r);
+}
+
+gboolean
+_bc_diag_note_wanted (GPtrArray *rcpts)
+{
+  for (guint i = 0; i < rcpts->len; i++)
+    if (takes_note (g_ptr_array_index (rcpts, i)))
+      return TRUE;
+  return FALSE;
+}
+
 void
 _bc_diag_add_note (GPtrArray *rcpts, const char *note)
 {
@@ -487,8 +506,7 @@ _bc_diag_add_note (GPtrArray *rcpts, const char *note)
   for (guint i = 0; i < rcpts->len; i++) {
     BcRecipient *r = g_ptr_array_index (rcpts, i);
     gsize n;
-    if (r->source == BC_SOURCE_ARF || r->source == BC_SOURCE_AUTOREPLY ||
-        (r->dsn_action && g_ascii_strcasecmp (r->dsn_action, "failed") != 0) || permanent (r))
+    if (!takes_note (r))
       continue;
     if (r->diagnostic && (_bc_strcasestr (r->diagnostic, note) ||
                           giveup_at (r->diagnostic, strlen (r->diagnostic), &n)))
