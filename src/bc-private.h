@@ -29,6 +29,9 @@ typedef struct {
   guint8 person_sent;       /* person_sent() (autoreply.c) */
   guint8 passes_on_bounce;  /* _bc_passes_on_bounce() */
   char *head_fold;          /* _bc_fold() of the body's first 4 KiB, or NULL */
+  guint64 names[2];         /* a bit (or two) per header field name of the
+                               bounce (message.c, name_bits()): a name whose
+                               bits are not all set is surely absent */
   guint n_headers;
   struct {
     guint8 len;             /* the field name asked for: its length */
@@ -87,6 +90,14 @@ G_GNUC_INTERNAL gsize _bc_returned_copy_marker (const char *text, gsize len);
 G_GNUC_INTERNAL const char *const *_bc_returned_copy_markers (void);
 G_GNUC_INTERNAL void _bc_text_normalize_eol (GString *s);
 G_GNUC_INTERNAL gboolean _bc_header_plain (const char *text);
+/* _bc_header_unfold - what g_mime_utils_header_unfold() gives, faster */
+G_GNUC_INTERNAL char *_bc_header_unfold (const char *value);
+/* _bc_utf8_validate - what g_utf8_validate (@data, @len, NULL) says, faster on
+ * text mostly 7-bit */
+G_GNUC_INTERNAL gboolean _bc_utf8_validate (const char *data, gsize len);
+/* _bc_qp_decode_step - what g_mime_encoding_quoted_decode_step() gives, faster */
+G_GNUC_INTERNAL gsize _bc_qp_decode_step (const guchar *in, gsize inlen, guchar *out, int *state,
+                                          guint32 *save);
 G_GNUC_INTERNAL GMimeObject *_bc_mime_parse_bytes (const char *data, gsize len, GError **error);
 G_GNUC_INTERNAL GMimeObject *_bc_mime_parse_limited (const char *data, gsize len,
                                                      const BcLimits *limits,

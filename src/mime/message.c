@@ -58,18 +58,54 @@ charset_pin (const char *charset)
   g_free (key);
 }
 
+/* name_bits - the two bits (of 128) that header field name @name (@len
+ * bytes) sets in a BcMimeMemo's names[]: made of its length and its first,
+ * middle and last bytes, ASCII case ignored, as GMime ignores it when it
+ * looks a name up */
+static inline void
+name_bits (const char *name, gsize len, guint *a, guint *b)
+{
+  guint32 k = (guint32) len;
+
+  if (len)
+    k ^= (guint32) _bc_ascii_lower ((guchar) name[0]) << 8 ^
+         (guint32) _bc_ascii_lower ((guchar) name[len / 2]) << 16 ^
+         (guint32) _bc_ascii_lower ((guchar) name[len - 1]) << 24;
+  k *= 0x9e3779b1u;
+  *a = k >> 25;
+  *b = (k >> 18) & 127;
+}
+
 /* pin_header_charsets - charset_pin() the charset of each RFC 2047 encoded
  * word in the first 64 header fields of @obj (GMime decodes them while it
- * parses, so this serves the messages after this one). */
+ * parses, so this serves the messages after this one). With @names, also
+ * sets there the name_bits() of every field name; all bits when there are
+ * more than 64 fields. */
 static void
-pin_header_charsets (GMimeObject *obj)
+pin_header_charsets (GMimeObject *obj, guint64 *names)
 {
   GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
-  int n = hl ? MIN (g_mime_header_list_get_count (hl), 64) : 0;
+  int count = hl ? g_mime_header_list_get_count (hl) : 0;
+  int n = MIN (count, 64);
 
+  if (names) {
+    names[0] = names[1] = count > 64 ? G_MAXUINT64 : 0;
+    if (count > 64)
+      names = NULL;
+  }
   for (int i = 0; i < n; i++) {
-    const char *v = g_mime_header_get_raw_value (g_mime_header_list_get_header_at (hl, i));
+    GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+    const char *v = g_mime_header_get_raw_value (h);
     const char *e = v ? strstr (v, "=?") : NULL;
+    if (names) {
+      const char *name = g_mime_header_get_name (h);
+      guint a, b;
+      if (name) {
+        name_bits (name, strlen (name), &a, &b);
+        names[a >> 6] |= G_GUINT64_CONSTANT (1) << (a & 63);
+        names[b >> 6] |= G_GUINT64_CONSTANT (1) << (b & 63);
+      }
+    }
     for (guint k = 0; e && k < 8; k++, e = strstr (e + 2, "=?")) {
       gsize len = strcspn (e + 2, "?* \t\r\n");
       if (len > 0 && len < 40 && e[2 + len] != '\0') {
@@ -145,10 +181,12 @@ _bc_text_normalize_eol (GString *s)
     g_string_truncate (s, n);
 }
 
-/* seven_bit - no byte >= 0x80: the high bits of 32 bytes a step (four
- * words ORed) */
-static inline gboolean
-seven_bit (const char *data, gsize len)
+/* seven_bit_prefix - how many bytes from the start are surely below 0x80:
+ * the high bits of 32 bytes a step (four words ORed), then 8, then one;
+ * @len when none is 0x80 or above, else at most the offset of the first
+ * that is (the start of the block holding it). */
+static inline gsize
+seven_bit_prefix (const char *data, gsize len)
 {
   const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
   gsize i = 0;
@@ -157,18 +195,70 @@ seven_bit (const char *data, gsize len)
     guint64 v[4];
     memcpy (v, data + i, 32);
     if ((v[0] | v[1] | v[2] | v[3]) & highs)
-      return FALSE;
+      return i;
   }
   for (; i + 8 <= len; i += 8) {
     guint64 v;
     memcpy (&v, data + i, 8);
     if (v & highs)
-      return FALSE;
+      return i;
   }
   for (; i < len; i++)
     if ((guchar) data[i] >= 0x80)
+      return i;
+  return len;
+}
+
+/* seven_bit - no byte >= 0x80 */
+static inline gboolean
+seven_bit (const char *data, gsize len)
+{
+  return seven_bit_prefix (data, len) == len;
+}
+
+/* _bc_utf8_validate - g_utf8_validate (@data, @len, NULL): no NUL, and
+ * each run of 8-bit bytes valid UTF-8 (a sequence holds no 7-bit byte, so
+ * the runs are what the text's sequences make up), the 7-bit text between
+ * the runs passed over eight bytes a step */
+gboolean
+_bc_utf8_validate (const char *data, gsize len)
+{
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  gsize i = 0;
+
+  while (i < len) {
+    gsize j;
+    /* 7-bit bytes, none of them NUL */
+    for (; i + 8 <= len; i += 8) {
+      guint64 v;
+      memcpy (&v, data + i, 8);
+      if ((v & highs) || ((v - ones) & ~v & highs))
+        break;
+    }
+    for (; i < len && (guchar) data[i] < 0x80; i++)
+      if (!data[i])
+        return FALSE;
+    /* the run of 8-bit bytes from here */
+    for (j = i; j < len && (guchar) data[j] >= 0x80; j++)
+      ;
+    if (j > i && !g_utf8_validate (data + i, j - i, NULL))
       return FALSE;
+    i = j;
+  }
   return TRUE;
+}
+
+/* utf8_valid - g_utf8_validate (@data, @len, NULL), the 7-bit start that
+ * seven_bit_prefix() found (@ascii bytes) not read again when it holds no
+ * NUL (which g_utf8_validate() refuses; every other 7-bit byte is valid
+ * UTF-8 and ends no sequence early) */
+static gboolean
+utf8_valid (const char *data, gsize len, gsize ascii)
+{
+  if (ascii && memchr (data, 0, ascii))
+    ascii = 0;
+  return _bc_utf8_validate (data + ascii, len - ascii);
 }
 
 /* is_ascii - no byte >= 0x80 and no ESC (memchr(), which glibc does many
@@ -519,20 +609,28 @@ text_decode (const char *data, gsize len, const char *charset)
 {
   char *out = NULL;
   const char *cyr = NULL;
+  /* the 7-bit start, found once: text with any 8-bit byte is no
+   * ISO-2022-JP (is_iso2022() says no at the first; asked once), and its
+   * start is not validated as UTF-8 again (utf8_valid()) */
+  gsize ascii = seven_bit_prefix (data, len);
+  gboolean high = ascii < len;
+  gint valid = -1;                /* utf8_valid(), once asked */
+  gboolean iso2022;
 
-  if (is_ascii (data, len))
+  if (!high && !memchr (data, 0x1b, len))
     return g_strndup (data, len);
+  iso2022 = !high && is_iso2022 (data, len);
   /* 7-bit text with ISO-2022-JP escapes under another label ("euc-jp",
    * "shift_jis", "utf-8": every ASCII-compatible charset "decodes" it
    * and keeps the escapes) is ISO-2022-JP: the ISO-2022-JP block below
    * reads it. A label of the ISO-2022 family is tried as it stands. */
-  if (charset && *charset && is_iso2022 (data, len) &&
+  if (charset && *charset && iso2022 &&
       g_ascii_strncasecmp (g_mime_charset_iconv_name (charset), "iso-2022", 8) != 0)
     charset = NULL;
   if (charset && *charset && g_ascii_strcasecmp (charset, "us-ascii") != 0) {
     const char *name = g_mime_charset_iconv_name (charset);
     if (g_ascii_strcasecmp (name, "utf-8") == 0 || g_ascii_strcasecmp (name, "utf8") == 0) {
-      if (g_utf8_validate (data, len, NULL))
+      if ((valid = utf8_valid (data, len, ascii)))
         return g_strndup (data, len);
     } else {
       const char *wider;
@@ -568,7 +666,7 @@ text_decode (const char *data, gsize len, const char *charset)
         return out;
     }
   }
-  if (is_iso2022 (data, len)) {
+  if (iso2022) {
     /* 7-bit ISO-2022-JP, often undeclared or labelled us-ascii */
     gsize r = 0, w = 0;
     if (_bc_memmem (data, len, "\x1b(I", 3) && (out = convert_all (data, len, "ISO-2022-JP-3")))
@@ -578,7 +676,7 @@ text_decode (const char *data, gsize len, const char *charset)
       return out;
     g_clear_pointer (&out, g_free);
   }
-  if (g_utf8_validate (data, len, NULL))
+  if (valid < 0 ? utf8_valid (data, len, ascii) : valid)
     return g_strndup (data, len);
   if (looks_latin (data, len) || (cyr = looks_cyrillic (data, len))) {
     gsize r = 0, w = 0;
@@ -597,6 +695,70 @@ text_decode (const char *data, gsize len, const char *charset)
     out = v;
   }
   return out ? out : g_utf8_make_valid (data, len);
+}
+
+static inline int
+hex_value (guchar c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* _bc_qp_decode_step - g_mime_encoding_quoted_decode_step() (the same
+ * output, the same @state and @save carried from chunk to chunk, so that
+ * GMime's flush ends it), with the text between two '=' found by memchr()
+ * and copied whole instead of a byte at a time: "=XX" (hex digits, either
+ * case) is the byte, "=" before LF or CR LF a soft line break, any other
+ * "=" and the two bytes after it stay as they are. @out needs room for
+ * @inlen + 2 bytes. */
+gsize
+_bc_qp_decode_step (const guchar *in, gsize inlen, guchar *out, int *state, guint32 *save)
+{
+  const guchar *p = in, *end = in + inlen;
+  guchar *o = out;
+  int st = *state;
+  guint32 saved = *save;
+
+  while (p < end) {
+    if (st == 0) {
+      const guchar *eq = memchr (p, '=', end - p);
+      gsize n = (eq ? eq : end) - p;
+      memcpy (o, p, n);
+      o += n;
+      p += n;
+      if (eq) {
+        p++;
+        st = 1;
+      }
+    } else if (st == 1) {
+      guchar c = *p++;
+      if (c == '\n') {
+        st = 0;
+      } else {
+        saved = c;
+        st = 2;
+      }
+    } else {
+      guchar c = *p++;
+      int hi = hex_value ((guchar) saved), lo = hex_value (c);
+      if (hi >= 0 && lo >= 0) {
+        *o++ = (guchar) (hi << 4 | lo);
+      } else if (!(saved == '\r' && c == '\n')) {
+        *o++ = '=';
+        *o++ = (guchar) saved;
+        *o++ = c;
+      }
+      st = 0;
+    }
+  }
+  *state = st;
+  *save = saved;
+  return o - out;
 }
 
 /* part_bytes - the decoded (transfer-encoding) content of a leaf part, capped. */
@@ -637,6 +799,11 @@ part_bytes (GMimePart *part, gsize cap)
         if (got <= 0)
           break;
         have += (gsize) got;
+        /* all the stream said it holds: the next read would find the
+         * end (GMime's memory streams, which the parser makes, give
+         * exactly their length), so it is not made */
+        if (slen >= 0 && have == (guint64) slen)
+          break;
       }
       g_byte_array_set_size (ba, (guint) have);
       g_mime_stream_reset (src);
@@ -659,7 +826,11 @@ part_bytes (GMimePart *part, gsize cap)
         if (got <= 0)
           break;
         g_byte_array_set_size (ba, (guint) (have + g_mime_encoding_outlen (&state, (gsize) got)));
-        have += g_mime_encoding_step (&state, in, (gsize) got, (char *) ba->data + have);
+        if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+          have += _bc_qp_decode_step ((const guchar *) in, (gsize) got, ba->data + have,
+                                      &state.state, &state.save);
+        else
+          have += g_mime_encoding_step (&state, in, (gsize) got, (char *) ba->data + have);
       }
       if (have < cap) {
         g_byte_array_set_size (ba, (guint) (have + g_mime_encoding_outlen (&state, 0)));
@@ -709,6 +880,16 @@ part_text_cap_whole (BcMime *m, GMimePart *part, gsize cap, gboolean whole)
     guint8 *z = ba->len ? memchr (ba->data, 0, ba->len) : NULL;
     for (; z; z = memchr (z, 0, ba->data + ba->len - z))
       *z = ' ';
+    /* 7-bit text without ESC (and now without NUL) is what
+     * _bc_text_decode() would give back, copied: the bytes are taken as
+     * they are, NUL-ended, without the copy */
+    if (is_ascii ((const char *) ba->data, ba->len)) {
+      gsize n = ba->len;
+      g_byte_array_append (ba, (const guint8 *) "", 1);
+      text = (char *) g_byte_array_free (ba, FALSE);
+      text[normalize_eol (text, n)] = '\0';
+      return text;
+    }
   }
   text = _bc_text_decode ((const char *) ba->data, ba->len, charset);
   g_byte_array_unref (ba);
@@ -717,6 +898,33 @@ part_text_cap_whole (BcMime *m, GMimePart *part, gsize cap, gboolean whole)
   /* the text up to its first NUL, line ends made LF, in place */
   text[normalize_eol (text, strlen (text))] = '\0';
   return text;
+}
+
+/* decoded_fits - is the decoded content of @part surely no longer than
+ * @cap bytes, so that reading it (part_text_cap_whole()) could not cut it
+ * off? Known without decoding for the transfer encodings part_bytes()
+ * reads itself: none of them makes more bytes than it reads (base64 and
+ * quoted-printable make fewer), so the encoded length bounds the decoded
+ * one. FALSE when unsure. */
+static gboolean
+decoded_fits (GMimePart *part, gsize cap)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  GMimeContentEncoding enc;
+  GMimeStream *src;
+  gint64 len;
+
+  if (!content)
+    return TRUE;
+  enc = g_mime_data_wrapper_get_encoding (content);
+  if (enc != GMIME_CONTENT_ENCODING_DEFAULT && enc != GMIME_CONTENT_ENCODING_7BIT &&
+      enc != GMIME_CONTENT_ENCODING_8BIT && enc != GMIME_CONTENT_ENCODING_BINARY &&
+      enc != GMIME_CONTENT_ENCODING_BASE64 && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+    return FALSE;
+  if (!(src = g_mime_data_wrapper_get_stream (content)))
+    return FALSE;
+  len = g_mime_stream_length (src);
+  return len >= 0 && (guint64) len <= cap;
 }
 
 static char *
@@ -1018,6 +1226,28 @@ mdn_part (BcMime *m, GMimePart *part)
   g_free (t);
 }
 
+/* is_ci - g_ascii_strcasecmp (@s, @lower) == 0 for a lower-case ASCII
+ * @lower, inline: the walk asks it some dozen times a part */
+static inline gboolean
+is_ci (const char *s, const char *lower)
+{
+  for (; *lower; s++, lower++)
+    if ((char) _bc_ascii_lower ((guchar) *s) != *lower)
+      return FALSE;
+  return *s == '\0';
+}
+
+/* has_header - g_mime_object_get_header (@obj, @name) != NULL, without
+ * decoding the value: a field with a raw value has a value */
+static gboolean
+has_header (GMimeObject *obj, const char *name)
+{
+  GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
+  GMimeHeader *h = hl ? g_mime_header_list_get_header (hl, name) : NULL;
+
+  return h && (g_mime_header_get_raw_value (h) || g_mime_object_get_header (obj, name));
+}
+
 static void
 walk (Walk *w, GMimeObject *obj, guint depth)
 {
@@ -1046,7 +1276,7 @@ walk (Walk *w, GMimeObject *obj, guint depth)
   if (GMIME_IS_MULTIPART (obj)) {
     GMimeMultipart *mp = GMIME_MULTIPART (obj);
     int n = g_mime_multipart_get_count (mp);
-    if (g_ascii_strcasecmp (sub, "report") == 0)
+    if (is_ci (sub, "report"))
       m->is_report = TRUE;
     if (n == 0) {
       /* no boundary line was found: the whole text is the prologue */
@@ -1076,14 +1306,14 @@ walk (Walk *w, GMimeObject *obj, guint depth)
     GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
     m->has_attached_message = TRUE;
     if (inner)
-      pin_header_charsets (GMIME_OBJECT (inner));
+      pin_header_charsets (GMIME_OBJECT (inner), NULL);
     if (inner && !m->orig)
       m->orig = g_object_ref (GMIME_OBJECT (inner));
     return;   /* the returned message is evidence only through its headers */
   }
   if (!GMIME_IS_PART (obj))
     return;
-  if (g_mime_object_get_header (obj, "X-Bc-Message")) {
+  if (has_header (obj, "X-Bc-Message")) {
     /* a returned message that guard.c kept from GMime: its header block
      * is read as text, the whole of it parsed only if asked for
      * (_bc_mime_orig_message()) */
@@ -1095,59 +1325,63 @@ walk (Walk *w, GMimeObject *obj, guint depth)
     }
     return;
   }
-  if (g_ascii_strcasecmp (type, "message") == 0 || g_ascii_strcasecmp (type, "text") == 0) {
-    if (g_ascii_strcasecmp (sub, "delivery-status") == 0 ||
-        g_ascii_strcasecmp (sub, "global-delivery-status") == 0) {
+  if (is_ci (type, "message") || is_ci (type, "text")) {
+    if (is_ci (sub, "delivery-status") || is_ci (sub, "global-delivery-status")) {
       /* a DSN holds one block per recipient: room for max_recipients of
        * them, whatever the cap on free text */
       gsize cap = MAX (m->limits->max_text, (gsize) m->limits->max_recipients * 512);
       g_ptr_array_add (m->dsn, part_text_cap (m, GMIME_PART (obj), MIN (cap, m->limits->max_message)));
       return;
     }
-    if (g_ascii_strcasecmp (sub, "feedback-report") == 0) {
+    if (is_ci (sub, "feedback-report")) {
       if (!m->arf)
         m->arf = part_text (m, GMIME_PART (obj));
       return;
     }
-    if (g_ascii_strcasecmp (sub, "rfc822-headers") == 0 ||
-        g_ascii_strcasecmp (sub, "global-headers") == 0 ||
-        (g_ascii_strcasecmp (type, "message") == 0 &&
-         (g_ascii_strcasecmp (sub, "rfc822") == 0 || g_ascii_strcasecmp (sub, "global") == 0))) {
+    if (is_ci (sub, "rfc822-headers") ||
+        is_ci (sub, "global-headers") ||
+        (is_ci (type, "message") &&
+         (is_ci (sub, "rfc822") || is_ci (sub, "global")))) {
       m->has_attached_message = TRUE;
       if (!m->orig && !m->orig_part && !m->orig_text)
         m->orig_text = part_text (m, GMIME_PART (obj));
       return;
     }
   }
-  if (g_ascii_strcasecmp (sub, "xml") == 0 &&
-      (g_ascii_strcasecmp (type, "application") == 0 ||
-       (g_ascii_strcasecmp (type, "text") == 0 && g_mime_part_get_filename (GMIME_PART (obj)) &&
-        g_ascii_strcasecmp (g_mime_part_get_filename (GMIME_PART (obj)), "daticert.xml") == 0))) {
+  if (is_ci (sub, "xml") &&
+      (is_ci (type, "application") ||
+       (is_ci (type, "text") && g_mime_part_get_filename (GMIME_PART (obj)) &&
+        is_ci (g_mime_part_get_filename (GMIME_PART (obj)), "daticert.xml")))) {
     xml_part (w, GMIME_PART (obj));
     return;
   }
-  if (g_ascii_strcasecmp (type, "message") == 0 &&
-      g_ascii_strcasecmp (sub, "disposition-notification") == 0) {
+  if (is_ci (type, "message") && is_ci (sub, "disposition-notification")) {
     mdn_part (m, GMIME_PART (obj));
     return;
   }
-  if (g_ascii_strcasecmp (type, "text") != 0) {
+  if (!is_ci (type, "text")) {
     return;   /* attachments and images are never decoded */
   }
   if (g_mime_part_is_attachment (GMIME_PART (obj)) && m->body->len > 0) {
-    if (g_ascii_strcasecmp (sub, "plain") == 0)
+    if (is_ci (sub, "plain"))
       attached_dsn (m, GMIME_PART (obj));
     return;
   }
-  if (g_ascii_strcasecmp (sub, "html") == 0) {
-    char *t = part_text (m, GMIME_PART (obj));
+  if (is_ci (sub, "html")) {
+    char *t;
+    /* the HTML is read only when no plain text comes (_bc_mime_new());
+     * once some has come, the part is not decoded at all, unless reading
+     * it could cut it off, which is flagged */
+    if (w->have_plain && decoded_fits (GMIME_PART (obj), m->limits->max_text))
+      return;
+    t = part_text (m, GMIME_PART (obj));
     if (!w->html)
       w->html = g_string_new (NULL);
     html_to_text (w->html, t);
     g_free (t);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "plain") == 0 || g_ascii_strcasecmp (sub, "enriched") == 0 ||
+  if (is_ci (sub, "plain") || is_ci (sub, "enriched") ||
       !GMIME_IS_MULTIPART (obj)) {
     char *t = part_text (m, GMIME_PART (obj));
     w->have_plain = TRUE;
@@ -1445,6 +1679,46 @@ _bc_header_plain (const char *text)
   return TRUE;
 }
 
+static inline gboolean
+is_lwsp (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* _bc_header_unfold - g_mime_utils_header_unfold() (@value without the
+ * white space at either end and without CR and LF), newly allocated;
+ * found with strlen() and memchr() rather than a byte at a time, and the
+ * common value without a fold copied whole. */
+char *
+_bc_header_unfold (const char *value)
+{
+  const char *s = value, *e, *nl, *cr;
+  char *out, *o;
+
+  while (is_lwsp (*s))
+    s++;
+  e = s + strlen (s);
+  while (e > s && is_lwsp (e[-1]))
+    e--;
+  out = g_malloc ((gsize) (e - s) + 1);
+  nl = memchr (s, '\n', e - s);
+  cr = memchr (s, '\r', nl ? nl - s : e - s);
+  if (!nl && !cr) {
+    memcpy (out, s, e - s);
+    out[e - s] = '\0';
+    return out;
+  }
+  /* up to the first line-end byte whole, the rest a byte at a time */
+  nl = cr ? cr : nl;
+  memcpy (out, s, nl - s);
+  o = out + (nl - s);
+  for (s = nl; s < e; s++)
+    if (*s != '\r' && *s != '\n')
+      *o++ = *s;
+  *o = '\0';
+  return out;
+}
+
 /* plain_from_addr - the address of a From value of the common plain
  * shapes, "addr" or "Display Name <addr>" (ASCII, no quotes, comments,
  * groups, lists or encoded words), lower-cased, newly allocated; NULL for
@@ -1455,16 +1729,29 @@ plain_from_addr (const char *raw)
 {
   const char *p, *lt = NULL, *gt = NULL, *a, *e;
 
+  /* a byte's class: 0 plain, 1 never in these shapes, 2 '=' (not before
+   * '?'), 3 '<', 4 '>'; one look-up a byte */
+  static const guint8 kind[256] = {
+    [0x80 ... 0xff] = 1, ['"'] = 1, ['('] = 1, [')'] = 1, [','] = 1, [';'] = 1, [':'] = 1,
+    ['\\'] = 1, ['['] = 1, ['='] = 2, ['<'] = 3, ['>'] = 4,
+  };
+
   for (p = raw; *p; p++) {
-    guchar c = (guchar) *p;
-    if (c >= 0x80 || c == '"' || c == '(' || c == ')' || c == ',' || c == ';' || c == ':' ||
-        c == '\\' || c == '[' || (c == '=' && p[1] == '?'))
+    switch (kind[(guchar) *p]) {
+    case 0:
+      break;
+    case 1:
       return NULL;
-    if (c == '<') {
+    case 2:
+      if (p[1] == '?')
+        return NULL;
+      break;
+    case 3:
       if (lt)
         return NULL;
       lt = p;
-    } else if (c == '>') {
+      break;
+    default:
       if (!lt || gt)
         return NULL;
       gt = p;
@@ -1503,7 +1790,75 @@ plain_from_addr (const char *raw)
     if (!at || at == a || at + 1 == e || e[-1] == '.' || at[1] == '.' || at[-1] == '.' || *a == '.')
       return NULL;
   }
-  return g_ascii_strdown (a, e - a);
+  {
+    /* g_ascii_strdown (a, e - a), without a call a byte */
+    char *out = g_malloc ((gsize) (e - a) + 1);
+    for (gsize i = 0; i < (gsize) (e - a); i++)
+      out[i] = (char) _bc_ascii_lower ((guchar) a[i]);
+    out[e - a] = '\0';
+    return out;
+  }
+}
+
+/* plain_word - are the @len bytes at @p a display name or comment of
+ * plain characters: printable ASCII or blanks, none of the specials (the
+ * quote, backslash, parentheses, brackets, "<>@,;:"), no encoded word? Such
+ * text GMime's address parser passes over whole, as plain_from_addr()'s
+ * names. */
+static gboolean
+plain_word (const char *p, gsize len)
+{
+  for (gsize i = 0; i < len; i++) {
+    guchar c = (guchar) p[i];
+    if (c >= 0x7f || (c < 0x20 && c != '\t') || strchr ("\"\\()[]<>@,;:", c) ||
+        (c == '=' && i + 1 < len && p[i + 1] == '?'))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* bare_angle - does @p hold a '<' with nothing but white space before it?
+ * (plain_from_addr() takes any plain text before the '<' for a name, which
+ * GMime reads otherwise when it holds an '@'; these shapes take none.) */
+static gboolean
+bare_angle (const char *p)
+{
+  while (g_ascii_isspace (*p))
+    p++;
+  return *p == '<';
+}
+
+/* plain_from_addr_quoted - plain_from_addr() for three more common shapes,
+ * "\"Display Name\" <addr>", "addr (Comment)" and "<addr> (Comment)", the
+ * name or comment of plain_word() characters; NULL for any other shape */
+static char *
+plain_from_addr_quoted (const char *raw)
+{
+  const char *p = raw, *close;
+  char *rest, *addr;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p == '"') {
+    if (!(close = strchr (p + 1, '"')) || !plain_word (p + 1, close - (p + 1)) ||
+        !bare_angle (close + 1))
+      return NULL;
+    /* what follows the name is a "<addr>" of the plain shape */
+    return plain_from_addr (close + 1);
+  }
+  {
+    const char *open = strchr (p, '('), *q;
+    if (!open || !(close = strchr (open + 1, ')')) ||
+        !plain_word (open + 1, close - (open + 1)) || (strchr (p, '<') && !bare_angle (p)))
+      return NULL;
+    for (q = close + 1; *q; q++)           /* nothing but blanks after ')' */
+      if (!g_ascii_isspace (*q))
+        return NULL;
+    rest = g_strndup (p, open - p);
+    addr = plain_from_addr (rest);
+    g_free (rest);
+    return addr;
+  }
 }
 
 /* first_from_addr - the address of the first mailbox in the From fields of
@@ -1526,7 +1881,7 @@ first_from_addr (GMimeObject *obj)
       const char *name = g_mime_header_get_name (h), *raw;
       if (!name || g_ascii_strcasecmp (name, "From") != 0 || !(raw = g_mime_header_get_raw_value (h)))
         continue;
-      if ((addr = plain_from_addr (raw)))
+      if ((addr = plain_from_addr (raw)) || (addr = plain_from_addr_quoted (raw)))
         return addr;
       owned = internet_address_list_parse (_bc_parser_options (), raw);
       if (owned && internet_address_list_length (owned) == 0)
@@ -1557,7 +1912,7 @@ header_decoded (GMimeObject *obj, const char *name)
   /* nothing to decode: the raw value unfolded is what GMime would give,
    * without the cost of its decoding */
   if (raw && _bc_header_plain (raw))
-    return g_mime_utils_header_unfold (raw);
+    return _bc_header_unfold (raw);
   v = g_mime_object_get_header (obj, name);
   if (!v)
     return NULL;
@@ -1584,7 +1939,7 @@ _bc_mime_new (GMimeObject *msg, const BcLimits *limits)
   m->memo->head_fold = NULL;
   m->memo->n_headers = 0;
 
-  pin_header_charsets (msg);
+  pin_header_charsets (msg, m->memo->names);
   m->subject = header_decoded (msg, "Subject");
   if (!m->subject)
     m->subject = g_strdup ("");
@@ -1681,6 +2036,13 @@ _bc_mime_header (const BcMime *m, const char *name)
 
   if (!memo || (n = strlen (name)) > sizeof memo->headers[0].name)
     return g_mime_object_get_header (m->msg, name);
+  {
+    /* most names asked for are absent: most are known absent here */
+    guint a, b;
+    name_bits (name, n, &a, &b);
+    if (!((memo->names[a >> 6] >> (a & 63)) & 1) || !((memo->names[b >> 6] >> (b & 63)) & 1))
+      return NULL;
+  }
   for (guint i = 0; i < memo->n_headers; i++)
     if (memo->headers[i].len == n && memcmp (memo->headers[i].name, name, n) == 0)
       return memo->headers[i].value;
@@ -1688,7 +2050,7 @@ _bc_mime_header (const BcMime *m, const char *name)
   if (hl && (h = g_mime_header_list_get_header (hl, name))) {
     raw = g_mime_header_get_raw_value (h);
     if (raw && _bc_header_plain (raw))
-      value = own = g_mime_utils_header_unfold (raw);
+      value = own = _bc_header_unfold (raw);
     else
       value = g_mime_header_get_value (h);
   }
@@ -1724,7 +2086,7 @@ _bc_mime_orig_message (const BcMime *m)
   if (ba)
     g_byte_array_unref (ba);
   if (msg)
-    pin_header_charsets (msg);
+    pin_header_charsets (msg, NULL);
   return msg;
 }
 

@@ -397,6 +397,59 @@ test_from_addr (void **state)
   }
 }
 
+/* the From address of random values of the shapes read without GMime's
+ * address parser ("Name" <addr>, addr (Comment), and the plain ones) and
+ * of their near misses, against what GMime's parser makes of the same
+ * raw value */
+static void
+test_from_addr_shapes (void **state)
+{
+  static const char *const names[] = { "", "Mail Delivery System", "A", "Mail, System", "x@y",
+                                       "a (b)", "=?utf-8?Q?a?=", "\"", "Post\tmaster", "<a>",
+                                       "\\", "Mail.System-1", "caf\xc3\xa9" };
+  static const char *const addrs[] = { "MAILER-DAEMON@mx.Example.net", "postmaster@example.org",
+                                       "a@b", "@example.com", "a@", "a.@example.com",
+                                       "a@@example.com", "a b@example.com", "\"a\"@example.com",
+                                       "a@example.com.", "User+tag@Example.COM" };
+  static const char *const shapes[] = { "\"%s\" <%s>", " \"%s\"<%s>", "%2$s (%1$s)",
+                                        "<%2$s> (%1$s)", "%2$s (%1$s)\n ", "\n \"%s\"\n <%s>",
+                                        "Name <%2$s> (%1$s)", "%2$s <a@example.com> (%1$s)",
+                                        "\"%s\" %2$s <a@example.com>",
+                                        "  %2$s   (%1$s)  ", "\"%s\" %2$s", "%2$s (%1$s) x",
+                                        "\"%s\" <%s> (c)", "(%s) %s", "\"%s\" junk <%s>",
+                                        "%2$s (%1$s", "\"%s <%s>" };
+  guint compared = 0;
+
+  (void) state;
+  for (guint sh = 0; sh < G_N_ELEMENTS (shapes); sh++)
+    for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+      for (guint a = 0; a < G_N_ELEMENTS (addrs); a++) {
+        char *from = g_strdup_printf (shapes[sh], names[n], addrs[a]);
+        char *msg = g_strdup_printf ("From: %s\nSubject: x\n\nbody\n", from);
+        BcMime *m = tc_mime (msg, strlen (msg));
+        GMimeHeaderList *hl = g_mime_object_get_header_list (m->msg);
+        GMimeHeader *h = g_mime_header_list_get_header (hl, "From");
+        InternetAddressList *list =
+          internet_address_list_parse (_bc_parser_options (), g_mime_header_get_raw_value (h));
+        char *want = NULL;
+        if (list && internet_address_list_length (list) > 0) {
+          InternetAddress *ia = internet_address_list_get_address (list, 0);
+          if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+            want = g_ascii_strdown (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)),
+                                    -1);
+        }
+        if (strcmp (m->from_addr, want ? want : "") != 0)
+          fail_msg ("From %s gave \"%s\", GMime \"%s\"", from, m->from_addr, want ? want : "");
+        compared += want != NULL;
+        g_free (want);
+        g_clear_object (&list);
+        _bc_mime_free (m);
+        g_free (msg);
+        g_free (from);
+      }
+  assert_true (compared > 200);
+}
+
 static void
 test_attachments_not_decoded (void **state)
 {
@@ -633,6 +686,38 @@ test_limits (void **state)
   g_free (text);
   g_string_free (big, TRUE);
 
+  /* an HTML part after the plain text is not read, but one longer than
+   * max_text is still flagged as cut off, in whatever transfer encoding;
+   * a short one is not */
+  for (int k = 0; k < 4; k++) {
+    static const char *const cte[] = { "7bit", "quoted-printable", "base64", "7bit" };
+    GString *s = g_string_new ("From: MAILER-DAEMON@mx.example.net\n"
+                               "Subject: Undeliverable\n"
+                               "MIME-Version: 1.0\n"
+                               "Content-Type: multipart/alternative; boundary=alt\n"
+                               "\n"
+                               "--alt\n"
+                               "Content-Type: text/plain\n"
+                               "\n"
+                               "user@example.com: user unknown\n"
+                               "--alt\n"
+                               "Content-Type: text/html\n");
+    g_string_append_printf (s, "Content-Transfer-Encoding: %s\n\n", cte[k]);
+    for (int i = 0; i < (k == 3 ? 10 : 500); i++)
+      g_string_append (s, k == 2 ? "PHA+SFRNTDwvcD4K\n" : "<p>HTML =3D text</p>\n");
+    g_string_append (s, "--alt--\n");
+    msg = _bc_mime_parse_bytes (s->str, s->len, &error);
+    assert_non_null (msg);
+    m = _bc_mime_new (msg, &lim);
+    assert_contains (m->body->str, "user unknown");
+    assert_not_contains (m->body->str, "HTML");
+    assert_true (m->truncated == (k != 3));
+    assert_true ((m->warnings->len > 0) == (k != 3));
+    _bc_mime_free (m);
+    g_object_unref (msg);
+    g_string_free (s, TRUE);
+  }
+
   /* empty input is an error, not a crash */
   assert_null (_bc_mime_parse_bytes ("", 0, &error));
   assert_true (g_error_matches (error, BC_ERROR, BC_ERROR_EMPTY));
@@ -803,6 +888,125 @@ test_returned_copy_marker (void **state)
   g_rand_free (r);
 }
 
+/* _bc_header_unfold() against GMime's g_mime_utils_header_unfold() on
+ * random values made of white space, line ends and other bytes (8-bit
+ * ones too), folded and not */
+static void
+test_header_unfold (void **state)
+{
+  static const char alphabet[] = " \t\r\n\r\nab=?\x80\xe9\x0b\x0c\x01-";
+  GRand *r = g_rand_new_with_seed (20261127);
+  GString *t = g_string_new (NULL);
+  guint folded = 0;
+
+  (void) state;
+  for (guint round = 0; round < 100000; round++) {
+    guint n = g_rand_int_range (r, 0, 24);
+    char *got, *want;
+    g_string_truncate (t, 0);
+    for (guint i = 0; i < n; i++)
+      g_string_append_c (t, alphabet[g_rand_int_range (r, 0, sizeof alphabet - 1)]);
+    got = _bc_header_unfold (t->str);
+    want = g_mime_utils_header_unfold (t->str);
+    if (strcmp (got, want) != 0)
+      fail_msg ("round %u: \"%s\", not \"%s\", for \"%s\"", round, got, want, t->str);
+    folded += strchr (t->str, '\n') != NULL;
+    g_free (got);
+    g_free (want);
+  }
+  assert_true (folded > 10000);
+  g_string_free (t, TRUE);
+  g_rand_free (r);
+}
+
+/* _bc_utf8_validate() against g_utf8_validate() on random text: 7-bit
+ * runs (a NUL now and then), characters of every length (surrogates and
+ * code points past U+10FFFF among them), stray 8-bit bytes, cut anywhere */
+static void
+test_utf8_validate (void **state)
+{
+  GRand *r = g_rand_new_with_seed (20261127);
+  GString *t = g_string_new (NULL);
+  guint valid = 0;
+
+  (void) state;
+  for (guint round = 0; round < 100000; round++) {
+    guint pieces = g_rand_int_range (r, 0, 12);
+    gsize len;
+    g_string_truncate (t, 0);
+    for (guint i = 0; i < pieces; i++) {
+      char buf[8];
+      switch (g_rand_int_range (r, 0, 6)) {
+      case 0:
+        g_string_append (t, "plain text ");
+        break;
+      case 1:
+        g_string_append_len (t, "\0", g_rand_int_range (r, 0, 40) == 0 ? 1 : 0);
+        break;
+      case 2:
+      case 3: {
+        static const guint32 tops[] = { 0x80, 0x800, 0x10000, 0x110000, 0x7fffffff };
+        gunichar c = g_rand_int_range (r, 0x80, tops[g_rand_int_range (r, 0, 5)]);
+        g_string_append_len (t, buf, g_unichar_to_utf8 (c, buf));
+        break;
+      }
+      case 4:
+        g_string_append_c (t, (char) g_rand_int_range (r, 0x80, 0x100));
+        break;
+      default:
+        g_string_append_c (t, (char) g_rand_int_range (r, 1, 0x80));
+      }
+    }
+    len = t->len ? g_rand_int_range (r, 0, t->len + 1) : 0;
+    if (_bc_utf8_validate (t->str, len) != g_utf8_validate (t->str, len, NULL))
+      fail_msg ("round %u: %zu bytes judged otherwise", round, (size_t) len);
+    valid += g_utf8_validate (t->str, len, NULL);
+  }
+  /* neither answer was rare */
+  assert_true (valid > 20000 && valid < 80000);
+  g_string_free (t, TRUE);
+  g_rand_free (r);
+}
+
+/* _bc_qp_decode_step() against GMime's decoder: random input (soft
+ * breaks, hex escapes valid and not, 8-bit bytes) cut into random chunks,
+ * each side ended by GMime's flush from the state it left */
+static void
+test_qp_decode (void **state)
+{
+  static const char alphabet[] = "==\r\n \tabAF09gG=\x80\xff=";
+  GRand *r = g_rand_new_with_seed (20261127);
+  guint escapes = 0;
+
+  (void) state;
+  for (guint round = 0; round < 100000; round++) {
+    guint n = g_rand_int_range (r, 0, 40);
+    char in[40], want[128], got[128];
+    gsize nw = 0, ng = 0, at = 0;
+    GMimeEncoding e1, e2;
+    for (guint i = 0; i < n; i++)
+      in[i] = round & 1 ? (char) g_rand_int_range (r, 0, 256)
+                        : alphabet[g_rand_int_range (r, 0, sizeof alphabet - 1)];
+    g_mime_encoding_init_decode (&e1, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+    g_mime_encoding_init_decode (&e2, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+    while (at < n) {
+      gsize k = g_rand_int_range (r, 1, n - at + 1);
+      nw += g_mime_encoding_step (&e1, in + at, k, want + nw);
+      ng += _bc_qp_decode_step ((const guchar *) in + at, k, (guchar *) got + ng, &e2.state,
+                                &e2.save);
+      at += k;
+    }
+    nw += g_mime_encoding_flush (&e1, "", 0, want + nw);
+    ng += g_mime_encoding_flush (&e2, "", 0, got + ng);
+    if (nw != ng || memcmp (want, got, nw) != 0)
+      fail_msg ("round %u: %zu bytes, not %zu, or other bytes", round, (size_t) ng, (size_t) nw);
+    escapes += nw < n;
+  }
+  /* the inputs were not all without escapes */
+  assert_true (escapes > 10000);
+  g_rand_free (r);
+}
+
 int
 main (void)
 {
@@ -827,6 +1031,7 @@ main (void)
     cmocka_unit_test (test_html_alternative_prefers_plain),
     cmocka_unit_test (test_attachments_not_decoded),
     cmocka_unit_test (test_from_addr),
+    cmocka_unit_test (test_from_addr_shapes),
     cmocka_unit_test (test_xml_part),
     cmocka_unit_test (test_line_ends_equal),
     cmocka_unit_test (test_normalize_eol),
@@ -834,6 +1039,9 @@ main (void)
     cmocka_unit_test (test_guard_boundaries),
     cmocka_unit_test (test_attached_dsn),
     cmocka_unit_test (test_returned_copy_marker),
+    cmocka_unit_test (test_header_unfold),
+    cmocka_unit_test (test_qp_decode),
+    cmocka_unit_test (test_utf8_validate),
   };
   tc_init ();
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -84,9 +84,9 @@ struct _BcRecProbe {
   guint8 in_domain[BC_REC_MAX_RECOGNIZERS / 8];
   gboolean headers_read;    /* header[] is filled */
   GMimeHeader *header[BC_REC_MAX_HEADER_NAMES]; /* first of each name */
-  const char *bare_of;      /* the raw header value bare[] was made of, or NULL */
-  gboolean bare_all;        /* that value could hold any needle (could_hold()) */
-  char bare[4096];          /* it lower-cased, white space left out */
+  const char *bare_of;      /* the raw header value last asked of plain_value() */
+  gboolean bare_all;        /* GMime decodes it: bare[] does not hold it */
+  char bare[4096];          /* else it unfolded, as GMime gives it */
 };
 
 /* _bc_recognizer_claims - registry.c: does @rec alone say @m is its own? */

@@ -43,7 +43,6 @@
 typedef struct {
   guint name;               /* into names[] and probe->header[] */
   const char *needle;       /* in the spec's own string; NULL: presence */
-  char *bare;               /* @needle lower-cased without white space */
 } HeaderNeedle;
 
 typedef struct {
@@ -143,19 +142,6 @@ is_space (guchar c)
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* bare - @s (@len bytes) lower-cased, white space left out */
-static char *
-bare (const char *s, gsize len)
-{
-  char *out = g_malloc (len + 1), *o = out;
-
-  for (gsize i = 0; i < len; i++)
-    if (!is_space ((guchar) s[i]))
-      *o++ = (char) _bc_ascii_lower ((guchar) s[i]);
-  *o = '\0';
-  return out;
-}
-
 /* add_headers - appends the entries of @list to @hn, their names to @seen */
 static void
 add_headers (GPtrArray *seen, GArray *hn, const char *const *list)
@@ -168,44 +154,46 @@ add_headers (GPtrArray *seen, GArray *hn, const char *const *list)
       e.needle = colon + 1;
       while (*e.needle == ' ')
         e.needle++;
-      e.bare = bare (e.needle, strlen (e.needle));
     } else {
       e.name = name_id (seen, *list, strlen (*list));
       e.needle = NULL;
-      e.bare = NULL;
     }
     g_array_append_val (hn, e);
   }
 }
 
-/* could_hold - could a header whose raw value is @raw hold @h's needle
- * once decoded? Decoding can make new text out of RFC 2047 words ("=?")
- * and of 8-bit or control bytes (charset conversion), so such a value
- * always could; of printable ASCII it only unfolds and trims, changing
- * nothing but white space, so the needle's other bytes must stand together
- * among the raw value's other bytes. A necessary test only: a yes is then
- * decided on the decoded value. Values over 4 KiB always could. The value
- * made bare is kept in @p for the next needle of the same header (the
- * first Received is asked for by several recognizers). */
-static gboolean
-could_hold (BcRecProbe *p, const char *raw, const HeaderNeedle *h)
+/* plain_value - the value GMime decodes @raw to, in p->bare, when that
+ * is @raw unfolded: a raw value of 7-bit bytes without "=?" is given back
+ * unchanged by GMime's decoding (_bc_header_plain(), as message.c's
+ * header look-ups rely on), so the value is the raw one without white
+ * space at its ends and without CR and LF (g_mime_utils_header_unfold()).
+ * NULL for any other value (or one of 4 KiB or more), which GMime decodes.
+ * The answer is kept in @p for the next needle of the same header (the
+ * first Received and X-Mailer are asked for by several recognizers). */
+static const char *
+plain_value (BcRecProbe *p, const char *raw)
 {
   if (p->bare_of != raw) {
-    gsize n = 0;
+    const char *s = raw, *e;
+    char *o = p->bare;
     p->bare_of = raw;
+    p->bare_all = TRUE;
+    if (!_bc_header_plain (raw))
+      return NULL;
+    while (is_space ((guchar) *s))
+      s++;
+    e = s + strlen (s);
+    while (e > s && is_space ((guchar) e[-1]))
+      e--;
+    if ((gsize) (e - s) >= sizeof p->bare)
+      return NULL;
+    for (; s < e; s++)
+      if (*s != '\r' && *s != '\n')
+        *o++ = *s;
+    *o = '\0';
     p->bare_all = FALSE;
-    for (const guchar *r = (const guchar *) raw; *r; r++) {
-      if (*r >= 0x7f || (*r < 0x20 && !is_space (*r)) || (r[0] == '=' && r[1] == '?') ||
-          n >= sizeof p->bare - 1) {
-        p->bare_all = TRUE;
-        break;
-      }
-      if (!is_space (*r))
-        p->bare[n++] = (char) _bc_ascii_lower (*r);
-    }
-    p->bare[n] = '\0';
   }
-  return p->bare_all || strstr (p->bare, h->bare) != NULL;
+  return p->bare_all ? NULL : p->bare;
 }
 
 static inline gboolean
@@ -364,6 +352,20 @@ in_domain (BcRecProbe *p, guint rec)
   return bit (p->in_domain, rec);
 }
 
+/* eq_ci - g_ascii_strcasecmp (@a, @b) == 0, inline: read_headers() asks
+ * it of most header names a message has */
+static inline gboolean
+eq_ci (const char *a, const char *b)
+{
+  for (;; a++, b++) {
+    guchar x = _bc_ascii_lower ((guchar) *a), y = _bc_ascii_lower ((guchar) *b);
+    if (x != y)
+      return FALSE;
+    if (!x)
+      return TRUE;
+  }
+}
+
 /* read_headers - the first header of each name in names[], walking the
  * message's header list once: what g_mime_object_get_header() would pick
  * (the first field of the name, the name's ASCII case ignored), without a
@@ -384,8 +386,7 @@ read_headers (BcRecProbe *p)
     len = strlen (name);
     for (const guint8 *b = by_length[MIN (len, NAME_BUCKETS - 1)]; *b; b++) {
       guint k = *b - 1;
-      if (!p->header[k] && (char) _bc_ascii_lower (name[0]) == (char) _bc_ascii_lower (names[k][0]) &&
-          g_ascii_strcasecmp (name, names[k]) == 0)
+      if (!p->header[k] && eq_ci (name, names[k]))
         p->header[k] = h;
     }
   }
@@ -399,8 +400,8 @@ header_holds (BcRecProbe *p, GMimeHeader *hdr, const HeaderNeedle *h)
 {
   const char *raw, *v;
 
-  if (h->needle && (raw = g_mime_header_get_raw_value (hdr)) && !could_hold (p, raw, h))
-    return FALSE;
+  if (h->needle && (raw = g_mime_header_get_raw_value (hdr)) && (v = plain_value (p, raw)))
+    return _bc_strcasestr (v, h->needle) != NULL;
   v = g_mime_header_get_value (hdr);
   return v && (!h->needle || _bc_strcasestr (v, h->needle));
 }
@@ -408,7 +409,7 @@ header_holds (BcRecProbe *p, GMimeHeader *hdr, const HeaderNeedle *h)
 /* header_is - does the message have header @h, and (for a "Name:
  * needle" entry) does its decoded value hold the needle? As
  * _bc_header_contains(), but the headers are read once per message and a
- * value is decoded only when its raw form could hold the needle. Inline
+ * value with nothing to decode is read as it is (plain_value()). Inline
  * as said(): most messages lack most names. */
 static inline gboolean
 header_is (BcRecProbe *p, const HeaderNeedle *h)
