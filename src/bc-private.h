@@ -19,6 +19,35 @@ _bc_ascii_lower (guchar c)
   return (guchar) (c - 'A') < 26 ? c | 0x20 : c;
 }
 
+/* _bc_has_prefix_ci - does @s (NULL: no) start with @prefix, ASCII case
+ * ignored? g_ascii_strncasecmp (s, prefix, strlen (prefix)) == 0, inline
+ * and without walking the prefix first: most prefixes differ at the first
+ * byte, and a shorter @s differs at its NUL */
+static inline gboolean
+_bc_has_prefix_ci (const char *s, const char *prefix)
+{
+  if (!s)
+    return FALSE;
+  for (; *prefix; s++, prefix++)
+    if (_bc_ascii_lower ((guchar) *s) != _bc_ascii_lower ((guchar) *prefix))
+      return FALSE;
+  return TRUE;
+}
+
+/* _bc_equal_ci - g_ascii_strcasecmp (@a, @b) == 0, inline (for the hot
+ * loops over header names and MIME types) */
+static inline gboolean
+_bc_equal_ci (const char *a, const char *b)
+{
+  for (;; a++, b++) {
+    guchar x = _bc_ascii_lower ((guchar) *a), y = _bc_ascii_lower ((guchar) *b);
+    if (x != y)
+      return FALSE;
+    if (!x)
+      return TRUE;
+  }
+}
+
 /* ---- mime/ : the message as the later stages see it -------------------- */
 
 /* What the evidence stages work out about a message more than once: its
@@ -92,6 +121,9 @@ G_GNUC_INTERNAL void _bc_text_normalize_eol (GString *s);
 G_GNUC_INTERNAL gboolean _bc_header_plain (const char *text);
 /* _bc_header_unfold - what g_mime_utils_header_unfold() gives, faster */
 G_GNUC_INTERNAL char *_bc_header_unfold (const char *value);
+/* _bc_header_unfold_into - the same into @out (@size bytes); FALSE when it
+ * does not fit */
+G_GNUC_INTERNAL gboolean _bc_header_unfold_into (const char *value, char *out, gsize size);
 /* _bc_utf8_validate - what g_utf8_validate (@data, @len, NULL) says, faster on
  * text mostly 7-bit */
 G_GNUC_INTERNAL gboolean _bc_utf8_validate (const char *data, gsize len);
@@ -249,7 +281,6 @@ G_GNUC_INTERNAL void _bc_scan_generic (BcScan *s, const char *text, gsize len);
 /* text helpers shared by recognizers (evidence/text.c) */
 G_GNUC_INTERNAL const char *_bc_strcasestr (const char *hay, const char *needle);
 G_GNUC_INTERNAL const char *_bc_strcasestr_len (const char *hay, gsize len, const char *needle);
-G_GNUC_INTERNAL gboolean _bc_has_prefix_ci (const char *s, const char *prefix);
 G_GNUC_INTERNAL gboolean _bc_from_matches (const BcMime *m, const char *const *needles);
 G_GNUC_INTERNAL gboolean _bc_subject_starts (const BcMime *m, const char *const *prefixes);
 G_GNUC_INTERNAL gboolean _bc_header_contains (const BcMime *m, const char *header, const char *needle);

@@ -58,18 +58,11 @@
 /* ---- framing -------------------------------------------------------------- */
 
 /* prefix_ci - the length of @prefix when @s starts with it (ASCII case
- * ignored), else 0. */
+ * ignored), else 0 */
 static inline gsize
 prefix_ci (const char *s, const char *prefix)
 {
-  gsize n;
-
-  /* the walk asks at every word, and most differ at their first byte; a
-   * shorter @s differs at its NUL */
-  for (n = 0; prefix[n]; n++)
-    if (_bc_ascii_lower ((guchar) s[n]) != _bc_ascii_lower ((guchar) prefix[n]))
-      return 0;
-  return n;
+  return _bc_has_prefix_ci (s, prefix) ? strlen (prefix) : 0;
 }
 
 static gboolean

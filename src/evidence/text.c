@@ -140,18 +140,6 @@ _bc_strcasestr (const char *hay, const char *needle)
   return hay ? _bc_strcasestr_len (hay, strlen (hay), needle) : NULL;
 }
 
-gboolean
-_bc_has_prefix_ci (const char *s, const char *prefix)
-{
-  if (!s)
-    return FALSE;
-  /* g_ascii_strncasecmp (s, prefix, strlen (prefix)) == 0, without a call
-   * that walks the prefix first: most prefixes differ at the first byte */
-  for (; *prefix; s++, prefix++)
-    if (_bc_ascii_lower ((guchar) *s) != _bc_ascii_lower ((guchar) *prefix))
-      return FALSE;
-  return TRUE;
-}
 
 /* _bc_from_matches - does the bounce's From (name or address) contain any
  * of @needles? */

@@ -1051,17 +1051,6 @@ html_entity (GString *out, const char *p)
 
 enum { TAG_OTHER, TAG_LINE, TAG_CELL };
 
-/* starts_ci - does @p start with @lower (lower case), ASCII case ignored?
- * Stops at the NUL that ends @p, as g_ascii_strncasecmp() would. */
-static inline gboolean
-starts_ci (const char *p, const char *lower)
-{
-  for (; *lower; p++, lower++)
-    if (_bc_ascii_lower ((guchar) *p) != (guchar) *lower)
-      return FALSE;
-  return TRUE;
-}
-
 /* tag_kind - what the tag at @p ('<') makes of the text: a line end (<br,
  * <p, </p, <div, </div, <tr, <li: each a prefix, so "<pre" and "<link"
  * are lines too), a space between cells (<td, <th, </td, </th), or
@@ -1072,13 +1061,13 @@ tag_kind (const char *p)
 {
   switch (_bc_ascii_lower ((guchar) p[1])) {
   case 'b':
-    return starts_ci (p + 2, "r") ? TAG_LINE : TAG_OTHER;
+    return _bc_has_prefix_ci (p + 2, "r") ? TAG_LINE : TAG_OTHER;
   case 'p':
     return TAG_LINE;
   case 'd':
-    return starts_ci (p + 2, "iv") ? TAG_LINE : TAG_OTHER;
+    return _bc_has_prefix_ci (p + 2, "iv") ? TAG_LINE : TAG_OTHER;
   case 'l':
-    return starts_ci (p + 2, "i") ? TAG_LINE : TAG_OTHER;
+    return _bc_has_prefix_ci (p + 2, "i") ? TAG_LINE : TAG_OTHER;
   case 't':
     switch (_bc_ascii_lower ((guchar) p[2])) {
     case 'r':
@@ -1094,9 +1083,9 @@ tag_kind (const char *p)
     case 'p':
       return TAG_LINE;
     case 'd':
-      return starts_ci (p + 3, "iv") ? TAG_LINE : TAG_OTHER;
+      return _bc_has_prefix_ci (p + 3, "iv") ? TAG_LINE : TAG_OTHER;
     case 't':
-      return starts_ci (p + 3, "d") || starts_ci (p + 3, "h") ? TAG_CELL : TAG_OTHER;
+      return _bc_has_prefix_ci (p + 3, "d") || _bc_has_prefix_ci (p + 3, "h") ? TAG_CELL : TAG_OTHER;
     default:
       return TAG_OTHER;
     }
@@ -1226,17 +1215,6 @@ mdn_part (BcMime *m, GMimePart *part)
   g_free (t);
 }
 
-/* is_ci - g_ascii_strcasecmp (@s, @lower) == 0 for a lower-case ASCII
- * @lower, inline: the walk asks it some dozen times a part */
-static inline gboolean
-is_ci (const char *s, const char *lower)
-{
-  for (; *lower; s++, lower++)
-    if ((char) _bc_ascii_lower ((guchar) *s) != *lower)
-      return FALSE;
-  return *s == '\0';
-}
-
 /* has_header - g_mime_object_get_header (@obj, @name) != NULL, without
  * decoding the value: a field with a raw value has a value */
 static gboolean
@@ -1276,7 +1254,7 @@ walk (Walk *w, GMimeObject *obj, guint depth)
   if (GMIME_IS_MULTIPART (obj)) {
     GMimeMultipart *mp = GMIME_MULTIPART (obj);
     int n = g_mime_multipart_get_count (mp);
-    if (is_ci (sub, "report"))
+    if (_bc_equal_ci (sub, "report"))
       m->is_report = TRUE;
     if (n == 0) {
       /* no boundary line was found: the whole text is the prologue */
@@ -1325,49 +1303,49 @@ walk (Walk *w, GMimeObject *obj, guint depth)
     }
     return;
   }
-  if (is_ci (type, "message") || is_ci (type, "text")) {
-    if (is_ci (sub, "delivery-status") || is_ci (sub, "global-delivery-status")) {
+  if (_bc_equal_ci (type, "message") || _bc_equal_ci (type, "text")) {
+    if (_bc_equal_ci (sub, "delivery-status") || _bc_equal_ci (sub, "global-delivery-status")) {
       /* a DSN holds one block per recipient: room for max_recipients of
        * them, whatever the cap on free text */
       gsize cap = MAX (m->limits->max_text, (gsize) m->limits->max_recipients * 512);
       g_ptr_array_add (m->dsn, part_text_cap (m, GMIME_PART (obj), MIN (cap, m->limits->max_message)));
       return;
     }
-    if (is_ci (sub, "feedback-report")) {
+    if (_bc_equal_ci (sub, "feedback-report")) {
       if (!m->arf)
         m->arf = part_text (m, GMIME_PART (obj));
       return;
     }
-    if (is_ci (sub, "rfc822-headers") ||
-        is_ci (sub, "global-headers") ||
-        (is_ci (type, "message") &&
-         (is_ci (sub, "rfc822") || is_ci (sub, "global")))) {
+    if (_bc_equal_ci (sub, "rfc822-headers") ||
+        _bc_equal_ci (sub, "global-headers") ||
+        (_bc_equal_ci (type, "message") &&
+         (_bc_equal_ci (sub, "rfc822") || _bc_equal_ci (sub, "global")))) {
       m->has_attached_message = TRUE;
       if (!m->orig && !m->orig_part && !m->orig_text)
         m->orig_text = part_text (m, GMIME_PART (obj));
       return;
     }
   }
-  if (is_ci (sub, "xml") &&
-      (is_ci (type, "application") ||
-       (is_ci (type, "text") && g_mime_part_get_filename (GMIME_PART (obj)) &&
-        is_ci (g_mime_part_get_filename (GMIME_PART (obj)), "daticert.xml")))) {
+  if (_bc_equal_ci (sub, "xml") &&
+      (_bc_equal_ci (type, "application") ||
+       (_bc_equal_ci (type, "text") && g_mime_part_get_filename (GMIME_PART (obj)) &&
+        _bc_equal_ci (g_mime_part_get_filename (GMIME_PART (obj)), "daticert.xml")))) {
     xml_part (w, GMIME_PART (obj));
     return;
   }
-  if (is_ci (type, "message") && is_ci (sub, "disposition-notification")) {
+  if (_bc_equal_ci (type, "message") && _bc_equal_ci (sub, "disposition-notification")) {
     mdn_part (m, GMIME_PART (obj));
     return;
   }
-  if (!is_ci (type, "text")) {
+  if (!_bc_equal_ci (type, "text")) {
     return;   /* attachments and images are never decoded */
   }
   if (g_mime_part_is_attachment (GMIME_PART (obj)) && m->body->len > 0) {
-    if (is_ci (sub, "plain"))
+    if (_bc_equal_ci (sub, "plain"))
       attached_dsn (m, GMIME_PART (obj));
     return;
   }
-  if (is_ci (sub, "html")) {
+  if (_bc_equal_ci (sub, "html")) {
     char *t;
     /* the HTML is read only when no plain text comes (_bc_mime_new());
      * once some has come, the part is not decoded at all, unless reading
@@ -1381,7 +1359,7 @@ walk (Walk *w, GMimeObject *obj, guint depth)
     g_free (t);
     return;
   }
-  if (is_ci (sub, "plain") || is_ci (sub, "enriched") ||
+  if (_bc_equal_ci (sub, "plain") || _bc_equal_ci (sub, "enriched") ||
       !GMIME_IS_MULTIPART (obj)) {
     char *t = part_text (m, GMIME_PART (obj));
     w->have_plain = TRUE;
@@ -1685,28 +1663,31 @@ is_lwsp (char c)
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* _bc_header_unfold - g_mime_utils_header_unfold() (@value without the
- * white space at either end and without CR and LF), newly allocated;
- * found with strlen() and memchr() rather than a byte at a time, and the
- * common value without a fold copied whole. */
-char *
-_bc_header_unfold (const char *value)
+/* _bc_header_unfold_into - g_mime_utils_header_unfold() (@value without
+ * the white space at either end and without CR and LF) written to @out
+ * (@size bytes), NUL-ended; FALSE, with @out untouched, when the trimmed
+ * value has @size bytes or more. Found with strlen() and memchr() rather
+ * than a byte at a time, and the common value without a fold copied
+ * whole. */
+gboolean
+_bc_header_unfold_into (const char *value, char *out, gsize size)
 {
   const char *s = value, *e, *nl, *cr;
-  char *out, *o;
+  char *o;
 
   while (is_lwsp (*s))
     s++;
   e = s + strlen (s);
   while (e > s && is_lwsp (e[-1]))
     e--;
-  out = g_malloc ((gsize) (e - s) + 1);
+  if ((gsize) (e - s) >= size)
+    return FALSE;
   nl = memchr (s, '\n', e - s);
   cr = memchr (s, '\r', nl ? nl - s : e - s);
   if (!nl && !cr) {
     memcpy (out, s, e - s);
     out[e - s] = '\0';
-    return out;
+    return TRUE;
   }
   /* up to the first line-end byte whole, the rest a byte at a time */
   nl = cr ? cr : nl;
@@ -1716,6 +1697,17 @@ _bc_header_unfold (const char *value)
     if (*s != '\r' && *s != '\n')
       *o++ = *s;
   *o = '\0';
+  return TRUE;
+}
+
+/* _bc_header_unfold - _bc_header_unfold_into(), newly allocated */
+char *
+_bc_header_unfold (const char *value)
+{
+  gsize size = strlen (value) + 1;
+  char *out = g_malloc (size);
+
+  _bc_header_unfold_into (value, out, size);
   return out;
 }
 

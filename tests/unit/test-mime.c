@@ -897,7 +897,7 @@ test_header_unfold (void **state)
   static const char alphabet[] = " \t\r\n\r\nab=?\x80\xe9\x0b\x0c\x01-";
   GRand *r = g_rand_new_with_seed (20261127);
   GString *t = g_string_new (NULL);
-  guint folded = 0;
+  guint folded = 0, fits = 0;
 
   (void) state;
   for (guint round = 0; round < 100000; round++) {
@@ -910,11 +910,31 @@ test_header_unfold (void **state)
     want = g_mime_utils_header_unfold (t->str);
     if (strcmp (got, want) != 0)
       fail_msg ("round %u: \"%s\", not \"%s\", for \"%s\"", round, got, want, t->str);
+    {
+      /* into a buffer: the same when the value, white space at its ends
+       * left out (its CR and LF still in), fits with its NUL; else FALSE
+       * with the buffer untouched */
+      char buf[8];
+      const char *a = t->str, *z = t->str + t->len;
+      gsize need;
+      while (a < z && strchr (" \t\r\n", *a))
+        a++;
+      while (z > a && strchr (" \t\r\n", z[-1]))
+        z--;
+      need = (gsize) (z - a) + 1;
+      memset (buf, 'x', sizeof buf);
+      if (_bc_header_unfold_into (t->str, buf, sizeof buf) != (need <= sizeof buf))
+        fail_msg ("round %u: fits %zu bytes in 8 judged otherwise", round, (size_t) need);
+      if (need <= sizeof buf ? strcmp (buf, want) != 0 : memchr (buf, 'x', sizeof buf) != buf)
+        fail_msg ("round %u: buffer holds the wrong bytes for \"%s\"", round, t->str);
+      fits += need <= sizeof buf;
+    }
     folded += strchr (t->str, '\n') != NULL;
     g_free (got);
     g_free (want);
   }
   assert_true (folded > 10000);
+  assert_true (fits > 10000 && fits < 90000);
   g_string_free (t, TRUE);
   g_rand_free (r);
 }

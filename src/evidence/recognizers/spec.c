@@ -136,12 +136,6 @@ needles_scan (const Needles *n, const char *text, gsize len, guint8 *bits)
     bits[n->empty[i] >> 3] |= (guint8) (1u << (n->empty[i] & 7));
 }
 
-static inline gboolean
-is_space (guchar c)
-{
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* add_headers - appends the entries of @list to @hn, their names to @seen */
 static void
 add_headers (GPtrArray *seen, GArray *hn, const char *const *list)
@@ -166,7 +160,8 @@ add_headers (GPtrArray *seen, GArray *hn, const char *const *list)
  * is @raw unfolded: a raw value of 7-bit bytes without "=?" is given back
  * unchanged by GMime's decoding (_bc_header_plain(), as message.c's
  * header look-ups rely on), so the value is the raw one without white
- * space at its ends and without CR and LF (g_mime_utils_header_unfold()).
+ * space at its ends and without CR and LF (_bc_header_unfold_into(), as
+ * g_mime_utils_header_unfold() gives it).
  * NULL for any other value (or one of 4 KiB or more), which GMime decodes.
  * The answer is kept in @p for the next needle of the same header (the
  * first Received and X-Mailer are asked for by several recognizers). */
@@ -174,24 +169,8 @@ static const char *
 plain_value (BcRecProbe *p, const char *raw)
 {
   if (p->bare_of != raw) {
-    const char *s = raw, *e;
-    char *o = p->bare;
     p->bare_of = raw;
-    p->bare_all = TRUE;
-    if (!_bc_header_plain (raw))
-      return NULL;
-    while (is_space ((guchar) *s))
-      s++;
-    e = s + strlen (s);
-    while (e > s && is_space ((guchar) e[-1]))
-      e--;
-    if ((gsize) (e - s) >= sizeof p->bare)
-      return NULL;
-    for (; s < e; s++)
-      if (*s != '\r' && *s != '\n')
-        *o++ = *s;
-    *o = '\0';
-    p->bare_all = FALSE;
+    p->bare_all = !_bc_header_plain (raw) || !_bc_header_unfold_into (raw, p->bare, sizeof p->bare);
   }
   return p->bare_all ? NULL : p->bare;
 }
@@ -352,20 +331,6 @@ in_domain (BcRecProbe *p, guint rec)
   return bit (p->in_domain, rec);
 }
 
-/* eq_ci - g_ascii_strcasecmp (@a, @b) == 0, inline: read_headers() asks
- * it of most header names a message has */
-static inline gboolean
-eq_ci (const char *a, const char *b)
-{
-  for (;; a++, b++) {
-    guchar x = _bc_ascii_lower ((guchar) *a), y = _bc_ascii_lower ((guchar) *b);
-    if (x != y)
-      return FALSE;
-    if (!x)
-      return TRUE;
-  }
-}
-
 /* read_headers - the first header of each name in names[], walking the
  * message's header list once: what g_mime_object_get_header() would pick
  * (the first field of the name, the name's ASCII case ignored), without a
@@ -386,7 +351,7 @@ read_headers (BcRecProbe *p)
     len = strlen (name);
     for (const guint8 *b = by_length[MIN (len, NAME_BUCKETS - 1)]; *b; b++) {
       guint k = *b - 1;
-      if (!p->header[k] && eq_ci (name, names[k]))
+      if (!p->header[k] && _bc_equal_ci (name, names[k]))
         p->header[k] = h;
     }
   }
