@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench.py - bounceclass throughput benchmark (not a test; asserts nothing).
 
-usage: bench/bench.py [--build DIR] [--corpus DIR] [--messages N] [--repeat R]
+usage: bench/bench.py [--build DIR] [--corpus DIR]... [--messages N] [--repeat R]
                       [--jobs N] [--big-mb MB | --no-big] [--no-sisimai] [--workdir DIR]
 
 Builds an mbox of N messages (default 10,000) drawn in turn from the .eml
@@ -19,6 +19,12 @@ that same mbox:
   * times one bounce carrying a 20 MB returned attachment;
   * runs bounceclass over an mbox of about --big-mb MB (default 1024) and
     reports its peak RSS.
+
+With --corpus given more than once, each corpus gets its own mbox and its
+own timings, one after the other (the 20 MB bounce and the large mbox only
+with the first), and a summary at the end sets the goals of all side by
+side: our samples are small and many are edge cases, while real bounces
+are larger and weigh parsing more, so the ratios depend on the mix.
 
 Each timed command runs --repeat times (default 3), interleaved, and the best
 wall-clock time counts: the machine may be shared, and the fastest run is
@@ -193,7 +199,9 @@ def strip(rec):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=None, help="meson build directory (default: build)")
-    ap.add_argument("--corpus", default=os.path.join(SRC, "corpus"), help="directory of .eml samples")
+    ap.add_argument("--corpus", action="append", default=None,
+                    help="directory of .eml samples (default: the project's corpus/); give it"
+                         " more than once to bench each corpus in turn, with a summary of all")
     ap.add_argument("--messages", type=int, default=10000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2, help="threads for the parallel run (default 2)")
@@ -209,22 +217,62 @@ def main():
     for exe in (bc, floor):
         if not os.access(exe, os.X_OK):
             sys.exit("bench: %s not found; build first (ninja -C %s)" % (exe, build))
-    files = find_eml(a.corpus)
-    if not files:
-        sys.exit("bench: no .eml files under %s" % a.corpus)
+    corpora = a.corpus or [os.path.join(SRC, "corpus")]
+    sets = []
+    for corpus in corpora:
+        files = find_eml(corpus)
+        if not files:
+            sys.exit("bench: no .eml files under %s" % corpus)
+        sets.append((corpus, files))
     work = a.workdir or tempfile.mkdtemp(prefix="bc-bench-")
     os.makedirs(work, exist_ok=True)
+    results = []
     try:
-        bench(a, bc, floor, files, work)
+        for i, (corpus, files) in enumerate(sets):
+            if len(sets) > 1:
+                print("%s== corpus %d of %d: %s" % ("\n" if i else "", i + 1, len(sets), corpus))
+            # the 20 MB bounce and the large mbox do not depend on the
+            # corpus much: they run with the first one only
+            results.append(bench(a, bc, floor, corpus, files, work, extras=(i == 0)))
     finally:
         if not a.workdir:
             shutil.rmtree(work, ignore_errors=True)
+    if len(results) > 1:
+        summary(a, results)
 
 
-def bench(a, bc, floor, files, work):
+GOALS = [("one core / floor", "floor", 0.8, "%.2f"),
+         ("one core / Sisimai", "sisimai", 10.0, "%.1f"),
+         ("--jobs N / one core", "jobs", 1.7, "%.2f")]
+
+
+def summary(a, results):
+    """The goals of every corpus side by side, by wall clock (best times)
+    and paired (median of the repeats' ratios)."""
+    print()
+    print("== summary (goal: met '+', not met '-'; wall clock, paired in brackets)")
+    print("%-24s %6s  %s" % ("", "goal", "  ".join("%-22s" % os.path.basename(os.path.normpath(r["corpus"])) for r in results)))
+    for label, key, goal, fmt in GOALS:
+        cells = []
+        for r in results:
+            if key not in r:
+                cells.append("%-22s" % "not run")
+                continue
+            w, p = r[key]
+            cells.append("%-22s" % ("%s %s (%s %s)" % (fmt % w, "+" if w >= goal else "-",
+                                                     fmt % p, "+" if p >= goal else "-")))
+        print("%-24s %6s  %s" % (label.replace("N", str(a.jobs)), fmt % goal, "  ".join(cells)))
+    print("%-24s %6s  %s" % ("output identical", "", "  ".join(
+        "%-22s" % ("yes" if r["identical"] else "NO") for r in results)))
+
+
+def bench(a, bc, floor, corpus, files, work, extras=True):
+    """Times the tools on an mbox of corpus's files; returns the goals'
+    ratios, each as (by wall clock, paired), and whether outputs agreed."""
+    res = {"corpus": corpus}
     mbox = os.path.join(work, "bench.mbox")
     n, size = write_mbox(mbox, files, count=a.messages)
-    print("mbox: %d messages, %.1f MB, from %d samples in %s" % (n, size / 1e6, len(files), a.corpus))
+    print("mbox: %d messages, %.1f MB, from %d samples in %s" % (n, size / 1e6, len(files), corpus))
     print("cores: %d online; %s" % (os.cpu_count(), os.uname().release))
 
     sisimai = None
@@ -291,6 +339,7 @@ def bench(a, bc, floor, files, work):
     print()
     print("%-42s %8s %8s %8s" % ("ratio of msg/s", "by wall", "by cpu", "paired"))
     print("%-42s %7.2fx %7.2fx %7.2fx  (goal >= 0.8)" % ("bounceclass --jobs 1 / gmime-parse floor", wall[fl] / wall[j1], cpu[fl] / cpu[j1], paired(fl, j1)))
+    res["floor"] = (wall[fl] / wall[j1], paired(fl, j1))
     fk = "gmime-parse, charsets kept"
     print("%-42s %7.2fx %7.2fx %7.2fx  (the floor without reloading gconv modules)"
           % ("bounceclass --jobs 1 / floor, charsets kept", wall[fk] / wall[j1], cpu[fk] / cpu[j1], paired(fk, j1)))
@@ -300,7 +349,9 @@ def bench(a, bc, floor, files, work):
     if sisimai:
         sn = [t for t, _ in tools if t.startswith("sisimai")][0]
         print("%-42s %7.1fx %7.1fx %7.1fx  (goal >= 10)" % ("bounceclass --jobs 1 / sisimai", wall[sn] / wall[j1], cpu[sn] / cpu[j1], paired(sn, j1)))
+        res["sisimai"] = (wall[sn] / wall[j1], paired(sn, j1))
     print("%-42s %7.2fx %8s %7.2fx  (goal >= 1.7 on 2 cores)" % ("bounceclass --jobs %d / --jobs 1" % a.jobs, wall[j1] / wall[jn], "", paired(j1, jn)))
+    res["jobs"] = (wall[j1] / wall[jn], paired(j1, jn))
     if together:
         print("%-42s %7.2fx %8s  (the machine's ceiling for the line above)"
               % ("%d floor processes at once / one" % a.jobs, a.jobs * wall[fl] / together, ""))
@@ -326,7 +377,12 @@ def bench(a, bc, floor, files, work):
     print("output, mbox vs single files : %s (%d of %d records differ)"
           % ("identical" if not bad and len(recs) == n else "DIFFERENT", len(bad) + abs(len(recs) - n), n))
     for i in bad[:5]:
-        print("   message %d = %s" % (i + 1, os.path.relpath(files[i % len(files)], a.corpus)))
+        print("   message %d = %s" % (i + 1, os.path.relpath(files[i % len(files)], corpus)))
+    res["identical"] = same_jobs and not bad and len(recs) == n
+    if not extras:
+        os.unlink(out1)
+        os.unlink(outn)
+        return res
 
     # one bounce with a 20 MB returned attachment
     big1 = os.path.join(work, "big-attachment.eml")
@@ -348,6 +404,7 @@ def bench(a, bc, floor, files, work):
             print("  bounceclass --jobs %d: %.1f s wall, %.1f s cpu, %.0f msg/s, peak RSS %.1f MB  (goal < 64 MB)"
                   % (jobs, wall, cpu, hn / wall, rss / 1024))
         os.unlink(huge)
+    return res
 
 
 if __name__ == "__main__":
