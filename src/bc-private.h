@@ -68,7 +68,17 @@ typedef struct {
     const char *value;      /* its answer (NULL: no such field) */
     char *own;              /* the value when the memo owns it */
   } headers[32];
+  GSList *overflow;         /* (char *) answers past headers[], owned */
 } BcMimeMemo;
+
+/* A header field of the bounce: its name and its raw value as GMime keeps
+ * them (g_mime_header_get_name(), g_mime_header_get_raw_value(): the bytes
+ * after the colon through the line end, continuation lines included). */
+typedef struct {
+  const char *name;
+  const char *raw;
+  gpointer gmime;           /* the GMimeHeader it was read from, or NULL */
+} BcField;
 
 typedef struct {
   GMimeObject *msg;         /* the bounce itself (a reference): the MIME part
@@ -103,11 +113,24 @@ typedef struct {
   GPtrArray *warnings;      /* (char *) */
   gboolean truncated;
   BcMimeMemo *memo;         /* NULL in a BcMime made by hand: nothing kept */
+  /* the bounce's header fields, in order: read from its header block as
+   * text when _bc_mime_parse_split() kept that block from GMime, else from
+   * msg's header list (see _bc_mime_new()) */
+  BcField *fields;
+  guint n_fields;
+  char *head;               /* the header block (fields' lines, no empty line
+                               after), as g_mime_header_list_to_string()
+                               writes it; NULL until _bc_mime_head() */
+  gsize head_len;
+  char *fields_buf;         /* the fields' bytes, when read from text */
 } BcMime;
 
 G_GNUC_INTERNAL BcMime *_bc_mime_new (GMimeObject *msg, const BcLimits *limits);
 G_GNUC_INTERNAL void _bc_mime_free (BcMime *m);
 G_GNUC_INTERNAL const char *_bc_mime_header (const BcMime *m, const char *name);
+G_GNUC_INTERNAL const BcField *_bc_mime_field (const BcMime *m, const char *name);
+G_GNUC_INTERNAL char *_bc_field_value (const BcField *f);
+G_GNUC_INTERNAL const char *_bc_mime_head (const BcMime *m, gsize *len);
 G_GNUC_INTERNAL GMimeObject *_bc_mime_orig_message (const BcMime *m);
 G_GNUC_INTERNAL char *_bc_mime_orig_text (const BcMime *m, gsize cap);
 G_GNUC_INTERNAL char *_bc_text_decode (const char *data, gsize len, const char *charset);
@@ -131,6 +154,9 @@ G_GNUC_INTERNAL gboolean _bc_utf8_validate (const char *data, gsize len);
 G_GNUC_INTERNAL gsize _bc_qp_decode_step (const guchar *in, gsize inlen, guchar *out, int *state,
                                           guint32 *save);
 G_GNUC_INTERNAL GMimeObject *_bc_mime_parse_bytes (const char *data, gsize len, GError **error);
+G_GNUC_INTERNAL GMimeObject *_bc_mime_parse_split (const char *data, gsize len,
+                                                  const BcLimits *limits,
+                                                  GPtrArray *warnings, GError **error);
 G_GNUC_INTERNAL GMimeObject *_bc_mime_parse_limited (const char *data, gsize len,
                                                      const BcLimits *limits,
                                                      GPtrArray *warnings, GError **error);

@@ -328,6 +328,16 @@ in_headers (GMimeObject *obj, const char *addr, gboolean skip_addressees)
   return hit;
 }
 
+/* in_bounce_headers - does a header of the bounce hold @addr? */
+static gboolean
+in_bounce_headers (const BcMime *m, const char *addr)
+{
+  gsize len;
+  const char *h = _bc_mime_head (m, &len);
+
+  return len && in_header_text (h, len, addr, FALSE);
+}
+
 /* quoted_somewhere - is @addr written where it names no failed recipient:
  * a header of the bounce (its To, Delivered-To, X-Original-To, ...), a
  * header of the returned message or of its inline copy other than To and
@@ -341,7 +351,7 @@ quoted_somewhere (const BcMime *m, const BcReport *report, const char *addr)
   const char *b = m->body->str, *e = b + MIN (m->ndr_len, (gsize) 64 * 1024), *f;
 
   if (g_ascii_strcasecmp (addr, m->from_addr) == 0 ||
-      in_headers (m->msg, addr, FALSE) || in_headers (m->orig, addr, TRUE) ||
+      in_bounce_headers (m, addr) || in_headers (m->orig, addr, TRUE) ||
       (m->orig_text && in_header_text (m->orig_text, strlen (m->orig_text), addr, TRUE)) ||
       (report->original.from && _bc_strcasestr (report->original.from, addr)))
     return TRUE;
@@ -1003,7 +1013,7 @@ bc_classifier_classify_bytes (BcClassifier *cls, const char *data, gsize len, GE
     cut = TRUE;
   }
   guard_warnings = g_ptr_array_new_with_free_func (g_free);
-  msg = _bc_mime_parse_limited (data, len, &cls->limits, guard_warnings, error);
+  msg = _bc_mime_parse_split (data, len, &cls->limits, guard_warnings, error);
   if (!msg) {
     g_ptr_array_unref (guard_warnings);
     return NULL;

@@ -83,7 +83,7 @@ struct _BcRecProbe {
   guint8 from_said[BC_REC_MAX_FROM / 8];
   guint8 in_domain[BC_REC_MAX_RECOGNIZERS / 8];
   gboolean headers_read;    /* header[] is filled */
-  GMimeHeader *header[BC_REC_MAX_HEADER_NAMES]; /* first of each name */
+  const BcField *header[BC_REC_MAX_HEADER_NAMES]; /* first of each name */
   const char *bare_of;      /* the raw header value last asked of plain_value() */
   gboolean bare_all;        /* GMime decodes it: bare[] does not hold it */
   char bare[4096];          /* else it unfolded, as GMime gives it */

@@ -338,13 +338,12 @@ in_domain (BcRecProbe *p, guint rec)
 static void
 read_headers (BcRecProbe *p)
 {
-  GMimeHeaderList *hl = g_mime_object_get_header_list (p->m->msg);
-  int n = hl ? g_mime_header_list_get_count (hl) : 0;
+  guint n = p->m->n_fields;
 
   memset (p->header, 0, n_names * sizeof p->header[0]);
-  for (int i = 0; i < n; i++) {
-    GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
-    const char *name = h ? g_mime_header_get_name (h) : NULL;
+  for (guint i = 0; i < n; i++) {
+    const BcField *h = &p->m->fields[i];
+    const char *name = h->name;
     gsize len;
     if (!name)
       continue;
@@ -361,14 +360,22 @@ read_headers (BcRecProbe *p)
 /* header_holds - does @hdr's decoded value hold @h's needle (or, for a
  * bare name, have a value)? */
 static gboolean
-header_holds (BcRecProbe *p, GMimeHeader *hdr, const HeaderNeedle *h)
+header_holds (BcRecProbe *p, const BcField *hdr, const HeaderNeedle *h)
 {
-  const char *raw, *v;
+  const char *v;
+  char *own;
+  gboolean hit;
 
-  if (h->needle && (raw = g_mime_header_get_raw_value (hdr)) && (v = plain_value (p, raw)))
+  if (h->needle && hdr->raw && (v = plain_value (p, hdr->raw)))
     return _bc_strcasestr (v, h->needle) != NULL;
-  v = g_mime_header_get_value (hdr);
-  return v && (!h->needle || _bc_strcasestr (v, h->needle));
+  if (hdr->gmime) {
+    v = g_mime_header_get_value (hdr->gmime);
+    return v && (!h->needle || _bc_strcasestr (v, h->needle));
+  }
+  own = _bc_field_value (hdr);
+  hit = own && (!h->needle || _bc_strcasestr (own, h->needle));
+  g_free (own);
+  return hit;
 }
 
 /* header_is - does the message have header @h, and (for a "Name:
