@@ -1145,7 +1145,7 @@ test_utf8_validate (void **state)
         break;
       case 2:
       case 3: {
-        static const guint32 tops[] = { 0x80, 0x800, 0x10000, 0x110000, 0x7fffffff };
+        static const guint32 tops[] = { 0x100, 0x800, 0x10000, 0x110000, 0x7fffffff };
         gunichar c = g_rand_int_range (r, 0x80, tops[g_rand_int_range (r, 0, 5)]);
         g_string_append_len (t, buf, g_unichar_to_utf8 (c, buf));
         break;
