@@ -118,11 +118,12 @@ typedef struct {
    * msg's header list (see _bc_mime_new()) */
   BcField *fields;
   guint n_fields;
-  char *head;               /* the header block (fields' lines, no empty line
+  const char *head;         /* the header block (fields' lines, no empty line
                                after), as g_mime_header_list_to_string()
-                               writes it; NULL until _bc_mime_head() */
+                               writes it, or NULL */
   gsize head_len;
   char *fields_buf;         /* the fields' bytes, when read from text */
+  char *head_buf;           /* head, when made from GMime's list (owned) */
 } BcMime;
 
 G_GNUC_INTERNAL BcMime *_bc_mime_new (GMimeObject *msg, const BcLimits *limits);

@@ -62,6 +62,7 @@ charset_pin (const char *charset)
 typedef struct {
   char *text;
   gsize len;
+  guint n_fields;
 } HeadText;
 
 static void
@@ -1927,10 +1928,6 @@ field_decoded (const BcMime *m, const char *name)
 
   if (!f)
     return NULL;
-  /* nothing to decode: the raw value unfolded is what GMime would give,
-   * without the cost of its decoding */
-  if (f->raw && _bc_header_plain (f->raw))
-    return _bc_header_unfold (f->raw);
   v = _bc_field_value (f);
   if (!v || _bc_header_plain (v))
     return v;
@@ -1940,19 +1937,15 @@ field_decoded (const BcMime *m, const char *name)
 }
 
 /* fields_from_text - @m's fields, read from the @len bytes of header block
- * at @text (head_shape()'s shape, without its empty line) into
+ * at @text (head_shape()'s shape, without its empty line; @n fields) into
  * m->fields_buf: for each field its name and its raw value, each
  * NUL-ended. */
 static void
-fields_from_text (BcMime *m, const char *text, gsize len)
+fields_from_text (BcMime *m, const char *text, gsize len, guint n)
 {
   const char *p = text, *end = text + len;
   char *o;
-  guint n = 0;
 
-  for (const char *q = text; q < end; q = (const char *) memchr (q, '\n', end - q) + 1)
-    if (*q != ' ' && *q != '\t')
-      n++;
   m->fields = g_new (BcField, MAX (n, 1));
   /* each field's bytes, less its colon, plus two NULs */
   m->fields_buf = o = g_malloc (len + n + 1);
@@ -1995,7 +1988,7 @@ fields_from_gmime (BcMime *m)
     f->gmime = h;
   }
   if (hl) {
-    m->head = g_mime_header_list_to_string (hl, NULL);
+    m->head = m->head_buf = g_mime_header_list_to_string (hl, NULL);
     m->head_len = m->head ? strlen (m->head) : 0;
   }
 }
@@ -2022,7 +2015,7 @@ _bc_mime_new (GMimeObject *msg, const BcLimits *limits)
   {
     HeadText *ht = g_object_get_qdata (G_OBJECT (msg), head_quark ());
     if (ht) {
-      fields_from_text (m, ht->text, ht->len);
+      fields_from_text (m, ht->text, ht->len, ht->n_fields);
       m->head = ht->text;     /* the part keeps it */
       m->head_len = ht->len;
     } else
@@ -2082,8 +2075,7 @@ _bc_mime_free (BcMime *m)
     return;
   g_free (m->fields);
   g_free (m->fields_buf);
-  if (m->msg && !g_object_get_qdata (G_OBJECT (m->msg), head_quark ()))
-    g_free (m->head);
+  g_free (m->head_buf);
   g_clear_object (&m->msg);
   g_clear_object (&m->orig);
   g_clear_object (&m->orig_part);
@@ -2121,12 +2113,16 @@ _bc_mime_field (const BcMime *m, const char *name)
 
 /* _bc_field_value - the value of @f as g_mime_header_get_value() gives it
  * (unfolded, decoded from RFC 2047 and from 8-bit charsets by the parser
- * options), newly allocated; NULL when it has none */
+ * options), newly allocated; NULL when it has none. A raw value with
+ * nothing to decode (_bc_header_plain) is only unfolded, which gives the
+ * same without the cost of GMime's decoding. */
 char *
 _bc_field_value (const BcField *f)
 {
   char *unfolded, *v;
 
+  if (f->raw && _bc_header_plain (f->raw))
+    return _bc_header_unfold (f->raw);
   if (f->gmime)
     return g_strdup (g_mime_header_get_value (f->gmime));
   if (!f->raw)
@@ -2151,9 +2147,7 @@ _bc_mime_head (const BcMime *m, gsize *len)
  * g_mime_object_get_header() gives it. The later stages ask for the same
  * few fields again and again, most of them absent: each answer is kept in
  * the memo under the name as written (a name written otherwise is looked
- * up again, with the same answer). A raw value with nothing to decode
- * (_bc_header_plain) is unfolded here, as field_decoded() does, without
- * the cost of GMime's decoding. */
+ * up again, with the same answer). */
 const char *
 _bc_mime_header (const BcMime *m, const char *name)
 {
@@ -2177,14 +2171,8 @@ _bc_mime_header (const BcMime *m, const char *name)
     for (guint i = 0; i < memo->n_headers; i++)
       if (memo->headers[i].len == n && memcmp (memo->headers[i].name, name, n) == 0)
         return memo->headers[i].value;
-  if ((f = _bc_mime_field (m, name))) {
-    if (f->raw && _bc_header_plain (f->raw))
-      value = own = _bc_header_unfold (f->raw);
-    else if (f->gmime)
-      value = g_mime_header_get_value (f->gmime);
-    else
-      value = own = _bc_field_value (f);
-  }
+  if ((f = _bc_mime_field (m, name)))
+    value = own = _bc_field_value (f);
   if (n <= sizeof memo->headers[0].name && memo->n_headers < G_N_ELEMENTS (memo->headers)) {
     memo->headers[memo->n_headers].len = (guint8) n;
     memcpy (memo->headers[memo->n_headers].name, name, n);
@@ -2254,7 +2242,8 @@ _bc_mime_parse_bytes (const char *data, gsize len, GError **error)
 }
 
 /* head_shape - the length of the header block at the start of the @len
- * bytes at @p (LF line ends), through the empty line that ends it, when
+ * bytes at @p (LF line ends), through the empty line that ends it, with
+ * its number of fields in *@n_fields, when
  * every line of it has the plain shape: a field name of printable ASCII
  * (no colon, no blank) followed at once by a colon, or a continuation line
  * (a blank first) after such a line; 0 otherwise, and when no empty line
@@ -2262,10 +2251,11 @@ _bc_mime_parse_bytes (const char *data, gsize len, GError **error)
  * these lines and nothing else: a name is the bytes before the colon, and
  * the raw value the rest of the line with its continuation lines. */
 static gsize
-head_shape (const guint8 *p, gsize len)
+head_shape (const guint8 *p, gsize len, guint *n_fields)
 {
   gsize i = 0;
 
+  *n_fields = 0;
   while (i < len) {
     const guint8 *nl = memchr (p + i, '\n', len - i);
     gsize e;
@@ -2283,6 +2273,7 @@ head_shape (const guint8 *p, gsize len)
         k++;
       if (k == i || k == e || p[k] != ':')
         return 0;
+      (*n_fields)++;
     }
     i = e + 1;
   }
@@ -2302,13 +2293,13 @@ mime_field (const guint8 *p, gsize n)
 
 /* split_head - when the header block of @ba has the plain shape
  * (head_shape()), take it out: newly allocated, it is returned (its
- * fields' lines, without the empty line) with *@head_len set, and @ba keeps
- * only the fields GMime needs (mime_field()), the empty line and the body.
- * NULL, @ba unchanged, for any other block. */
+ * fields' lines, without the empty line) with *@head_len and *@n_fields
+ * set, and @ba keeps only the fields GMime needs (mime_field()), the empty
+ * line and the body. NULL, @ba unchanged, for any other block. */
 static char *
-split_head (GByteArray *ba, gsize *head_len)
+split_head (GByteArray *ba, gsize *head_len, guint *n_fields)
 {
-  gsize hl = head_shape (ba->data, ba->len), i = 0, o = 0;
+  gsize hl = head_shape (ba->data, ba->len, n_fields), i = 0, o = 0;
   gboolean keep = FALSE;
   char *head;
 
@@ -2372,6 +2363,7 @@ parse (const char *data, gsize len, const BcLimits *limits, GPtrArray *warnings,
 {
   char *head = NULL;
   gsize head_len = 0;
+  guint n_fields = 0;
   BcLimits defaults;
   GMimeStream *stream;
   GMimeParser *parser;
@@ -2401,7 +2393,7 @@ parse (const char *data, gsize len, const BcLimits *limits, GPtrArray *warnings,
   }
   _bc_mime_guard (ba, limits, warnings);
   if (split)
-    head = split_head (ba, &head_len);
+    head = split_head (ba, &head_len, &n_fields);
   stream = g_mime_stream_mem_new_with_byte_array (ba);   /* takes ba */
   parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
@@ -2417,6 +2409,7 @@ parse (const char *data, gsize len, const BcLimits *limits, GPtrArray *warnings,
     HeadText *ht = g_new (HeadText, 1);
     ht->text = head;
     ht->len = head_len;
+    ht->n_fields = n_fields;
     g_object_set_qdata_full (G_OBJECT (msg), head_quark (), ht, head_text_free);
     head = NULL;
   }

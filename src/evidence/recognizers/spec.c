@@ -368,10 +368,6 @@ header_holds (BcRecProbe *p, const BcField *hdr, const HeaderNeedle *h)
 
   if (h->needle && hdr->raw && (v = plain_value (p, hdr->raw)))
     return _bc_strcasestr (v, h->needle) != NULL;
-  if (hdr->gmime) {
-    v = g_mime_header_get_value (hdr->gmime);
-    return v && (!h->needle || _bc_strcasestr (v, h->needle));
-  }
   own = _bc_field_value (hdr);
   hit = own && (!h->needle || _bc_strcasestr (own, h->needle));
   g_free (own);
